@@ -6,6 +6,7 @@ import dev.oomsim.schemas.AllocOp;
 import dev.oomsim.schemas.AllocRequest;
 import dev.oomsim.schemas.KillCandidate;
 import dev.oomsim.schemas.KillEvent;
+import dev.oomsim.schemas.NodeCommand;
 import dev.oomsim.schemas.NodeRss;
 import dev.oomsim.schemas.OomConstraint;
 import dev.oomsim.schemas.Profile;
@@ -32,6 +33,16 @@ public final class SampleEvents {
                 .setPfn(null)
                 .setTaskFlags(List.of())
                 .setSequence(seq)
+                .build();
+    }
+
+    /** {@link #allocRequest(long)} as a load generator writes it to {@code alloc-requests}: a command from outside the cluster. */
+    public static NodeCommand nodeCommand(long seq) {
+        return NodeCommand.newBuilder()
+                .setCommandId("cmd-" + seq)
+                .setOrigin(-1)
+                .setTaskEventsOffset(0)
+                .setBody(allocRequest(seq))
                 .build();
     }
 

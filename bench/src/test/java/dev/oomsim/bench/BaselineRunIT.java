@@ -43,7 +43,7 @@ class BaselineRunIT {
         assertThat(p50).isPositive().isLessThanOrEqualTo(p99);
         assertThat(p99).isLessThanOrEqualTo(p999);
 
-        BenchRow produce = rows.stream().filter(r -> r.name().startsWith("AllocRequest produce")).findFirst().orElseThrow();
+        BenchRow produce = rows.stream().filter(r -> r.name().startsWith("alloc-requests produce")).findFirst().orElseThrow();
         double baseline = value(rows, "broker produce, ProducerPerformance (100 B)", "rec/s");
         assertThat(produce.baseline()).hasValueSatisfying(b -> {
             assertThat(b.baseline()).isEqualTo(Baseline.PRODUCE_THROUGHPUT);
@@ -53,7 +53,7 @@ class BaselineRunIT {
         assertThat(produce.verdict()).isIn(Verdict.PASS, Verdict.FAIL);
         assertThat(produce.targetText()).isEqualTo("≥ 0.7× broker produce");
 
-        assertThat(ReportRenderer.markdown(report)).contains("| AllocRequest produce");
+        assertThat(ReportRenderer.markdown(report)).contains("| alloc-requests produce");
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("ProducerPerformance: 5000 records", "round trips: 50");
     }
 
