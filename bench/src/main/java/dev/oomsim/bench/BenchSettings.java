@@ -42,7 +42,7 @@ public record BenchSettings(BenchMode mode, int recordSizeBytes, long warmupReco
     }
 
     public static BenchSettings full(int recordSizeBytes) {
-        return new BenchSettings(BenchMode.FULL, recordSizeBytes, 1_000_000, 3_000_000, 5_000, 20_000, JmhSettings.full());
+        return new BenchSettings(BenchMode.FULL, recordSizeBytes, 300_000, 1_000_000, 2_000, 10_000, JmhSettings.full());
     }
 
     public static BenchSettings of(BenchMode mode, int recordSizeBytes) {
