@@ -39,7 +39,6 @@ public final class Machine {
     private final OomLock oomLock;
     private final long oomNotifierFreesPages;
     private final Map<String, Memcg> memcgs = new LinkedHashMap<>();
-    private final Map<String, Long> memcgCharged = new LinkedHashMap<>();
     private final ReclaimModel reclaimModel;
     private final CompactionModel compactionModel;
     private final boolean exitVictimsBeforeRetry;
@@ -335,19 +334,9 @@ public final class Machine {
         return exited;
     }
 
-    /** Pages charged to a memcg beyond its tasks' rss (the charge events). */
-    public long memcgChargedPages(String name) {
-        return memcgCharged.getOrDefault(name, 0L);
-    }
-
-    /** Adds a charge to a memcg. */
-    public void addMemcgCharge(String name, long pages) {
-        memcgCharged.merge(name, pages, Long::sum);
-    }
-
-    /** Usage of a memcg: rss of the distinct mms of its live tasks plus charges. */
+    /** Usage of a memcg: rss of the distinct mms of its live tasks (charges add to the charging task's rss). */
     public long memcgUsagePages(Memcg memcg) {
-        long sum = memcgChargedPages(memcg.name());
+        long sum = 0;
         java.util.Set<Mm> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (Task t : tasks.live()) {
             if (t.mm() != null && memcg.name().equals(t.memcg()) && seen.add(t.mm())) {
