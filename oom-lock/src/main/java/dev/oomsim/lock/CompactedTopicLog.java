@@ -138,11 +138,12 @@ public final class CompactedTopicLog<K, V> implements AutoCloseable {
         if (endRequests.isEmpty()) {
             return;
         }
+        // Take the requests only once the end offset is known: a wakeup may interrupt endOffsets().
+        long end = consumer.endOffsets(Set.of(partition), Duration.ofSeconds(30)).get(partition);
         List<CompletableFuture<Long>> requests = new ArrayList<>();
         for (CompletableFuture<Long> r; (r = endRequests.poll()) != null; ) {
             requests.add(r);
         }
-        long end = consumer.endOffsets(Set.of(partition), Duration.ofSeconds(30)).get(partition);
         synchronized (waitersLock) {
             for (CompletableFuture<Long> request : requests) {
                 if (position >= end) {
