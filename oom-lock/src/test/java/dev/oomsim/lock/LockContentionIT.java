@@ -42,7 +42,9 @@ class LockContentionIT {
     }
 
     private static CompactedTopicLock lock(String topic, String contender, MeterRegistry registry) {
-        LockConfig config = LockConfig.defaults(topic, contender).withBackoff(Duration.ofMillis(1), 4);
+        LockConfig config = LockConfig.defaults(topic, contender)
+                .withBackoff(Duration.ofNanos(1000 * Long.getLong("oomsim.lock.tickMicros", 1000)),
+                        Integer.getInteger("oomsim.lock.maxBackoffTicks", 4));
         return CompactedTopicLock.builder(config, Map.of("bootstrap.servers", KAFKA.bootstrapServers()), TextClaimCodec.INSTANCE)
                 .meterRegistry(registry).start();
     }
@@ -79,7 +81,7 @@ class LockContentionIT {
 
     @Test
     void eightContendersNeverOverlapTokensIncreaseAndEveryContenderAcquires() throws Exception {
-        int contenders = 8;
+        int contenders = Integer.getInteger("oomsim.lock.contenders", 8);
         long tryLocks = Long.getLong("oomsim.lock.tryLocks", 20_000);
         String topic = KAFKA.uniqueTopic("oom-lock");
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
