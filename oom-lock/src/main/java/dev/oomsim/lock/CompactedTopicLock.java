@@ -104,8 +104,8 @@ public final class CompactedTopicLock implements AutoCloseable {
     }
 
     /** Starts building the lock of one contender incarnation; {@code clientConfig} holds bootstrap servers and client settings. */
-    public static Builder builder(LockConfig config, Map<String, Object> clientConfig, ClaimCodec codec) {
-        return new Builder(config, clientConfig, codec);
+    public static Builder builder(LockConfig config, Map<String, Object> clientConfig) {
+        return new Builder(config, clientConfig);
     }
 
     /**
@@ -333,7 +333,7 @@ public final class CompactedTopicLock implements AutoCloseable {
 
     private CompactedTopicLock start(Map<String, Object> clientConfig, Duration timeout) {
         try (Admin admin = Admin.create(clientConfig)) {
-            LockTopic.ensure(admin, config.topic(), config.minCompactionLag().toMillis(), timeout);
+            LockTopic.ensure(admin, config.topic(), config.minCompactionLag().toMillis());
         } catch (RuntimeException e) {
             producer.close(Duration.ZERO);
             log.close();
@@ -346,8 +346,13 @@ public final class CompactedTopicLock implements AutoCloseable {
                     earlier.rank(), key.contender());
             cleared.add(sendTombstone(earlier.key().asString()));
         }
+        long lastWithdrawal = -1;
         for (CompletableFuture<Long> c : cleared) {
-            CompactedTopicLog.await(c, timeout, "withdraw a claim of an earlier incarnation");
+            lastWithdrawal = Math.max(lastWithdrawal, CompactedTopicLog.await(c, timeout, "withdraw a claim of an earlier incarnation"));
+        }
+        if (lastWithdrawal >= 0) {
+            // A write counts once the writer has read it back.
+            CompactedTopicLog.await(log.awaitPassed(lastWithdrawal), timeout, "read back the withdrawals");
         }
         return this;
     }
@@ -379,16 +384,21 @@ public final class CompactedTopicLock implements AutoCloseable {
     public static final class Builder {
         private final LockConfig config;
         private final Map<String, Object> clientConfig;
-        private final ClaimCodec codec;
+        private ClaimCodec codec = AvroClaimCodec.INSTANCE;
         private MeterRegistry registry = new SimpleMeterRegistry();
         private MonotonicClock clock = MonotonicClock.SYSTEM;
         private RandomGenerator random = new SplittableRandom();
         private Duration startTimeout = Duration.ofSeconds(30);
 
-        private Builder(LockConfig config, Map<String, Object> clientConfig, ClaimCodec codec) {
+        private Builder(LockConfig config, Map<String, Object> clientConfig) {
             this.config = Objects.requireNonNull(config, "config");
             this.clientConfig = Map.copyOf(clientConfig);
-            this.codec = Objects.requireNonNull(codec, "codec");
+        }
+
+        /** The claim codec; the Avro {@code LockClaim} unless a test needs another. */
+        public Builder codec(ClaimCodec claimCodec) {
+            this.codec = Objects.requireNonNull(claimCodec, "codec");
+            return this;
         }
 
         public Builder meterRegistry(MeterRegistry meterRegistry) {
@@ -415,7 +425,7 @@ public final class CompactedTopicLock implements AutoCloseable {
          * Ensures the topic (refusing a misconfigured one), reads it to the end, withdraws the claims of
          * this contender's earlier incarnations, and returns the running lock.
          *
-         * @throws LockTopicMisconfiguredException when an existing topic breaks the protocol's settings
+         * @throws dev.oomsim.schemas.topics.TopicMismatchException when an existing lock topic breaks the protocol's settings
          */
         public CompactedTopicLock start() {
             return new CompactedTopicLock(this).start(clientConfig, startTimeout);

@@ -1,105 +1,79 @@
 package dev.oomsim.lock;
 
+import dev.oomsim.schemas.LockClaim;
+import dev.oomsim.schemas.serde.AvroEventSerde;
+import dev.oomsim.schemas.topics.ConfigRule;
+import dev.oomsim.schemas.topics.PartitionRule;
+import dev.oomsim.schemas.topics.TopicEnsurer;
+import dev.oomsim.schemas.topics.TopicMismatchException;
+import dev.oomsim.schemas.topics.TopicSpec;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * The lock topic's settings (lock-protocol.md, "Topic"): one partition, compacted, LogAppendTime,
- * {@code min.compaction.lag.ms} = M and {@code delete.retention.ms} above it. {@link #ensure}
- * creates it when missing and refuses an existing topic that breaks them.
+ * The lock topic's settings (lock-protocol.md, "Topic"): exactly one partition, {@code cleanup.policy=compact}
+ * (not also delete), LogAppendTime, {@code min.compaction.lag.ms} at least the configured M and
+ * {@code delete.retention.ms} above it. {@link #ensure} creates the topic when missing (through the schemas
+ * module's {@link TopicEnsurer}) and refuses an existing topic that breaks them.
  */
 public final class LockTopic {
+
+    private static final Duration METADATA_WAIT = Duration.ofSeconds(15);
+    private static final Duration METADATA_RETRY = Duration.ofMillis(50);
 
     private LockTopic() {
     }
 
-    /** The settings a new lock topic is created with, for M = {@code minCompactionLagMs} on {@code brokers} brokers. */
-    public static Map<String, String> settings(long minCompactionLagMs, int brokers) {
-        Map<String, String> settings = new HashMap<>();
-        settings.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-        settings.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
-        settings.put(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, Long.toString(minCompactionLagMs));
-        settings.put(TopicConfig.DELETE_RETENTION_MS_CONFIG, Long.toString(2 * minCompactionLagMs));
-        if (brokers >= 3) {
-            settings.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2");
-        }
-        return settings;
+    /** The lock topic named {@code topic} for a bound M = {@code minCompactionLagMs}. */
+    public static TopicSpec<String, LockClaim> spec(String topic, long minCompactionLagMs) {
+        Map<String, ConfigRule> configs = new LinkedHashMap<>();
+        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, ConfigRule.equalTo(TopicConfig.CLEANUP_POLICY_COMPACT));
+        configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, ConfigRule.equalTo("LogAppendTime"));
+        configs.put(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, ConfigRule.atLeast(minCompactionLagMs));
+        configs.put(TopicConfig.DELETE_RETENTION_MS_CONFIG, ConfigRule.atLeast(minCompactionLagMs + 1));
+        return new TopicSpec<>(topic, Serdes.String(), AvroEventSerde.of(LockClaim.class), new PartitionRule.Exactly(1),
+                configs);
     }
 
     /**
-     * Refuses an existing topic that is not compacted (or also deletes), has more than one
-     * partition, uses CreateTime, or has a {@code min.compaction.lag.ms} below the bound.
+     * Creates the topic when missing, with replication as the cluster allows (up to 3); checks it as it is on the broker.
      *
-     * @throws LockTopicMisconfiguredException naming topic, setting, expected and actual value
+     * @throws TopicMismatchException naming topic, setting, expected and actual value, when an existing topic is
+     *                                not compacted, has more than one partition, uses CreateTime, or keeps
+     *                                records for less than M before compaction
      */
-    public static void check(String topic, int partitions, Map<String, String> settings, long minCompactionLagBoundMs) {
-        if (partitions != 1) {
-            throw new LockTopicMisconfiguredException(topic, "partitions", "1", Integer.toString(partitions));
-        }
-        String policy = settings.get(TopicConfig.CLEANUP_POLICY_CONFIG);
-        if (policy == null || !Set.of(policy.replace(" ", "").split(",")).equals(Set.of(TopicConfig.CLEANUP_POLICY_COMPACT))) {
-            throw new LockTopicMisconfiguredException(topic, TopicConfig.CLEANUP_POLICY_CONFIG,
-                    TopicConfig.CLEANUP_POLICY_COMPACT, String.valueOf(policy));
-        }
-        String timestampType = settings.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
-        if (!"LogAppendTime".equals(timestampType)) {
-            throw new LockTopicMisconfiguredException(topic, TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG,
-                    "LogAppendTime", String.valueOf(timestampType));
-        }
-        String lag = settings.get(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG);
-        long lagMs;
+    public static void ensure(Admin admin, String topic, long minCompactionLagMs) {
+        int brokers;
         try {
-            lagMs = Long.parseLong(String.valueOf(lag));
-        } catch (NumberFormatException e) {
-            lagMs = -1;
-        }
-        if (lagMs < minCompactionLagBoundMs) {
-            throw new LockTopicMisconfiguredException(topic, TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG,
-                    ">= " + minCompactionLagBoundMs, String.valueOf(lag));
-        }
-    }
-
-    /** Creates the topic when missing, then checks it as it is on the broker. */
-    public static void ensure(Admin admin, String topic, long minCompactionLagMs, Duration timeout) {
-        try {
-            int brokers = admin.describeCluster().nodes().get().size();
-            short replication = (short) Math.min(3, Math.max(1, brokers));
-            NewTopic wanted = new NewTopic(topic, 1, replication).configs(settings(minCompactionLagMs, brokers));
-            try {
-                admin.createTopics(List.of(wanted)).all().get();
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
-                }
-            }
-            CompletableFuture<TopicDescription> description =
-                    admin.describeTopics(List.of(topic)).topicNameValues().get(topic).toCompletionStage().toCompletableFuture();
-            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-            Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
-            Map<String, String> settings = new HashMap<>();
-            for (ConfigEntry entry : config.entries()) {
-                settings.put(entry.name(), entry.value());
-            }
-            int partitions = CompactedTopicLog.await(description, timeout, "describe " + topic).partitions().size();
-            check(topic, partitions, settings, minCompactionLagMs);
+            brokers = admin.describeCluster().nodes().get().size();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted ensuring lock topic " + topic, e);
+            throw new IllegalStateException("interrupted describing the cluster for lock topic " + topic, e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot ensure lock topic " + topic + ": " + e.getCause(), e.getCause());
+            throw new IllegalStateException("cannot describe the cluster for lock topic " + topic + ": " + e.getCause(), e.getCause());
+        }
+        short replication = (short) Math.min(3, Math.max(1, brokers));
+        TopicEnsurer ensurer = new TopicEnsurer(admin, replication);
+        long deadline = System.nanoTime() + METADATA_WAIT.toNanos();
+        while (true) {
+            try {
+                ensurer.ensure(List.of(spec(topic, minCompactionLagMs)));
+                return;
+            } catch (IllegalStateException e) {
+                // A topic just created (here or by another contender) may not be described yet: ask again shortly.
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                LockSupport.parkNanos(METADATA_RETRY.toNanos());
+            }
         }
     }
 }

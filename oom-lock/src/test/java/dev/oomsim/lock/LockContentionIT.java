@@ -45,13 +45,13 @@ class LockContentionIT {
         LockConfig config = LockConfig.defaults(topic, contender)
                 .withBackoff(Duration.ofNanos(1000 * Long.getLong("oomsim.lock.tickMicros", 1000)),
                         Integer.getInteger("oomsim.lock.maxBackoffTicks", 4));
-        return CompactedTopicLock.builder(config, Map.of("bootstrap.servers", KAFKA.bootstrapServers()), TextClaimCodec.INSTANCE)
+        return CompactedTopicLock.builder(config, Map.of("bootstrap.servers", KAFKA.bootstrapServers()))
                 .meterRegistry(registry).start();
     }
 
     private static LockTopicRecorder recorder(String topic) {
         return new LockTopicRecorder(KAFKA.bootstrapServers(), topic, bytes -> {
-            ClaimValue v = TextClaimCodec.INSTANCE.decode(bytes);
+            ClaimValue v = AvroClaimCodec.INSTANCE.decode(bytes);
             return new LockTopicRecorder.ClaimFields(v.requestId(), v.leaseMs());
         });
     }

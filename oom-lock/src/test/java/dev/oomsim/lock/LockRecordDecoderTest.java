@@ -29,4 +29,14 @@ class LockRecordDecoderTest {
                 .isEqualTo(new LockRecord.Other(6, 1_003));
         assertThat(decoder.decode(7, 1_004, key.asString(), other)).isEqualTo(new LockRecord.Other(7, 1_004));
     }
+
+    @Test
+    void theAvroCodecRoundTripsAClaimAndRefusesOtherBytes() {
+        ClaimValue claim = new ClaimValue("node-1", "i1", "r9", 500);
+        byte[] bytes = AvroClaimCodec.INSTANCE.encode(claim);
+
+        assertThat(AvroClaimCodec.INSTANCE.decode(bytes)).isEqualTo(claim);
+        assertThat(new LockRecordDecoder(AvroClaimCodec.INSTANCE).decode(1, 2, key.asString(), "x".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(new LockRecord.Other(1, 2));
+    }
 }

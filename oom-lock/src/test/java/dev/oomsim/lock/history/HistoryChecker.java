@@ -15,9 +15,9 @@ import java.util.Map;
  * <p>It proves, for the grants the contenders recorded:
  * <ol>
  *   <li>every granted token was the holder at its own offset, under the key that claimed;</li>
- *   <li>no two acquisitions overlap in the log: a grant ends at the first later record that is its
- *       key's tombstone or new claim, or whose log time passes its deadline, and the next grant's
- *       token is above that end;</li>
+ *   <li>no two acquisitions overlap in the log: a grant holds from its token up to (not including)
+ *       the first later record that is its key's tombstone or new claim, or whose log time passes its
+ *       deadline; the next grant's token is not below that end;</li>
  *   <li>tokens strictly increase in the order the grants were acquired;</li>
  *   <li>when all contenders share one monotonic clock: no two holders' intervals overlap in time;</li>
  *   <li>a recorded release offset is where the history says the grant ended, unless its lease ran out first.</li>
@@ -90,7 +90,8 @@ public final class HistoryChecker {
             if (holder != g.token()) {
                 violations.add("grant " + g + ": the holder at its offset was " + holder);
             }
-            if (previousDescription != null && g.token() <= previousEnd) {
+            // A grant holds over offsets [token, end): at its end record it no longer holds.
+            if (previousDescription != null && g.token() < previousEnd) {
                 violations.add("grant " + g + " overlaps " + previousDescription + " which ended at offset " + previousEnd);
             }
             long deadline = claim.timestampMs() + claim.leaseMs();
