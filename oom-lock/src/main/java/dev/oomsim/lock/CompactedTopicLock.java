@@ -94,6 +94,8 @@ public final class CompactedTopicLock implements AutoCloseable {
         int sendTimeoutMs = (int) config.sendTimeout().toMillis();
         producerConfig.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, sendTimeoutMs);
         producerConfig.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, sendTimeoutMs);
+        // send() itself may wait for metadata; bound it too, so a tryLock never hangs on an unreachable broker.
+        producerConfig.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, sendTimeoutMs);
         producerConfig.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "oom-lock-" + config.contender());
         this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
 

@@ -82,6 +82,11 @@ public record LockConfig(String topic, String lock, String contender, String inc
                 decisionTimeout, sendTimeout, tick, maxBackoffTicks);
     }
 
+    public LockConfig withSendTimeout(Duration newSendTimeout) {
+        return new LockConfig(topic, lock, contender, incarnation, lease, safetyMargin, minCompactionLag,
+                decisionTimeout, newSendTimeout, tick, maxBackoffTicks);
+    }
+
     public LockConfig withBackoff(Duration newTick, int newMaxBackoffTicks) {
         return new LockConfig(topic, lock, contender, incarnation, lease, safetyMargin, minCompactionLag,
                 decisionTimeout, sendTimeout, newTick, newMaxBackoffTicks);
