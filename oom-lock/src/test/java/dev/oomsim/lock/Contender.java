@@ -1,0 +1,113 @@
+package dev.oomsim.lock;
+
+import dev.oomsim.lock.history.GrantInterval;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A test contender: calls tryLock until a shared budget of attempts runs out, holds each grant for
+ * {@code holdNanos}, releases it, and records every grant's interval and every tryLock's latency.
+ * Retries are scheduled after the lock's back-off hint (no sleeping thread).
+ */
+final class Contender implements AutoCloseable {
+
+    private final CompactedTopicLock lock;
+    private final long holdNanos;
+    private final AtomicLong budget;
+    private final ScheduledExecutorService executor;
+    private final List<GrantInterval> intervals = new ArrayList<>();
+    private final List<CompletableFuture<Void>> releases = new ArrayList<>();
+    private final LongSamples acquiredNanos = new LongSamples();
+    private final LongSamples refusedNanos = new LongSamples();
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private volatile long attempts;
+
+    Contender(CompactedTopicLock lock, long holdNanos, AtomicLong budget) {
+        this.lock = lock;
+        this.holdNanos = holdNanos;
+        this.budget = budget;
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "contender-" + lock.key().contender());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    CompletableFuture<Void> start() {
+        executor.execute(this::attempt);
+        return done;
+    }
+
+    private void attempt() {
+        try {
+            if (budget.getAndDecrement() <= 0) {
+                CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> done.complete(null));
+                return;
+            }
+            attempts++;
+            long start = System.nanoTime();
+            Optional<LockGrant> grant = lock.tryLock();
+            long latency = System.nanoTime() - start;
+            if (grant.isEmpty()) {
+                refusedNanos.add(latency);
+                executor.schedule(this::attempt, lock.retryAfterNanos(), TimeUnit.NANOSECONDS);
+                return;
+            }
+            acquiredNanos.add(latency);
+            if (holdNanos > 0) {
+                executor.schedule(() -> release(grant.get()), holdNanos, TimeUnit.NANOSECONDS);
+            } else {
+                release(grant.get());
+            }
+        } catch (Throwable t) {
+            done.completeExceptionally(t);
+        }
+    }
+
+    private void release(LockGrant grant) {
+        long end = Math.min(System.nanoTime(), grant.validUntilNanos());
+        CompletableFuture<Void> released = lock.unlock(grant).handle((offset, error) -> {
+            synchronized (intervals) {
+                intervals.add(new GrantInterval(grant.key().asString(), grant.token(), grant.acquiredAtNanos(), end,
+                        error == null ? offset : -1));
+            }
+            return null;
+        });
+        releases.add(released);
+        executor.schedule(this::attempt, lock.config().tick().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    List<GrantInterval> intervals() {
+        synchronized (intervals) {
+            return List.copyOf(intervals);
+        }
+    }
+
+    long attempts() {
+        return attempts;
+    }
+
+    LongSamples acquiredNanos() {
+        return acquiredNanos;
+    }
+
+    LongSamples refusedNanos() {
+        return refusedNanos;
+    }
+
+    CompactedTopicLock lock() {
+        return lock;
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        lock.close();
+    }
+}

@@ -1,0 +1,141 @@
+package dev.oomsim.lock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.oomsim.lock.history.GrantInterval;
+import dev.oomsim.lock.history.HistoryChecker;
+import dev.oomsim.lock.history.LockTopicRecorder;
+import dev.oomsim.testkit.EmbeddedKafkaExtension;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Many contenders on a real broker: safety judged from the recorded history by the independent
+ * checker, liveness (every contender acquires, grant rate), and latency against the broker's own
+ * round trip measured in the same run. {@code -Doomsim.lock.tryLocks} (or {@code -Pfull}: 100 000)
+ * sets the number of tryLocks.
+ */
+class LockContentionIT {
+
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = EmbeddedKafkaExtension.create();
+
+    private static LongSamples brokerRoundTrip;
+
+    @BeforeAll
+    static void measureTheBrokersOwnRoundTrip() {
+        String topic = KAFKA.uniqueTopic("rtt");
+        KAFKA.createTopic(topic, 1, Map.of());
+        brokerRoundTrip = BrokerRoundTrip.measure(KAFKA.bootstrapServers(), topic, 500, 2000);
+        System.out.println("[lock-bench] broker produce->consume RTT: " + brokerRoundTrip.summary());
+    }
+
+    private static CompactedTopicLock lock(String topic, String contender, MeterRegistry registry) {
+        LockConfig config = LockConfig.defaults(topic, contender)
+                .withBackoff(Duration.ofNanos(1000 * Long.getLong("oomsim.lock.tickMicros", 1000)),
+                        Integer.getInteger("oomsim.lock.maxBackoffTicks", 4));
+        return CompactedTopicLock.builder(config, Map.of("bootstrap.servers", KAFKA.bootstrapServers()))
+                .meterRegistry(registry).start();
+    }
+
+    private static LockTopicRecorder recorder(String topic) {
+        return new LockTopicRecorder(KAFKA.bootstrapServers(), topic, bytes -> {
+            ClaimValue v = AvroClaimCodec.INSTANCE.decode(bytes);
+            return new LockTopicRecorder.ClaimFields(v.requestId(), v.leaseMs());
+        });
+    }
+
+    @Test
+    void uncontendedTryLockCostsAboutOneBrokerRoundTrip() throws Exception {
+        String topic = KAFKA.uniqueTopic("oom-lock");
+        try (CompactedTopicLock lock = lock(topic, "solo", new SimpleMeterRegistry())) {
+            AtomicLong budget = new AtomicLong(3000);
+            try (Contender solo = new Contender(lock, 0, budget)) {
+                solo.start().get(120, TimeUnit.SECONDS);
+                LongSamples acquired = solo.acquiredNanos();
+                long[] all = acquired.toArray();
+                LongSamples measured = new LongSamples();
+                for (int i = 500; i < all.length; i++) {
+                    measured.add(all[i]);
+                }
+                double p50 = (double) measured.percentile(50) / brokerRoundTrip.percentile(50);
+                double p99 = (double) measured.percentile(99) / brokerRoundTrip.percentile(50);
+                double p99ToP99 = (double) measured.percentile(99) / brokerRoundTrip.percentile(99);
+                System.out.printf("[lock-bench] uncontended tryLock (acquired, after 500 warm-up): %s; p50 = %.2fx RTT p50, "
+                                + "p99 = %.2fx RTT p50 = %.2fx RTT p99; refused %d; RTT %s%n",
+                        measured.summary(), p50, p99, p99ToP99, solo.refusedNanos().size(), brokerRoundTrip.summary());
+                assertThat(solo.refusedNanos().size()).as("an uncontended lock is never refused").isZero();
+                assertThat(acquired.size()).isEqualTo(3000);
+            }
+        }
+    }
+
+    @Test
+    void eightContendersNeverOverlapTokensIncreaseAndEveryContenderAcquires() throws Exception {
+        int contenders = Integer.getInteger("oomsim.lock.contenders", 8);
+        long tryLocks = Long.getLong("oomsim.lock.tryLocks", 20_000);
+        String topic = KAFKA.uniqueTopic("oom-lock");
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        List<Contender> all = new ArrayList<>();
+        AtomicLong budget = new AtomicLong(tryLocks);
+        for (int i = 0; i < contenders; i++) {
+            all.add(new Contender(lock(topic, "node-" + i, registry), 0, budget));
+        }
+        try (LockTopicRecorder history = recorder(topic)) {
+            long start = System.nanoTime();
+            List<CompletableFuture<Void>> done = new ArrayList<>();
+            all.forEach(c -> done.add(c.start()));
+            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
+            double seconds = (System.nanoTime() - start) / 1e9;
+
+            long end = all.get(0).lock().view().lastOffset();
+            await().atMost(Duration.ofSeconds(30)).until(() -> history.position() > end);
+            List<GrantInterval> grants = new ArrayList<>();
+            LongSamples acquired = new LongSamples();
+            LongSamples refused = new LongSamples();
+            long attempts = 0;
+            for (Contender c : all) {
+                grants.addAll(c.intervals());
+                acquired.addAll(c.acquiredNanos());
+                refused.addAll(c.refusedNanos());
+                attempts += c.attempts();
+            }
+            HistoryChecker.Result result = HistoryChecker.check(history.records(), grants, true);
+
+            double refusedLocal = registry.find("oomsim.lock.trylock").tag("outcome", "refused_local").timers()
+                    .stream().mapToDouble(t -> t.count()).sum();
+            double refusedAtOffset = registry.find("oomsim.lock.trylock").tag("outcome", "refused_at_offset").timers()
+                    .stream().mapToDouble(t -> t.count()).sum();
+            System.out.printf("[lock-bench] %d contenders, %d tryLocks in %.1f s: %d grants = %.0f grants/s; "
+                            + "refused locally %.0f, refused at O %.0f; %d records, %d holder changes, %d violations%n",
+                    contenders, attempts, seconds, grants.size(), grants.size() / seconds, refusedLocal, refusedAtOffset,
+                    result.records(), result.holderChanges(), result.violations().size());
+            System.out.printf("[lock-bench] contended tryLock acquired: %s = %.2fx RTT p50; refused: %s; RTT %s%n",
+                    acquired.summary(), (double) acquired.percentile(50) / brokerRoundTrip.percentile(50),
+                    refused.summary(), brokerRoundTrip.summary());
+            for (Contender c : all) {
+                System.out.printf("[lock-bench]   %s: %d attempts, %d grants%n", c.lock().key().contender(), c.attempts(),
+                        c.intervals().size());
+            }
+
+            assertThat(result.violations()).as("history violations").isEmpty();
+            assertThat(attempts).isGreaterThanOrEqualTo(tryLocks);
+            assertThat(all).allSatisfy(c -> assertThat(c.intervals()).as(c.lock().key() + " grants").isNotEmpty());
+            assertThat(registry.find("oomsim.lock.grants").counters().stream().mapToDouble(c -> c.count()).sum())
+                    .isEqualTo(grants.size());
+        } finally {
+            all.forEach(Contender::close);
+        }
+    }
+}

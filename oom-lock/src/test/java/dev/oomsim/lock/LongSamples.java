@@ -1,0 +1,48 @@
+package dev.oomsim.lock;
+
+import java.util.Arrays;
+
+/** A growable array of latency samples with percentiles; thread-safe. */
+final class LongSamples {
+
+    private long[] values = new long[1024];
+    private int size;
+
+    synchronized void add(long value) {
+        if (size == values.length) {
+            values = Arrays.copyOf(values, size * 2);
+        }
+        values[size++] = value;
+    }
+
+    synchronized void addAll(LongSamples other) {
+        long[] theirs = other.toArray();
+        for (long v : theirs) {
+            add(v);
+        }
+    }
+
+    synchronized long[] toArray() {
+        return Arrays.copyOf(values, size);
+    }
+
+    synchronized int size() {
+        return size;
+    }
+
+    /** The p-th percentile (0..100), nearest rank; -1 when empty. */
+    long percentile(double p) {
+        long[] sorted = toArray();
+        if (sorted.length == 0) {
+            return -1;
+        }
+        Arrays.sort(sorted);
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    /** p50/p99 in microseconds. */
+    String summary() {
+        return String.format("n=%d p50=%dus p99=%dus", size(), percentile(50) / 1000, percentile(99) / 1000);
+    }
+}
