@@ -262,12 +262,17 @@ public final class PageAllocator {
             return finish(st, current);
         }
         st.path.add("fastpath:fail");
+        slowPath(st, current);
+        return finish(st, current);
+    }
+
+    /** Mirrors {@code __alloc_pages_slowpath}: the profile's version, driven by the explicit {@link SlowPathState}. */
+    public void slowPath(SlowPathState st, Task current) {
         if (m.profile() == Profile.SEED) {
             slowPathSeed(st, current);
         } else {
             slowPathModern(st, current);
         }
-        return finish(st, current);
     }
 
     private Page fastPathModern(SlowPathState st, Task current) {
