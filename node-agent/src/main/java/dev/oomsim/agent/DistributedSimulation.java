@@ -9,8 +9,10 @@ import java.util.Map;
 
 import dev.oomsim.agent.runtime.CommandLog;
 import dev.oomsim.broker.EmbeddedKafkaBroker;
+import dev.oomsim.kernel.scenario.EventResult;
 import dev.oomsim.kernel.scenario.Scenario;
 import dev.oomsim.kernel.scenario.ScenarioParser;
+import dev.oomsim.kernel.scenario.ScenarioRun;
 import dev.oomsim.schemas.AllocOp;
 import dev.oomsim.schemas.AllocRequest;
 import dev.oomsim.schemas.DeadLetter;
@@ -47,8 +49,8 @@ public final class DistributedSimulation {
     private DistributedSimulation() {
     }
 
-    /** Runs the scenario tree through a fresh embedded broker and agents; returns the output lines as trees. */
-    public static List<Map<String, Object>> run(Object scenarioTree) {
+    /** Runs the scenario tree through a fresh embedded broker and agents; returns the run as the model reports one. */
+    public static ScenarioRun run(Object scenarioTree) {
         Scenario scenario = ScenarioParser.parse(scenarioTree);
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             return run(scenario, broker.bootstrapServers(), Topics.defaults(scenario.nodes().size()));
@@ -56,7 +58,7 @@ public final class DistributedSimulation {
     }
 
     /** Runs the scenario against agents this call starts on {@code bootstrapServers}, with fresh topics. */
-    public static List<Map<String, Object>> run(Scenario scenario, String bootstrapServers, Topics topics) {
+    public static ScenarioRun run(Scenario scenario, String bootstrapServers, Topics topics) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             new TopicEnsurer(admin, (short) 1).ensure(topics.all());
         }
@@ -73,18 +75,17 @@ public final class DistributedSimulation {
             threads.add(t);
         }
         try (Feeder feeder = new Feeder(bootstrapServers, topics)) {
-            List<Map<String, Object>> lines = new ArrayList<>();
-            lines.add(Map.of("boot", bootTree(feeder.snapshot("boot"))));
+            Map<String, Object> boot = bootTree(feeder.snapshot("boot"));
+            List<EventResult> results = new ArrayList<>();
             List<Scenario.Event> events = scenario.events();
             for (int i = 0; i < events.size(); i++) {
                 ProgressEvent outcome = feeder.request(command("event-" + i, i, events.get(i), scenario.profile()));
-                lines.add(OutcomeMapper.toResult(outcome).toTree());
+                results.add(OutcomeMapper.toResult(outcome));
                 if (outcome.getPanic() != null) {
                     break;
                 }
             }
-            lines.add(Map.of("state", stateTree(feeder.snapshot("final"))));
-            return lines;
+            return new ScenarioRun(boot, results, stateTree(feeder.snapshot("final")));
         } finally {
             agents.forEach(CommandLog::close);
             for (Thread t : threads) {
