@@ -19,6 +19,7 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public enum EventType {
     ALLOC_REQUEST(AllocRequest.class),
+    NODE_COMMAND(NodeCommand.class),
     TASK_EVENT(TaskEvent.class),
     LOCK_CLAIM(LockClaim.class),
     PROGRESS_EVENT(ProgressEvent.class),

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class TopicEnsurer {
 
     private static final Logger log = LoggerFactory.getLogger(TopicEnsurer.class);
+
+    private static final java.time.Duration VISIBILITY_TIMEOUT = java.time.Duration.ofSeconds(30);
 
     private final Admin admin;
     private final short replicationFactor;
@@ -61,12 +64,31 @@ public final class TopicEnsurer {
                     // Another service created it meanwhile: it is checked below like any existing topic.
                 }
             }
-            verify(specs);
+            verifyOnceVisible(specs);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while ensuring topics", e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot ensure topics: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /**
+     * A topic just created may not be in every broker's metadata yet ("does not host this topic-partition"):
+     * verification retries that, and only that, for a bounded time.
+     */
+    private void verifyOnceVisible(Collection<? extends TopicSpec<?, ?>> specs) throws InterruptedException, ExecutionException {
+        long deadline = System.nanoTime() + VISIBILITY_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                verify(specs);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                Thread.sleep(50); // metadata propagation; bounded by VISIBILITY_TIMEOUT
+            }
         }
     }
 

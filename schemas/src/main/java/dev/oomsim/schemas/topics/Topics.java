@@ -5,10 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.oomsim.schemas.AllocRequest;
 import dev.oomsim.schemas.DeadLetter;
 import dev.oomsim.schemas.KillEvent;
 import dev.oomsim.schemas.LockClaim;
+import dev.oomsim.schemas.NodeCommand;
 import dev.oomsim.schemas.NodeState;
 import dev.oomsim.schemas.PressureView;
 import dev.oomsim.schemas.ProgressEvent;
@@ -50,9 +50,12 @@ public record Topics(String prefix, int nodes, long lockMinCompactionLagMs) {
         return new Topics(DEFAULT_PREFIX, nodes);
     }
 
-    /** Allocation requests, keyed by the node whose agent handles them. */
-    public TopicSpec<Integer, AllocRequest> allocRequests() {
-        return new TopicSpec<>(prefix + "alloc-requests", Serdes.Integer(), AvroEventSerde.of(AllocRequest.class),
+    /**
+     * The nodes' command logs: partition n holds node n's commands (allocation requests from users, calls and
+     * replies between agents), keyed by node id (docs/node-agent-design.md).
+     */
+    public TopicSpec<Integer, NodeCommand> allocRequests() {
+        return new TopicSpec<>(prefix + "alloc-requests", Serdes.Integer(), AvroEventSerde.of(NodeCommand.class),
                 new PartitionRule.AtLeast(nodes), deletePolicy());
     }
 

@@ -1,0 +1,25 @@
+package dev.oomsim.kernel.mm;
+
+import dev.oomsim.kernel.oom.OomOutcome;
+import java.util.List;
+
+/**
+ * Everything one allocation reports (scenario-format.md): the page or null, {@code did_some_progress} of the last
+ * mayOom call (null when it never ran), how many mayOom calls and reclaim passes ran, every {@code out_of_memory}
+ * call, a panic text, the log lines and the path of steps.
+ */
+public record AllocTrace(Page page, Integer didSomeProgress, int mayOomCalls, int reclaimPasses,
+        List<OomOutcome> oomCalls, String panic, List<String> log, List<String> path) {
+
+    /** Copies the lists. */
+    public AllocTrace {
+        oomCalls = List.copyOf(oomCalls);
+        log = List.copyOf(log);
+        path = List.copyOf(path);
+    }
+
+    /** The last {@code out_of_memory} call, or null. */
+    public OomOutcome lastOom() {
+        return oomCalls.isEmpty() ? null : oomCalls.get(oomCalls.size() - 1);
+    }
+}

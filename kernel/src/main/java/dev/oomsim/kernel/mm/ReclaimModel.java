@@ -1,0 +1,46 @@
+package dev.oomsim.kernel.mm;
+
+import java.util.List;
+
+/** Direct reclaim ({@code try_to_free_pages}) as a pluggable, deterministic model (kernel-model.md §2). */
+public interface ReclaimModel {
+
+    /** Frees pages from {@code zones} (eligible, zonelist order) for a request; returns the progress (pages freed). */
+    long tryToFreePages(List<Zone> zones, int order, GfpFlags gfp);
+
+    /** The default: up to SWAP_CLUSTER_MAX pages from each zone's reclaimable count, zones in order. */
+    static ReclaimModel swapClusterPerZone() {
+        return (zones, order, gfp) -> {
+            long total = 0;
+            for (Zone z : zones) {
+                long want = Math.min(WatermarkSetup.SWAP_CLUSTER_MAX, z.reclaimablePages());
+                long freed = MachineAccess.reclaimReserved(z, want);
+                z.setReclaimablePages(z.reclaimablePages() - freed);
+                total += freed;
+            }
+            return total;
+        };
+    }
+
+    /** Frees exactly {@code pages} per pass (order-0 blocks), taken from the zones' reclaimable counts in order. */
+    static ReclaimModel fixedPerPass(long pages) {
+        if (pages < 0) {
+            throw new IllegalArgumentException("reclaim_pages_per_pass: must be >= 0, got " + pages);
+        }
+        return (zones, order, gfp) -> {
+            long remaining = pages;
+            long total = 0;
+            for (Zone z : zones) {
+                if (remaining == 0) {
+                    break;
+                }
+                long want = Math.min(remaining, z.reclaimablePages());
+                long freed = MachineAccess.reclaimReserved(z, want);
+                z.setReclaimablePages(z.reclaimablePages() - freed);
+                remaining -= freed;
+                total += freed;
+            }
+            return total;
+        };
+    }
+}

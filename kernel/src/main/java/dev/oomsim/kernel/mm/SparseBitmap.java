@@ -1,0 +1,47 @@
+package dev.oomsim.kernel.mm;
+
+/**
+ * A bitmap over {@code [0, size)} whose 64 Ki-bit chunks are allocated on first set, so a mostly allocated zone costs
+ * almost nothing. Owned by the {@link FreeArea} that holds it (single-threaded).
+ */
+final class SparseBitmap {
+    private static final int CHUNK_BITS = 16;
+    private static final int CHUNK_WORDS = (1 << CHUNK_BITS) >>> 6;
+    private final long size;
+    private final long[][] chunks;
+
+    SparseBitmap(long size) {
+        this.size = size;
+        this.chunks = new long[(int) ((size + (1L << CHUNK_BITS) - 1) >>> CHUNK_BITS)][];
+    }
+
+    boolean get(long i) {
+        if (i < 0 || i >= size) {
+            return false;
+        }
+        long[] c = chunks[(int) (i >>> CHUNK_BITS)];
+        if (c == null) {
+            return false;
+        }
+        int bit = (int) (i & ((1 << CHUNK_BITS) - 1));
+        return (c[bit >>> 6] & (1L << (bit & 63))) != 0;
+    }
+
+    void set(long i, boolean value) {
+        int ci = (int) (i >>> CHUNK_BITS);
+        long[] c = chunks[ci];
+        if (c == null) {
+            if (!value) {
+                return;
+            }
+            c = new long[CHUNK_WORDS];
+            chunks[ci] = c;
+        }
+        int bit = (int) (i & ((1 << CHUNK_BITS) - 1));
+        if (value) {
+            c[bit >>> 6] |= 1L << (bit & 63);
+        } else {
+            c[bit >>> 6] &= ~(1L << (bit & 63));
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.oomsim.kernel.scenario;
+
+import dev.oomsim.kernel.mm.Arch;
+import dev.oomsim.kernel.mm.GfpFlags;
+import dev.oomsim.kernel.mm.NodeSpec;
+import dev.oomsim.kernel.mm.ZoneType;
+import dev.oomsim.kernel.profile.Profile;
+import dev.oomsim.kernel.task.Cpuset;
+import dev.oomsim.kernel.task.Memcg;
+import dev.oomsim.kernel.task.Mempolicy;
+import dev.oomsim.kernel.task.TaskFlag;
+import java.util.List;
+import java.util.Set;
+
+/** A typed scenario (scenario-format.md): machine, tasks, events and run options. Built by {@link ScenarioParser}. */
+public record Scenario(Profile profile, Arch arch, SysctlSpec sysctl, long swapPages, boolean suspendedStorage,
+        boolean oomKillerDisabled, boolean oomLockHeld, long oomNotifierFreesPages, List<NodeSpec> nodes,
+        List<Cpuset> cpusets, List<Memcg> memcgs, List<TaskSpec> tasks, List<Event> events, Options options) {
+
+    /** Copies the lists. */
+    public Scenario {
+        nodes = List.copyOf(nodes);
+        cpusets = List.copyOf(cpusets);
+        memcgs = List.copyOf(memcgs);
+        tasks = List.copyOf(tasks);
+        events = List.copyOf(events);
+    }
+
+    /** The {@code sysctl} block; null fields mean "computed / arch default". */
+    public record SysctlSpec(Long minFreeKbytes, List<Long> lowmemReserveRatio, int panicOnOom,
+            int oomKillAllocatingTask, int oomDumpTasks, long watermarkScaleFactor) {
+    }
+
+    /** Pages a task holds on a node (zone null: the node's highest populated zone). */
+    public record RssSpec(int node, ZoneType zone, long anonPages, long filePages) {
+    }
+
+    /** One task. {@code mm} is the id of the mm it uses (its own pid by default). */
+    public record TaskSpec(int pid, int tgid, String comm, int uid, int parent, int mm, List<RssSpec> rss,
+            long swapents, long nrPtes, long nrPmds, long totalVmPages, int oomScoreAdj, boolean capSysAdmin,
+            String cpuset, Mempolicy mempolicy, String memcg, Set<TaskFlag> flags) {
+        /** Copies the collections. */
+        public TaskSpec {
+            rss = List.copyOf(rss);
+            flags = Set.copyOf(flags);
+        }
+    }
+
+    /** Run options: retry budget, victim exits, reclaim and compaction models, logical time per event (null: none). */
+    public record Options(int maxRetries, boolean exitVictimsBeforeRetry, Long reclaimPagesPerPass,
+            boolean compactionSucceeds, Long timeMsPerEvent) {
+    }
+
+    /** One event, with its path in the scenario ({@code events[3]}). */
+    public sealed interface Event {
+        /** The event's path, for error messages. */
+        String path();
+    }
+
+    /** {@code alloc}: the whole allocation path. {@code node} -1: the requester's default. */
+    public record AllocEvent(String path, int pid, GfpFlags gfp, int order, int node) implements Event {
+    }
+
+    /** {@code may_oom}: the seed function on its own. */
+    public record MayOomEvent(String path, int pid, GfpFlags gfp, int order, int node) implements Event {
+    }
+
+    /** {@code free}: a task gives back a block. */
+    public record FreeEvent(String path, int pid, int node, long pfn, int order) implements Event {
+    }
+
+    /** {@code exit}: a task exits. */
+    public record ExitEvent(String path, int pid) implements Event {
+    }
+
+    /** {@code set}: change a task's oom_score_adj. */
+    public record SetEvent(String path, int pid, int oomScoreAdj) implements Event {
+    }
+
+    /** {@code charge}: the memcg charge path. */
+    public record ChargeEvent(String path, int pid, long pages) implements Event {
+    }
+
+    /** {@code oom_score}: what /proc/PID/oom_score reads. */
+    public record OomScoreEvent(String path, int pid) implements Event {
+    }
+}

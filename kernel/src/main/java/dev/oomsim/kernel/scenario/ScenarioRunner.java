@@ -1,0 +1,404 @@
+package dev.oomsim.kernel.scenario;
+
+import dev.oomsim.kernel.KernelLog;
+import dev.oomsim.kernel.Machine;
+import dev.oomsim.kernel.mm.AllocRequest;
+import dev.oomsim.kernel.mm.AllocResult;
+import dev.oomsim.kernel.mm.AllocTrace;
+import dev.oomsim.kernel.mm.Arch;
+import dev.oomsim.kernel.mm.CompactionModel;
+import dev.oomsim.kernel.mm.GfpFlags;
+import dev.oomsim.kernel.mm.MachineAccess;
+import dev.oomsim.kernel.mm.MayOomResult;
+import dev.oomsim.kernel.mm.NodeMask;
+import dev.oomsim.kernel.mm.NodeSpec;
+import dev.oomsim.kernel.mm.NumaNode;
+import dev.oomsim.kernel.mm.PageAllocator;
+import dev.oomsim.kernel.mm.ReclaimModel;
+import dev.oomsim.kernel.mm.Topology;
+import dev.oomsim.kernel.mm.WatermarkSetup;
+import dev.oomsim.kernel.mm.Zone;
+import dev.oomsim.kernel.mm.ZoneSpec;
+import dev.oomsim.kernel.oom.LocalOomLock;
+import dev.oomsim.kernel.oom.OomKiller;
+import dev.oomsim.kernel.oom.OomOutcome;
+import dev.oomsim.kernel.profile.Profile;
+import dev.oomsim.kernel.sysctl.VmSysctl;
+import dev.oomsim.kernel.task.Cpuset;
+import dev.oomsim.kernel.task.Memcg;
+import dev.oomsim.kernel.task.Mm;
+import dev.oomsim.kernel.task.Task;
+import dev.oomsim.kernel.task.TaskFlag;
+import dev.oomsim.kernel.task.TaskTable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The offline scenario runner (scenario-format.md): boots a {@link Machine} from a {@link Scenario}, runs its events
+ * in order, and reports. {@link #allocate} and {@link #mayOom} are the two entry points of kernel-model.md §2.
+ * Single-threaded; deterministic.
+ */
+public final class ScenarioRunner {
+    private final Scenario scenario;
+    private final Machine machine;
+    private final OomKiller oomKiller;
+    private final PageAllocator allocator;
+    private final long minFreeKbytes;
+
+    /** Boots the machine a scenario describes (no events run yet). */
+    public ScenarioRunner(Scenario scenario) {
+        this.scenario = scenario;
+        Profile profile = scenario.profile();
+        Arch arch = scenario.arch();
+        List<NumaNode> nodes;
+        try {
+            nodes = Topology.build(arch, scenario.nodes());
+        } catch (IllegalArgumentException e) {
+            throw new ScenarioException("nodes", e.getMessage(), e);
+        }
+        Scenario.SysctlSpec sc = scenario.sysctl();
+        this.minFreeKbytes = sc.minFreeKbytes() != null ? sc.minFreeKbytes()
+                : WatermarkSetup.computeMinFreeKbytes(nodes, arch, profile);
+        List<Long> ratio = sc.lowmemReserveRatio() != null ? sc.lowmemReserveRatio() : defaultRatio(arch, profile);
+        VmSysctl sysctl = new VmSysctl(minFreeKbytes, sc.panicOnOom(), sc.oomKillAllocatingTask(), sc.oomDumpTasks(),
+                ratio, sc.watermarkScaleFactor());
+        WatermarkSetup.setupPerZoneWmarks(nodes, arch, profile, minFreeKbytes, sc.watermarkScaleFactor());
+        for (NodeSpec ns : scenario.nodes()) {
+            for (ZoneSpec zs : ns.zones()) {
+                if (zs.watermarks() != null) {
+                    nodes.get(ns.id()).zone(arch.zoneIndex(zs.type())).setWatermarks(zs.watermarks());
+                }
+            }
+        }
+        WatermarkSetup.setupPerZoneLowmemReserve(nodes, sysctl.lowmemReserveRatioArray(), profile);
+        List<Integer> memNodes = new ArrayList<>();
+        for (NumaNode n : nodes) {
+            if (n.hasMemory()) {
+                memNodes.add(n.id());
+            }
+        }
+        TaskTable tasks = new TaskTable(NodeMask.of(memNodes));
+        for (Cpuset cs : scenario.cpusets()) {
+            tasks.addCpuset(cs);
+        }
+        LocalOomLock lock = new LocalOomLock();
+        if (scenario.oomLockHeld()) {
+            lock.holdElsewhere();
+        }
+        Scenario.Options o = scenario.options();
+        ReclaimModel reclaim = o.reclaimPagesPerPass() == null ? ReclaimModel.swapClusterPerZone()
+                : ReclaimModel.fixedPerPass(o.reclaimPagesPerPass());
+        CompactionModel compaction = o.compactionSucceeds() ? CompactionModel.alwaysSucceeds()
+                : CompactionModel.alwaysFails();
+        this.machine = new Machine(profile, arch, nodes, tasks, sysctl, scenario.swapPages(),
+                scenario.suspendedStorage(), scenario.oomKillerDisabled(), lock, scenario.oomNotifierFreesPages(),
+                scenario.memcgs(), reclaim, compaction, o.exitVictimsBeforeRetry(), o.maxRetries());
+        loadTasks(nodes.size());
+        this.oomKiller = new OomKiller(machine);
+        this.allocator = new PageAllocator(machine, oomKiller);
+        oomKiller.setAllocator(allocator);
+    }
+
+    private static List<Long> defaultRatio(Arch arch, Profile profile) {
+        List<Long> out = new ArrayList<>();
+        for (long r : arch.defaultLowmemReserveRatio()) {
+            out.add(r);
+        }
+        if (profile == Profile.MODERN) {
+            if (arch == Arch.I386) {
+                out.set(2, 0L);
+            }
+            while (out.size() < arch.nrZones()) {
+                out.add(0L);
+            }
+        }
+        return out;
+    }
+
+    private void loadTasks(int nrNodes) {
+        Map<Integer, Mm> mms = new HashMap<>();
+        List<Scenario.TaskSpec> specs = scenario.tasks();
+        for (int i = 0; i < specs.size(); i++) {
+            Scenario.TaskSpec ts = specs.get(i);
+            String path = "tasks[" + i + "]";
+            Mm mm = null;
+            if (!ts.flags().contains(TaskFlag.NO_MM) && !ts.flags().contains(TaskFlag.KTHREAD)) {
+                mm = mms.get(ts.mm());
+                if (mm == null) {
+                    if (ts.mm() != ts.pid()) {
+                        throw new ScenarioException(path + ".mm", "mm " + ts.mm() + " belongs to a task without an mm");
+                    }
+                    mm = new Mm(ts.pid(), nrNodes);
+                    mm.setCounters(ts.swapents(), ts.nrPtes(), ts.nrPmds(), ts.totalVmPages());
+                    loadPages(mm, ts, path);
+                    mms.put(ts.pid(), mm);
+                }
+            } else if (!ts.rss().isEmpty()) {
+                throw new ScenarioException(path + ".rss", "a task without an mm holds no user pages");
+            }
+            Cpuset cs = machine.tasks().cpuset(ts.cpuset());
+            Task t = new Task(ts.pid(), ts.tgid(), ts.comm(), ts.uid(), ts.parent(), mm, ts.oomScoreAdj(),
+                    ts.capSysAdmin(), cs, ts.mempolicy(), ts.memcg(), ts.flags());
+            machine.tasks().add(t);
+        }
+    }
+
+    private void loadPages(Mm mm, Scenario.TaskSpec ts, String path) {
+        for (Scenario.RssSpec r : ts.rss()) {
+            NumaNode node = machine.node(r.node());
+            int zi = -1;
+            if (r.zone() != null) {
+                zi = machine.arch().zoneIndex(r.zone());
+            } else {
+                for (int z = node.nrZones() - 1; z >= 0 && zi < 0; z--) {
+                    if (node.zone(z).populated()) {
+                        zi = z;
+                    }
+                }
+            }
+            long pages = r.anonPages() + r.filePages();
+            if (pages > 0) {
+                if (zi < 0 || !node.zone(zi).populated()) {
+                    throw new ScenarioException(path + ".rss." + r.node(), "node " + r.node() + " has no such zone");
+                }
+                try {
+                    long first = MachineAccess.claimLoadPages(node.zone(zi), pages);
+                    mm.holding(r.node(), zi).rankRanges().add(new long[] {first, first + pages});
+                } catch (IllegalArgumentException e) {
+                    throw new ScenarioException(path + ".rss." + r.node(), e.getMessage(), e);
+                }
+            }
+            mm.addRss(r.node(), r.anonPages(), r.filePages());
+        }
+    }
+
+    /** Parses and runs a scenario tree in one go. */
+    public static ScenarioRun run(Object tree) {
+        return run(ScenarioParser.parse(tree));
+    }
+
+    /** Runs every event of a scenario and reports. */
+    public static ScenarioRun run(Scenario scenario) {
+        ScenarioRunner runner = new ScenarioRunner(scenario);
+        Map<String, Object> boot = runner.bootReport();
+        List<EventResult> results = new ArrayList<>();
+        List<Scenario.Event> events = scenario.events();
+        for (int i = 0; i < events.size() && !runner.machine.panicked(); i++) {
+            if (scenario.options().timeMsPerEvent() != null) {
+                runner.machine.setNowMs(i * scenario.options().timeMsPerEvent());
+            }
+            results.add(runner.runEvent(i, events.get(i)));
+        }
+        return new ScenarioRun(boot, results, runner.stateReport());
+    }
+
+    /** The booted machine (its state as events change it). */
+    public Machine machine() {
+        return machine;
+    }
+
+    /** The OOM killer (for oom_score reads and direct calls). */
+    public OomKiller oomKiller() {
+        return oomKiller;
+    }
+
+    /** The allocator. */
+    public PageAllocator allocator() {
+        return allocator;
+    }
+
+    /** Runs one event and returns its result. */
+    public EventResult runEvent(int index, Scenario.Event event) {
+        try {
+            if (event instanceof Scenario.AllocEvent a) {
+                return afterOom(allocate(index, new AllocRequest(a.pid(), a.gfp(), a.order(), a.node())));
+            }
+            if (event instanceof Scenario.MayOomEvent a) {
+                return afterOom(mayOom(index, new AllocRequest(a.pid(), a.gfp(), a.order(), a.node())));
+            }
+            if (event instanceof Scenario.FreeEvent f) {
+                machine.freePages(task(f.pid()), f.node(), f.pfn(), f.order());
+                return new EventResult.Simple(index, "free", f.pid());
+            }
+            if (event instanceof Scenario.ExitEvent x) {
+                machine.exitTask(task(x.pid()));
+                return new EventResult.Simple(index, "exit", x.pid());
+            }
+            if (event instanceof Scenario.SetEvent s) {
+                Task t = task(s.pid());
+                for (Task thread : machine.tasks().threads(t)) {
+                    thread.setOomScoreAdj(s.oomScoreAdj());
+                }
+                return new EventResult.Simple(index, "set", s.pid());
+            }
+            if (event instanceof Scenario.ChargeEvent c) {
+                return afterOom(charge(index, c));
+            }
+            Scenario.OomScoreEvent s = (Scenario.OomScoreEvent) event;
+            return new EventResult.OomScore(index, s.pid(), oomKiller.oomScore(machine.tasks().get(s.pid())));
+        } catch (IllegalArgumentException e) {
+            throw new ScenarioException(event.path(), e.getMessage(), e);
+        }
+    }
+
+    private <T extends EventResult> T afterOom(T result) {
+        if (machine.exitVictimsBeforeRetry() && !machine.panicked()) {
+            machine.exitKilledTasks(null);
+        }
+        return result;
+    }
+
+    private Task task(int pid) {
+        Task t = machine.tasks().get(pid);
+        if (t == null || !t.alive()) {
+            throw new IllegalArgumentException("pid " + pid + " is not a live task");
+        }
+        return t;
+    }
+
+    /** Entry point 1 (kernel-model.md §2): the whole allocation path for a request. */
+    public EventResult.Alloc allocate(int index, AllocRequest request) {
+        task(request.pid());
+        AllocResult r = allocator.allocPages(request);
+        AllocTrace t = r.trace();
+        return new EventResult.Alloc(index, "alloc", t.page(), t.didSomeProgress(), t.mayOomCalls(),
+                t.reclaimPasses(), t.oomCalls(), t.panic(), t.log(), t.path());
+    }
+
+    /** Entry point 1 without an event index. */
+    public EventResult.Alloc allocate(AllocRequest request) {
+        return allocate(0, request);
+    }
+
+    /**
+     * Entry point 2 (kernel-model.md §2): {@code __alloc_pages_may_oom} alone, on the machine state as it stands
+     * (taken to be the state between reclaim and the OOM step).
+     */
+    public EventResult.Alloc mayOom(int index, AllocRequest request) {
+        task(request.pid());
+        KernelLog log = new KernelLog();
+        List<String> path = new ArrayList<>();
+        MayOomResult r = allocator.mayOom(request, log, path);
+        AllocTrace t = allocator.lastMayOomTrace();
+        return new EventResult.Alloc(index, "may_oom", r.page(), r.didSomeProgress(), 1, 0, t.oomCalls(), t.panic(),
+                log.lines(), path);
+    }
+
+    /** Entry point 2 without an event index. */
+    public EventResult.Alloc mayOom(AllocRequest request) {
+        return mayOom(0, request);
+    }
+
+    /** The memcg charge path (kernel-model.md §10f): charge, or OOM-kill inside the memcg and try again. */
+    private EventResult.Charge charge(int index, Scenario.ChargeEvent c) {
+        Task t = task(c.pid());
+        KernelLog log = new KernelLog();
+        List<OomOutcome> calls = new ArrayList<>();
+        Memcg memcg = t.memcg() == null ? null : machine.memcg(t.memcg());
+        boolean charged = false;
+        String panic = null;
+        for (int attempt = 0; attempt <= machine.maxRetries(); attempt++) {
+            boolean force = t.has(TaskFlag.MEMDIE) || t.has(TaskFlag.FATAL_SIGNAL) || t.has(TaskFlag.EXITING);
+            if (memcg == null || force || machine.memcgUsagePages(memcg) + c.pages() <= memcg.limitPages()) {
+                if (t.mm() != null) {
+                    t.mm().addRss(t.cpuset().mems().nodes().get(0), c.pages(), 0);
+                }
+                charged = true;
+                break;
+            }
+            OomOutcome o = oomKiller.memcgOutOfMemory(t, memcg, GfpFlags.GFP_KERNEL, 0, log);
+            calls.add(o);
+            if (o.panic() != null) {
+                panic = o.panic();
+                break;
+            }
+            if (o.killed().isEmpty() || !machine.exitVictimsBeforeRetry() || o.killed().contains(t.pid())) {
+                if (!t.has(TaskFlag.MEMDIE)) {
+                    break;
+                }
+                continue;
+            }
+            machine.exitKilledTasks(t);
+        }
+        return new EventResult.Charge(index, c.pid(), charged, calls, panic, log.lines());
+    }
+
+    /** The {@code boot} report: min_free_kbytes, totalram_pages, and per populated zone its marks and reserves. */
+    public Map<String, Object> bootReport() {
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("profile", machine.profile().scenarioName());
+        b.put("min_free_kbytes", minFreeKbytes);
+        b.put("totalram_pages", machine.totalramPages());
+        List<Object> zones = new ArrayList<>();
+        for (NumaNode n : machine.nodes()) {
+            for (int zi = 0; zi < n.nrZones(); zi++) {
+                Zone z = n.zone(zi);
+                if (!z.populated()) {
+                    continue;
+                }
+                Map<String, Object> zt = new LinkedHashMap<>();
+                zt.put("node", n.id());
+                zt.put("zone", z.type().name());
+                zt.put("managed", z.managedPages());
+                Map<String, Object> w = new LinkedHashMap<>();
+                w.put("min", z.watermarks().minPages());
+                w.put("low", z.watermarks().lowPages());
+                w.put("high", z.watermarks().highPages());
+                zt.put("watermarks", w);
+                List<Object> reserve = new ArrayList<>();
+                for (long r : z.lowmemReserve()) {
+                    reserve.add(r);
+                }
+                zt.put("lowmem_reserve", reserve);
+                zones.add(zt);
+            }
+        }
+        b.put("zones", zones);
+        return b;
+    }
+
+    /** The {@code state} report: per populated zone free and nr_free, per task liveness and rss, the lock. */
+    public Map<String, Object> stateReport() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        List<Object> zones = new ArrayList<>();
+        for (NumaNode n : machine.nodes()) {
+            for (int zi = 0; zi < n.nrZones(); zi++) {
+                Zone z = n.zone(zi);
+                if (!z.populated()) {
+                    continue;
+                }
+                Map<String, Object> zt = new LinkedHashMap<>();
+                zt.put("node", n.id());
+                zt.put("zone", z.type().name());
+                zt.put("free", z.freePages());
+                List<Object> nr = new ArrayList<>();
+                for (long v : z.nrFree()) {
+                    nr.add(v);
+                }
+                zt.put("nr_free", nr);
+                zones.add(zt);
+            }
+        }
+        s.put("zones", zones);
+        List<Object> tasks = new ArrayList<>();
+        for (Task t : machine.tasks().all()) {
+            Map<String, Object> tt = new LinkedHashMap<>();
+            tt.put("pid", t.pid());
+            tt.put("alive", t.alive());
+            tt.put("memdie", t.has(TaskFlag.MEMDIE));
+            tt.put("killed", t.killed());
+            Map<String, Object> rss = new LinkedHashMap<>();
+            for (NumaNode n : machine.nodes()) {
+                rss.put(String.valueOf(n.id()), t.mm() == null ? 0L : t.mm().rssPages(n.id()));
+            }
+            tt.put("rss", rss);
+            tasks.add(tt);
+        }
+        s.put("tasks", tasks);
+        s.put("oom_lock", machine.oomLock().isHeld() ? "held" : "free");
+        return s;
+    }
+}

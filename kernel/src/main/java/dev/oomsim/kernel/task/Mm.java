@@ -1,0 +1,174 @@
+package dev.oomsim.kernel.task;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Mirrors the counters of {@code struct mm_struct} the OOM killer reads, plus which pages the mm holds: per zone, rank
+ * ranges of the zone's boot-time non-free pages and blocks allocated since. Tasks sharing an mm share this object.
+ * Mutable; owned by the thread that owns the {@link TaskTable}.
+ */
+public final class Mm {
+    /** Pages held in one zone. */
+    public static final class Holding {
+        final List<long[]> rankRanges = new ArrayList<>();
+        final TreeMap<Long, Integer> blocks = new TreeMap<>();
+
+        /** Boot-time rank ranges {@code [from, to)}. */
+        public List<long[]> rankRanges() {
+            return rankRanges;
+        }
+
+        /** Blocks allocated at run time: pfn to order. */
+        public TreeMap<Long, Integer> blocks() {
+            return blocks;
+        }
+    }
+
+    private final int id;
+    private final long[] anonPages;
+    private final long[] filePages;
+    private long swapents;
+    private long nrPtes;
+    private long nrPmds;
+    private long totalVmPages;
+    private long shmemPages;
+    private boolean oomSkip;
+    private final Map<Long, Holding> holdings = new LinkedHashMap<>();
+
+    /** An empty mm for {@code nrNodes} nodes. */
+    public Mm(int id, int nrNodes) {
+        this.id = id;
+        this.anonPages = new long[nrNodes];
+        this.filePages = new long[nrNodes];
+    }
+
+    /** The mm id (the pid of the task that owns the counters). */
+    public int id() {
+        return id;
+    }
+
+    /** MM_ANONPAGES on a node. */
+    public long anonPages(int node) {
+        return anonPages[node];
+    }
+
+    /** MM_FILEPAGES on a node. */
+    public long filePages(int node) {
+        return filePages[node];
+    }
+
+    /** Σ MM_ANONPAGES over nodes. */
+    public long anonPages() {
+        long s = 0;
+        for (long v : anonPages) {
+            s += v;
+        }
+        return s;
+    }
+
+    /** Σ MM_FILEPAGES over nodes. */
+    public long filePages() {
+        long s = 0;
+        for (long v : filePages) {
+            s += v;
+        }
+        return s;
+    }
+
+    /** MM_SHMEMPAGES (modern rss counts it; the scenario format has no field, so 0). */
+    public long shmemPages() {
+        return shmemPages;
+    }
+
+    /** Mirrors {@code get_mm_rss}: anon + file (+ shmem) over all nodes. */
+    public long rssPages() {
+        return anonPages() + filePages() + shmemPages;
+    }
+
+    /** rss on one node. */
+    public long rssPages(int node) {
+        return anonPages[node] + filePages[node];
+    }
+
+    /** Adds to the per-node counters. */
+    public void addRss(int node, long anon, long file) {
+        anonPages[node] += anon;
+        filePages[node] += file;
+    }
+
+    /** Removes {@code pages} from the node's counters, anon first. */
+    public void subRss(int node, long pages) {
+        long a = Math.min(pages, anonPages[node]);
+        anonPages[node] -= a;
+        filePages[node] = Math.max(0, filePages[node] - (pages - a));
+    }
+
+    /** MM_SWAPENTS. */
+    public long swapents() {
+        return swapents;
+    }
+
+    /** {@code mm->nr_ptes}. */
+    public long nrPtes() {
+        return nrPtes;
+    }
+
+    /** {@code mm_nr_pmds}. */
+    public long nrPmds() {
+        return nrPmds;
+    }
+
+    /** {@code mm->total_vm}, pages. */
+    public long totalVmPages() {
+        return totalVmPages;
+    }
+
+    /** Sets the static counters. */
+    public void setCounters(long swapents, long nrPtes, long nrPmds, long totalVmPages) {
+        this.swapents = swapents;
+        this.nrPtes = nrPtes;
+        this.nrPmds = nrPmds;
+        this.totalVmPages = totalVmPages;
+    }
+
+    /** MMF_OOM_SKIP (modern: the reaper is done with it). */
+    public boolean oomSkip() {
+        return oomSkip;
+    }
+
+    /** Sets MMF_OOM_SKIP. */
+    public void setOomSkip(boolean value) {
+        this.oomSkip = value;
+    }
+
+    /** The holding in zone {@code (node, zoneIdx)}, created on demand. */
+    public Holding holding(int node, int zoneIdx) {
+        return holdings.computeIfAbsent(key(node, zoneIdx), k -> new Holding());
+    }
+
+    /** All holdings keyed by {@link #key}. */
+    public Map<Long, Holding> holdings() {
+        return holdings;
+    }
+
+    /** Holding key of a zone. */
+    public static long key(int node, int zoneIdx) {
+        return ((long) node << 8) | zoneIdx;
+    }
+
+    /** Drops every counter and holding after the pages went back to the buddy lists. */
+    public void release() {
+        java.util.Arrays.fill(anonPages, 0);
+        java.util.Arrays.fill(filePages, 0);
+        swapents = 0;
+        nrPtes = 0;
+        nrPmds = 0;
+        totalVmPages = 0;
+        shmemPages = 0;
+        holdings.clear();
+    }
+}

@@ -1,0 +1,195 @@
+package dev.oomsim.kernel.task;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/** Mirrors the parts of {@code struct task_struct} the model uses. Mutable; owned by the {@link TaskTable}'s thread. */
+public final class Task {
+    /** Scenario's OOM_SCORE_ADJ_MIN. */
+    public static final int OOM_SCORE_ADJ_MIN = -1000;
+    /** OOM_SCORE_ADJ_MAX. */
+    public static final int OOM_SCORE_ADJ_MAX = 1000;
+
+    private final int pid;
+    private final int tgid;
+    private final String comm;
+    private final int uid;
+    private final int parentPid;
+    private final List<Integer> children = new ArrayList<>();
+    private Mm mm;
+    private int oomScoreAdj;
+    private final boolean capSysAdmin;
+    private final Cpuset cpuset;
+    private final Mempolicy mempolicy;
+    private final String memcg;
+    private final Set<TaskFlag> flags;
+    private boolean alive = true;
+    private boolean killed;
+    private boolean sigkillPending;
+    private int ilNext = -1;
+
+    /** A live task. */
+    public Task(int pid, int tgid, String comm, int uid, int parentPid, Mm mm, int oomScoreAdj, boolean capSysAdmin,
+            Cpuset cpuset, Mempolicy mempolicy, String memcg, Set<TaskFlag> flags) {
+        if (pid <= 0) {
+            throw new IllegalArgumentException("pid: must be > 0, got " + pid);
+        }
+        if (comm == null || comm.isEmpty() || comm.length() > 15) {
+            throw new IllegalArgumentException("comm: must be 1..15 characters, got " + comm);
+        }
+        if (oomScoreAdj < OOM_SCORE_ADJ_MIN || oomScoreAdj > OOM_SCORE_ADJ_MAX) {
+            throw new IllegalArgumentException("oom_score_adj: expected -1000..1000, got " + oomScoreAdj);
+        }
+        this.pid = pid;
+        this.tgid = tgid;
+        this.comm = comm;
+        this.uid = uid;
+        this.parentPid = parentPid;
+        this.mm = mm;
+        this.oomScoreAdj = oomScoreAdj;
+        this.capSysAdmin = capSysAdmin;
+        this.cpuset = cpuset;
+        this.mempolicy = mempolicy;
+        this.memcg = memcg;
+        this.flags = flags.isEmpty() ? EnumSet.noneOf(TaskFlag.class) : EnumSet.copyOf(flags);
+    }
+
+    public int pid() {
+        return pid;
+    }
+
+    public int tgid() {
+        return tgid;
+    }
+
+    /** Mirrors {@code thread_group_leader}. */
+    public boolean isThreadGroupLeader() {
+        return pid == tgid;
+    }
+
+    public String comm() {
+        return comm;
+    }
+
+    public int uid() {
+        return uid;
+    }
+
+    /** Parent pid, 0 when none. */
+    public int parentPid() {
+        return parentPid;
+    }
+
+    /** Children pids, oldest first. */
+    public List<Integer> children() {
+        return children;
+    }
+
+    /** The mm, or null (kernel threads, exited tasks, no_mm). */
+    public Mm mm() {
+        return mm;
+    }
+
+    /** Drops the mm (exit). */
+    public void clearMm() {
+        this.mm = null;
+    }
+
+    public int oomScoreAdj() {
+        return oomScoreAdj;
+    }
+
+    /** Sets oom_score_adj, validated. */
+    public void setOomScoreAdj(int adj) {
+        if (adj < OOM_SCORE_ADJ_MIN || adj > OOM_SCORE_ADJ_MAX) {
+            throw new IllegalArgumentException("oom_score_adj: expected -1000..1000, got " + adj);
+        }
+        this.oomScoreAdj = adj;
+    }
+
+    public boolean capSysAdmin() {
+        return capSysAdmin;
+    }
+
+    public Cpuset cpuset() {
+        return cpuset;
+    }
+
+    public Mempolicy mempolicy() {
+        return mempolicy;
+    }
+
+    /** The memcg path, or null when the task is in the root memcg. */
+    public String memcg() {
+        return memcg;
+    }
+
+    /** True when the flag is set. */
+    public boolean has(TaskFlag flag) {
+        return flags.contains(flag);
+    }
+
+    /** Sets or clears a flag. */
+    public void set(TaskFlag flag, boolean value) {
+        if (value) {
+            flags.add(flag);
+        } else {
+            flags.remove(flag);
+        }
+    }
+
+    /** Mirrors {@code task_will_free_mem} (v4.4): exiting and not core-dumping. */
+    public boolean willFreeMem() {
+        return has(TaskFlag.EXITING) && !has(TaskFlag.COREDUMP_GROUP);
+    }
+
+    /** True until the task exits. */
+    public boolean alive() {
+        return alive;
+    }
+
+    /** Marks the task exited. */
+    public void setDead() {
+        this.alive = false;
+    }
+
+    /** True when an OOM kill chose this task as victim. */
+    public boolean killed() {
+        return killed;
+    }
+
+    /** Records that an OOM kill chose it. */
+    public void setKilled() {
+        this.killed = true;
+    }
+
+    /** SIGKILL was sent and the task has not exited yet. */
+    public boolean sigkillPending() {
+        return sigkillPending;
+    }
+
+    /** Sends SIGKILL (fatal_signal_pending becomes true). */
+    public void sendSigkill() {
+        this.sigkillPending = true;
+        set(TaskFlag.FATAL_SIGNAL, true);
+    }
+
+    /** Mirrors {@code current->il_next} of an interleave policy: the next node, advancing round-robin. */
+    public int nextInterleaveNode() {
+        java.util.List<Integer> nodes = mempolicy.nodes().nodes();
+        if (ilNext < 0) {
+            ilNext = nodes.get(0);
+        }
+        int nid = ilNext;
+        int idx = nodes.indexOf(nid);
+        ilNext = nodes.get((idx + 1) % nodes.size());
+        return nid;
+    }
+
+    @Override
+    public String toString() {
+        return pid + " (" + comm + ")";
+    }
+}

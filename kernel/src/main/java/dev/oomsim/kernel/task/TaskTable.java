@@ -1,0 +1,117 @@
+package dev.oomsim.kernel.task;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The task list in creation order (the kernel's iteration order, which decides ties) and the cpusets. Mutable; owned
+ * by the single thread that runs the model (the runner; later the agent's event loop).
+ */
+public final class TaskTable {
+    private final List<Task> tasks = new ArrayList<>();
+    private final Map<Integer, Task> byPid = new LinkedHashMap<>();
+    private final Map<String, Cpuset> cpusets = new LinkedHashMap<>();
+
+    /** A table whose root cpuset holds {@code allNodes}. */
+    public TaskTable(dev.oomsim.kernel.mm.NodeMask allNodes) {
+        cpusets.put(Cpuset.ROOT, new Cpuset(Cpuset.ROOT, allNodes, true, null));
+    }
+
+    /** Adds a cpuset; its parent must exist. */
+    public void addCpuset(Cpuset cs) {
+        if (cpusets.containsKey(cs.name())) {
+            throw new IllegalArgumentException("cpuset " + cs.name() + " defined twice");
+        }
+        if (cs.parent() == null || !cpusets.containsKey(cs.parent())) {
+            throw new IllegalArgumentException("cpuset " + cs.name() + ": parent " + cs.parent() + " does not exist");
+        }
+        cpusets.put(cs.name(), cs);
+    }
+
+    /** Cpuset by name, or null. */
+    public Cpuset cpuset(String name) {
+        return cpusets.get(name);
+    }
+
+    /** Mirrors {@code nr_cpusets() > 1}: whether the cpuset checks apply at all. */
+    public boolean cpusetsEnabled() {
+        return cpusets.size() > 1;
+    }
+
+    /** Mirrors {@code nearest_hardwall_ancestor}: the task's own cpuset included; the root is hardwall. */
+    public Cpuset nearestHardwallAncestor(Cpuset cs) {
+        Cpuset c = cs;
+        while (!c.hardwall() && c.parent() != null) {
+            c = cpusets.get(c.parent());
+        }
+        return c;
+    }
+
+    /** Adds a task at the end of the list and links it under its parent. */
+    public void add(Task t) {
+        if (byPid.containsKey(t.pid())) {
+            throw new IllegalArgumentException("pid " + t.pid() + " defined twice");
+        }
+        tasks.add(t);
+        byPid.put(t.pid(), t);
+        Task parent = byPid.get(t.parentPid());
+        if (parent != null) {
+            parent.children().add(t.pid());
+        }
+    }
+
+    /** Task by pid, or null. */
+    public Task get(int pid) {
+        return byPid.get(pid);
+    }
+
+    /** Live tasks in creation order ({@code for_each_process_thread}). */
+    public List<Task> live() {
+        List<Task> out = new ArrayList<>();
+        for (Task t : tasks) {
+            if (t.alive()) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    /** Every task ever added, in creation order. */
+    public List<Task> all() {
+        return tasks;
+    }
+
+    /** Live threads of {@code t}'s thread group ({@code for_each_thread}), creation order. */
+    public List<Task> threads(Task t) {
+        List<Task> out = new ArrayList<>();
+        for (Task x : tasks) {
+            if (x.alive() && x.tgid() == t.tgid()) {
+                out.add(x);
+            }
+        }
+        return out;
+    }
+
+    /** Mirrors {@code find_lock_task_mm}: a live thread of the group that still has an mm, or null. */
+    public Task findTaskMm(Task t) {
+        for (Task x : threads(t)) {
+            if (x.mm() != null) {
+                return x;
+            }
+        }
+        return null;
+    }
+
+    /** Live tasks using {@code mm}. */
+    public List<Task> users(Mm mm) {
+        List<Task> out = new ArrayList<>();
+        for (Task x : tasks) {
+            if (x.alive() && x.mm() == mm) {
+                out.add(x);
+            }
+        }
+        return out;
+    }
+}

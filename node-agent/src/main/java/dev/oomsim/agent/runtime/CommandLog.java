@@ -1,0 +1,296 @@
+package dev.oomsim.agent.runtime;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.oomsim.schemas.NodeCommand;
+import dev.oomsim.schemas.TaskEvent;
+import dev.oomsim.schemas.serde.EventDecodingException;
+import dev.oomsim.schemas.topics.TopicSpec;
+import dev.oomsim.schemas.topics.Topics;
+import dev.oomsim.service.DeadLetters;
+import dev.oomsim.service.RejectReason;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The exactly-once loop of one node agent (docs/node-agent-design.md): it consumes the node's command log
+ * (partition n of {@code alloc-requests}), applies {@code task-events} up to each command's stamp, hands both to
+ * the {@link CommandHandler}, and commits everything the handler sent together with the consumed offsets in one
+ * Kafka transaction per poll batch.
+ *
+ * <p>On start it replays the command log from offset 0 up to the committed offset with output switched off, so the
+ * handler's node is rebuilt exactly as the uninterrupted run left it; then it goes live. A second incarnation with
+ * the same node id fences this one ({@code transactional.id = <prefix>agent-<n>}).
+ *
+ * <p>Bad input (undecodable bytes, another event type) goes to dead-letter with its source and reason, once.
+ * One thread runs {@link #run()}; {@link #close()} may be called from any thread.
+ */
+public final class CommandLog implements Runnable, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(CommandLog.class);
+
+    /** How a loop connects. */
+    public record Settings(String bootstrapServers, Topics topics, int nodeId, Duration pollTimeout, String service) {
+        public Settings {
+            Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+            Objects.requireNonNull(topics, "topics");
+            if (nodeId < 0 || nodeId >= topics.nodes()) {
+                throw new IllegalArgumentException("nodeId must be 0.." + (topics.nodes() - 1) + ", was " + nodeId);
+            }
+            Objects.requireNonNull(pollTimeout, "pollTimeout");
+            Objects.requireNonNull(service, "service");
+        }
+
+        String transactionalId() {
+            return topics.prefix() + "agent-" + nodeId;
+        }
+
+        String groupId() {
+            return topics.prefix() + "agent-" + nodeId;
+        }
+    }
+
+    private final Settings settings;
+    private final CommandHandler handler;
+    private final DeadLetters deadLetters;
+    private final TopicSpec<Integer, dev.oomsim.schemas.NodeCommand> commands;
+    private final TopicSpec<Integer, TaskEvent> taskEvents;
+    private final TopicPartition ownPartition;
+    private final TopicPartition taskPartition;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final KafkaConsumer<byte[], byte[]> taskConsumer;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Counter commandsHandled;
+    private final Counter commandsReplayed;
+    private final Timer commitTimer;
+
+    private long replayUntil;
+    private volatile boolean live;
+    private volatile long lastCommittedOffset = -1;
+
+    public CommandLog(Settings settings, CommandHandler handler, MeterRegistry registry) {
+        this.settings = settings;
+        this.handler = Objects.requireNonNull(handler, "handler");
+        this.commands = settings.topics().allocRequests();
+        this.taskEvents = settings.topics().taskEvents();
+        this.deadLetters = new DeadLetters(settings.topics().deadLetter(), settings.service(), registry);
+        this.ownPartition = new TopicPartition(commands.name(), settings.nodeId());
+        this.taskPartition = new TopicPartition(taskEvents.name(), 0);
+        this.consumer = new KafkaConsumer<>(consumerProps(settings, settings.groupId()));
+        this.taskConsumer = new KafkaConsumer<>(consumerProps(settings, null));
+        this.producer = new KafkaProducer<>(producerProps(settings));
+        String node = Integer.toString(settings.nodeId());
+        this.commandsHandled = Counter.builder("oomsim.agent.commands").tag("node", node).tag("mode", "live").register(registry);
+        this.commandsReplayed = Counter.builder("oomsim.agent.commands").tag("node", node).tag("mode", "replay").register(registry);
+        this.commitTimer = Timer.builder("oomsim.agent.transaction.commit").tag("node", node).register(registry);
+    }
+
+    /** Whether replay is over and the loop serves live commands. */
+    public boolean isLive() {
+        return live;
+    }
+
+    /** The last command-log offset committed (exclusive end), -1 before the first commit. */
+    public long lastCommittedOffset() {
+        return lastCommittedOffset;
+    }
+
+    @Override
+    public void run() {
+        try {
+            producer.initTransactions();
+            OffsetAndMetadata committed = consumer.committed(java.util.Set.of(ownPartition)).get(ownPartition);
+            replayUntil = committed == null ? 0 : committed.offset();
+            consumer.assign(List.of(ownPartition));
+            consumer.seek(ownPartition, 0);
+            taskConsumer.assign(List.of(taskPartition));
+            taskConsumer.seek(taskPartition, 0);
+            live = replayUntil == 0;
+            log.info("node {} agent: replaying command log [0, {}) before going live", settings.nodeId(), replayUntil);
+            while (running.get()) {
+                ConsumerRecords<byte[], byte[]> batch = consumer.poll(settings.pollTimeout());
+                if (!batch.isEmpty()) {
+                    process(batch.records(ownPartition));
+                }
+            }
+        } catch (WakeupException e) {
+            if (running.get()) {
+                throw e;
+            }
+        } finally {
+            closeClients();
+        }
+    }
+
+    private void process(List<ConsumerRecord<byte[], byte[]>> records) {
+        boolean transactional = records.get(records.size() - 1).offset() >= replayUntil;
+        if (transactional) {
+            producer.beginTransaction();
+        }
+        long next = -1;
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            boolean replaying = record.offset() < replayUntil;
+            Output out = new Output(record, replaying);
+            try {
+                NodeCommand command = commands.valueSerde().deserializer().deserialize(record.topic(), record.value());
+                if (command == null) {
+                    out.reject(new RejectReason("undecodable", "a command log record has no value"));
+                } else {
+                    applyTaskEventsBelow(command.getTaskEventsOffset(), out);
+                    handler.handle(command, record.offset(), out);
+                }
+            } catch (EventDecodingException e) {
+                out.reject(new RejectReason("undecodable", e.getMessage()));
+            }
+            (replaying ? commandsReplayed : commandsHandled).increment();
+            next = record.offset() + 1;
+            if (!replaying) {
+                live = true;
+            }
+        }
+        if (transactional) {
+            long offset = next;
+            commitTimer.record(() -> {
+                producer.sendOffsetsToTransaction(Map.of(ownPartition, new OffsetAndMetadata(offset)),
+                        new ConsumerGroupMetadata(settings.groupId()));
+                producer.commitTransaction();
+            });
+            lastCommittedOffset = offset;
+        }
+        if (next >= replayUntil && !live) {
+            live = true;
+        }
+    }
+
+    /**
+     * Applies task-events records at offsets below {@code end} that are not applied yet, in order. The consumer's
+     * position (not the last record's offset) decides, because transaction markers take offsets too.
+     */
+    private void applyTaskEventsBelow(long end, Output out) {
+        while (taskConsumer.position(taskPartition) < end) {
+            if (!running.get()) {
+                throw new WakeupException();
+            }
+            ConsumerRecords<byte[], byte[]> batch = taskConsumer.poll(settings.pollTimeout());
+            for (ConsumerRecord<byte[], byte[]> record : batch.records(taskPartition)) {
+                if (record.offset() >= end) {
+                    taskConsumer.seek(taskPartition, record.offset());
+                    break;
+                }
+                try {
+                    TaskEvent event = taskEvents.valueSerde().deserializer().deserialize(record.topic(), record.value());
+                    if (event != null) {
+                        handler.applyTaskEvent(event, record.offset(), out);
+                    }
+                } catch (EventDecodingException e) {
+                    // Every agent reads task-events; only node 0 reports a bad one, so it is dead-lettered once.
+                    if (!out.replaying() && settings.nodeId() == 0) {
+                        deadLetters.send(producer, record, new RejectReason("undecodable", e.getMessage()), System.currentTimeMillis());
+                    }
+                }
+            }
+        }
+    }
+
+    /** Stops the loop: the open transaction, if any, is aborted by the broker when the producer closes. */
+    @Override
+    public void close() {
+        running.set(false);
+        consumer.wakeup();
+        taskConsumer.wakeup();
+    }
+
+    private void closeClients() {
+        producer.close(Duration.ofSeconds(5));
+        consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+        taskConsumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+    }
+
+    private final class Output implements CommandOutput {
+        private final ConsumerRecord<byte[], byte[]> source;
+        private final boolean replaying;
+
+        Output(ConsumerRecord<byte[], byte[]> source, boolean replaying) {
+            this.source = source;
+            this.replaying = replaying;
+        }
+
+        @Override
+        public boolean replaying() {
+            return replaying;
+        }
+
+        @Override
+        public void toNode(int node, NodeCommand command) {
+            send(commands, node, command);
+        }
+
+        @Override
+        public <K, V> void send(TopicSpec<K, V> topic, K key, V value) {
+            if (replaying) {
+                return;
+            }
+            byte[] k = topic.keySerde().serializer().serialize(topic.name(), key);
+            byte[] v = topic.valueSerde().serializer().serialize(topic.name(), value);
+            Integer partition = topic == commands ? (Integer) key : null;
+            producer.send(new ProducerRecord<>(topic.name(), partition, k, v));
+        }
+
+        @Override
+        public void reject(RejectReason reason) {
+            if (!replaying) {
+                deadLetters.send(producer, source, reason, System.currentTimeMillis());
+            }
+        }
+    }
+
+    private static Map<String, Object> consumerProps(Settings s, String groupId) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
+        if (groupId != null) {
+            p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        }
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, s.service() + (groupId == null ? "-tasks" : "-commands"));
+        return p;
+    }
+
+    private static Map<String, Object> producerProps(Settings s) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, s.transactionalId());
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, s.service());
+        return p;
+    }
+}
