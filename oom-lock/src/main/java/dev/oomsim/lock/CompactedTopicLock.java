@@ -253,6 +253,26 @@ public final class CompactedTopicLock implements AutoCloseable {
         return released;
     }
 
+    /**
+     * Releases the current grant if its token is {@code token}: for callers that keep only the token
+     * (the kernel's {@code OomLock.unlock(OomLockToken)}).
+     *
+     * @return the release tombstone's offset once acknowledged; -1 when no current grant has that token
+     */
+    public CompletableFuture<Long> unlock(long token) {
+        LockGrant held = current.get();
+        if (held == null || held.token() != token) {
+            return CompletableFuture.completedFuture(-1L);
+        }
+        return unlock(held);
+    }
+
+    /** Whether this contender holds the lock now by its own monotonic clock. */
+    public boolean isHeldByMe() {
+        LockGrant held = current.get();
+        return held != null && held.isValidAt(clock.nanoTime());
+    }
+
     private void withdraw(LockGrant held) {
         sendTombstone(keyText);
         current.compareAndSet(held, null);

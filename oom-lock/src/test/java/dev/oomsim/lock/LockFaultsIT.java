@@ -43,7 +43,9 @@ class LockFaultsIT {
             LockGrant old = zombie.tryLock().orElseThrow();
 
             // The zombie pauses: it neither acts nor unlocks. Its own clock tells it when to stop acting as holder.
+            assertThat(zombie.isHeldByMe()).isTrue();
             await().atMost(LEASE.plusSeconds(1)).until(() -> !old.isValidAt(System.nanoTime()));
+            assertThat(zombie.isHeldByMe()).isFalse();
 
             AtomicReference<LockGrant> taken = new AtomicReference<>();
             await().atMost(LEASE.plusSeconds(2)).pollInterval(Duration.ofMillis(2))
@@ -89,7 +91,7 @@ class LockFaultsIT {
                 assertThat(restarted.view().holderAt(restarted.view().logTimeMs())).map(Claim::rank).contains(grant.token());
                 assertThat(grant.isValidAt(System.nanoTime())).isTrue();
                 assertThat(other.tryLock()).isEmpty();
-                restarted.unlock(grant).get();
+                assertThat(restarted.unlock(grant.token()).get()).as("released by token").isGreaterThan(late);
             }
         }
     }
