@@ -296,6 +296,9 @@ public final class CompactedTopicLock implements AutoCloseable {
     /** The fold: runs on the log's reader thread for every record of the lock topic. */
     private void fold(ConsumerRecord<String, byte[]> record) {
         LockRecord lockRecord = decoder.decode(record.offset(), record.timestamp(), record.key(), record.value());
+        if (lockRecord instanceof LockRecord.Other && (record.key() == null || record.key().startsWith(config.lock() + "/"))) {
+            metrics.undecodable();
+        }
         Optional<Acquisition> acquisition = state.apply(lockRecord);
         folded = new Folded(state.view(), clock.nanoTime());
         if (lockRecord instanceof LockRecord.ClaimRecord claim && claim.key().equals(key)
