@@ -56,6 +56,31 @@ class LockContentionIT {
         });
     }
 
+    /** Where a round goes, in log time: release to the next winning claim, and winning claim to its release. */
+    private static void printRoundAnatomy(List<dev.oomsim.lock.history.RawRecord> records, List<GrantInterval> grants) {
+        Map<Long, Long> timeAt = new java.util.HashMap<>();
+        records.forEach(r -> timeAt.put(r.offset(), r.timestampMs()));
+        List<GrantInterval> sorted = new ArrayList<>(grants);
+        sorted.sort(java.util.Comparator.comparingLong(GrantInterval::token));
+        LongSamples gap = new LongSamples();
+        LongSamples held = new LongSamples();
+        LongSamples claimsBetween = new LongSamples();
+        for (int i = 0; i < sorted.size(); i++) {
+            GrantInterval g = sorted.get(i);
+            if (g.releaseOffset() >= 0 && timeAt.containsKey(g.releaseOffset())) {
+                held.add(timeAt.get(g.releaseOffset()) - timeAt.get(g.token()));
+            }
+            if (i > 0 && sorted.get(i - 1).releaseOffset() >= 0) {
+                long from = sorted.get(i - 1).releaseOffset();
+                gap.add(timeAt.get(g.token()) - timeAt.getOrDefault(from, timeAt.get(g.token())));
+                claimsBetween.add(records.stream().filter(r -> r.offset() > from && r.offset() < g.token() && !r.isTombstone()).count());
+            }
+        }
+        System.out.printf("[lock-bench] round anatomy (log ms): release -> next winning claim p50=%d p99=%d; "
+                        + "winning claim -> its release p50=%d p99=%d; losing claims between p50=%d%n",
+                gap.percentile(50), gap.percentile(99), held.percentile(50), held.percentile(99), claimsBetween.percentile(50));
+    }
+
     @Test
     void uncontendedTryLockCostsAboutOneBrokerRoundTrip() throws Exception {
         String topic = KAFKA.uniqueTopic("oom-lock");
@@ -124,6 +149,7 @@ class LockContentionIT {
             System.out.printf("[lock-bench] contended tryLock acquired: %s = %.2fx RTT p50; refused: %s; RTT %s%n",
                     acquired.summary(), (double) acquired.percentile(50) / brokerRoundTrip.percentile(50),
                     refused.summary(), brokerRoundTrip.summary());
+            printRoundAnatomy(history.records(), grants);
             for (Contender c : all) {
                 System.out.printf("[lock-bench]   %s: %d attempts, %d grants%n", c.lock().key().contender(), c.attempts(),
                         c.intervals().size());
