@@ -1,5 +1,6 @@
 package dev.oomsim.cli;
 
+import dev.oomsim.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = OomsimCommand.Version.class,
         description = "Simulates Linux node memory and its OOM killer: offline on a scenario file, or distributed over Kafka.",
-        subcommands = {SimulateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SimulateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class OomsimCommand implements Runnable {
 
     @CommandLine.Spec

@@ -1,0 +1,64 @@
+package dev.oomsim.bench;
+
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * One line of the benchmark table: a measured value, optionally beside a baseline of the same run, and the target it
+ * is judged against. The ratio is value / baseline value (same unit); the verdict follows from the target.
+ *
+ * @param name     what was measured, e.g. {@code "order-0 alloc+free pairs, 16 GiB zone (JMH)"}
+ * @param value    the measured figure, in {@code unit}
+ * @param unit     e.g. {@code rec/s}, {@code ns/op}, {@code ms}
+ * @param baseline the broker figure it is compared with, if any
+ * @param target   what it must achieve
+ */
+public record BenchRow(String name, double value, String unit, Optional<BaselineRef> baseline, Target target) {
+
+    public BenchRow {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("row name must not be blank");
+        }
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException("row '" + name + "': value must be finite, was " + value);
+        }
+        if (unit == null || unit.isBlank()) {
+            throw new IllegalArgumentException("row '" + name + "': unit must not be blank");
+        }
+        if (baseline == null || target == null) {
+            throw new IllegalArgumentException("row '" + name + "': baseline and target must be non-null");
+        }
+        if (target instanceof Target.Relative && baseline.isEmpty()) {
+            throw new IllegalArgumentException("row '" + name + "': a relative target " + target + " needs a baseline");
+        }
+    }
+
+    /** A row without a baseline. */
+    public static BenchRow of(String name, double value, String unit, Target target) {
+        return new BenchRow(name, value, unit, Optional.empty(), target);
+    }
+
+    /** A row for information only: no baseline, no target. */
+    public static BenchRow info(String name, double value, String unit) {
+        return of(name, value, unit, Target.none());
+    }
+
+    /** A row compared with one of this run's baselines. */
+    public static BenchRow against(String name, double value, String unit, Baselines baselines, Baseline baseline, Target target) {
+        return new BenchRow(name, value, unit, Optional.of(baselines.ref(baseline)), target);
+    }
+
+    /** value / baseline value, when the row has a baseline. */
+    public OptionalDouble ratio() {
+        return baseline.map(b -> OptionalDouble.of(value / b.value())).orElse(OptionalDouble.empty());
+    }
+
+    public Verdict verdict() {
+        return target.judge(value, ratio());
+    }
+
+    /** The target as printed, e.g. {@code "≥ 0.7× broker produce"}. */
+    public String targetText() {
+        return target.describe(unit, baseline.map(b -> b.baseline().label()).orElse(""));
+    }
+}

@@ -1,0 +1,47 @@
+package dev.oomsim.bench;
+
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * Measures the broker's raw figures: warms broker and clients with a produce + consume + round-trip pass on a
+ * throw-away topic, then produces {@code produceRecords} with {@code ProducerPerformance}, reads them back with
+ * {@code ConsumerPerformance}, and times {@code rttRecords} one-at-a-time round trips.
+ */
+public final class BrokerBaselines {
+
+    private BrokerBaselines() {
+    }
+
+    public static Baselines measure(String bootstrapServers, Admin admin, BenchSettings s, Progress progress) {
+        int size = s.recordSizeBytes();
+        if (s.warmupRecords() > 0 || s.rttWarmup() > 0) {
+            progress.step("warming the broker: " + s.warmupRecords() + " records produced and consumed, "
+                    + s.rttWarmup() + " round trips");
+            String warm = BenchContext.createTopic(admin, "warmup", 1, Map.of());
+            if (s.warmupRecords() > 0) {
+                PerfTool.produce(bootstrapServers, warm, s.warmupRecords(), size);
+                PerfTool.consume(bootstrapServers, warm, s.warmupRecords(), group());
+            }
+            if (s.rttWarmup() > 0) {
+                String warmRtt = BenchContext.createTopic(admin, "warmup-rtt", 1, Map.of());
+                RoundTripLoop.measure(bootstrapServers, warmRtt, 0, s.rttWarmup(), size);
+            }
+        }
+        String topic = BenchContext.createTopic(admin, "baseline", 1, Map.of());
+        progress.step("ProducerPerformance: " + s.produceRecords() + " records of " + size + " B");
+        ProducerPerfResult produce = PerfTool.produce(bootstrapServers, topic, s.produceRecords(), size);
+        progress.step("ConsumerPerformance: " + s.produceRecords() + " records");
+        ConsumerPerfResult consume = PerfTool.consume(bootstrapServers, topic, s.produceRecords(), group());
+        progress.step("round trips: " + s.rttRecords() + " one at a time");
+        String rttTopic = BenchContext.createTopic(admin, "rtt", 1, Map.of());
+        LatencySummary rtt = RoundTripLoop.measure(bootstrapServers, rttTopic, 0, s.rttRecords(), size);
+        return new Baselines(size, produce, consume, rtt);
+    }
+
+    private static String group() {
+        return "oomsim-bench-" + UUID.randomUUID();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.oomsim.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import dev.oomsim.bench.live.AllocRequestProduceBenchmark;
+import dev.oomsim.testkit.EmbeddedKafkaExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The quick baseline with tiny counts on a real broker: Kafka's perf tools run in-process and their output is read,
+ * the round-trip loop runs, a live benchmark is compared with the baselines. Rows are checked for shape, never for
+ * speed (timings on a shared 2-core machine are noise).
+ */
+class BaselineRunIT {
+
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = EmbeddedKafkaExtension.create();
+
+    @Test
+    void quickBaselineWithTinyCountsYieldsWellFormedRows() {
+        BenchSettings settings = BenchSettings.quick(100).withCounts(2_000, 5_000, 10, 50);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+        BenchReport report = new BenchRunner(settings, List.of(new AllocRequestProduceBenchmark()),
+                new PrintStream(log, true, StandardCharsets.UTF_8)).runLiveOn(KAFKA.bootstrapServers());
+
+        List<BenchRow> rows = report.rows();
+        assertThat(rows).allSatisfy(r -> {
+            assertThat(r.value()).as(r.name()).isPositive();
+            assertThat(Double.isFinite(r.value())).isTrue();
+        });
+        assertThat(value(rows, "broker produce, ProducerPerformance (100 B)", "rec/s")).isPositive();
+        assertThat(value(rows, "broker consume, ConsumerPerformance fetch (100 B)", "rec/s")).isPositive();
+        double p50 = value(rows, "broker RTT p50, EndToEndLatency loop (100 B)", "ms");
+        double p99 = value(rows, "broker RTT p99, EndToEndLatency loop (100 B)", "ms");
+        double p999 = value(rows, "broker RTT p99.9, EndToEndLatency loop (100 B)", "ms");
+        assertThat(p50).isPositive().isLessThanOrEqualTo(p99);
+        assertThat(p99).isLessThanOrEqualTo(p999);
+
+        BenchRow produce = rows.stream().filter(r -> r.name().startsWith("alloc-requests produce")).findFirst().orElseThrow();
+        double baseline = value(rows, "broker produce, ProducerPerformance (100 B)", "rec/s");
+        assertThat(produce.baseline()).hasValueSatisfying(b -> {
+            assertThat(b.baseline()).isEqualTo(Baseline.PRODUCE_THROUGHPUT);
+            assertThat(b.value()).isEqualTo(baseline);
+        });
+        assertThat(produce.ratio()).hasValue(produce.value() / baseline);
+        assertThat(produce.verdict()).isIn(Verdict.PASS, Verdict.FAIL);
+        assertThat(produce.targetText()).isEqualTo("≥ 0.7× broker produce");
+
+        assertThat(ReportRenderer.markdown(report)).contains("| alloc-requests produce");
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("ProducerPerformance: 5000 records", "round trips: 50");
+    }
+
+    private static double value(List<BenchRow> rows, String name, String unit) {
+        return rows.stream().filter(r -> r.name().equals(name) && r.unit().equals(unit))
+                .findFirst().orElseThrow(() -> new AssertionError("no row " + name + " [" + unit + "] in " + rows))
+                .value();
+    }
+}
