@@ -24,6 +24,7 @@ import java.util.random.RandomGenerator;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -58,7 +59,7 @@ public final class CompactedTopicLock implements AutoCloseable {
     private final LockState state;
     private final LockRecordDecoder decoder;
     private final ClaimCodec codec;
-    private final KafkaProducer<String, byte[]> producer;
+    private final Producer<String, byte[]> producer;
     private final CompactedTopicLog<String, byte[]> log;
     private final List<Consumer<Acquisition>> acquisitionListeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean inFlight = new AtomicBoolean();
@@ -97,12 +98,19 @@ public final class CompactedTopicLock implements AutoCloseable {
         // send() itself may wait for metadata; bound it too, so a tryLock never hangs on an unreachable broker.
         producerConfig.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, sendTimeoutMs);
         producerConfig.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "oom-lock-" + config.contender());
-        this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
+        this.producer = b.clients == null
+                ? new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer())
+                : b.clients.producer();
 
         Map<String, Object> consumerConfig = new HashMap<>(b.clientConfig);
         consumerConfig.putIfAbsent("client.id", "oom-lock-reader-" + config.contender());
-        this.log = new CompactedTopicLog<>(config.topic(), consumerConfig, new StringDeserializer(),
-                new ByteArrayDeserializer(), this::fold);
+        this.log = b.clients == null
+                ? new CompactedTopicLog<>(config.topic(), consumerConfig, new StringDeserializer(), new ByteArrayDeserializer(), this::fold)
+                : new CompactedTopicLog<>(config.topic(), b.clients.consumer(), this::fold);
+    }
+
+    /** Clients given instead of built from the config, and no topic check: for broker-free tests. */
+    record Clients(Producer<String, byte[]> producer, org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer) {
     }
 
     /** Starts building the lock of one contender incarnation; {@code clientConfig} holds bootstrap servers and client settings. */
@@ -253,6 +261,26 @@ public final class CompactedTopicLock implements AutoCloseable {
         return released;
     }
 
+    /**
+     * Releases the current grant if its token is {@code token}: for callers that keep only the token
+     * (the kernel's {@code OomLock.unlock(OomLockToken)}).
+     *
+     * @return the release tombstone's offset once acknowledged; -1 when no current grant has that token
+     */
+    public CompletableFuture<Long> unlock(long token) {
+        LockGrant held = current.get();
+        if (held == null || held.token() != token) {
+            return CompletableFuture.completedFuture(-1L);
+        }
+        return unlock(held);
+    }
+
+    /** Whether this contender holds the lock now by its own monotonic clock. */
+    public boolean isHeldByMe() {
+        LockGrant held = current.get();
+        return held != null && held.isValidAt(clock.nanoTime());
+    }
+
     private void withdraw(LockGrant held) {
         sendTombstone(keyText);
         current.compareAndSet(held, null);
@@ -276,6 +304,9 @@ public final class CompactedTopicLock implements AutoCloseable {
     /** The fold: runs on the log's reader thread for every record of the lock topic. */
     private void fold(ConsumerRecord<String, byte[]> record) {
         LockRecord lockRecord = decoder.decode(record.offset(), record.timestamp(), record.key(), record.value());
+        if (lockRecord instanceof LockRecord.Other && (record.key() == null || record.key().startsWith(config.lock() + "/"))) {
+            metrics.undecodable();
+        }
         Optional<Acquisition> acquisition = state.apply(lockRecord);
         folded = new Folded(state.view(), clock.nanoTime());
         if (lockRecord instanceof LockRecord.ClaimRecord claim && claim.key().equals(key)
@@ -334,12 +365,14 @@ public final class CompactedTopicLock implements AutoCloseable {
     }
 
     private CompactedTopicLock start(Map<String, Object> clientConfig, Duration timeout) {
-        try (Admin admin = Admin.create(clientConfig)) {
-            LockTopic.ensure(admin, config.topic(), config.minCompactionLag().toMillis());
-        } catch (RuntimeException e) {
-            producer.close(Duration.ZERO);
-            log.close();
-            throw e;
+        if (clientConfig != null) {
+            try (Admin admin = Admin.create(clientConfig)) {
+                LockTopic.ensure(admin, config.topic(), config.minCompactionLag().toMillis());
+            } catch (RuntimeException e) {
+                producer.close(Duration.ZERO);
+                log.close();
+                throw e;
+            }
         }
         log.start(timeout);
         List<CompletableFuture<Long>> cleared = new ArrayList<>();
@@ -391,6 +424,7 @@ public final class CompactedTopicLock implements AutoCloseable {
         private MonotonicClock clock = MonotonicClock.SYSTEM;
         private RandomGenerator random = new SplittableRandom();
         private Duration startTimeout = Duration.ofSeconds(30);
+        private Clients clients;
 
         private Builder(LockConfig config, Map<String, Object> clientConfig) {
             this.config = Objects.requireNonNull(config, "config");
@@ -418,6 +452,11 @@ public final class CompactedTopicLock implements AutoCloseable {
             return this;
         }
 
+        Builder clients(Clients given) {
+            this.clients = given;
+            return this;
+        }
+
         public Builder startTimeout(Duration timeout) {
             this.startTimeout = Objects.requireNonNull(timeout, "startTimeout");
             return this;
@@ -430,7 +469,7 @@ public final class CompactedTopicLock implements AutoCloseable {
          * @throws dev.oomsim.schemas.topics.TopicMismatchException when an existing lock topic breaks the protocol's settings
          */
         public CompactedTopicLock start() {
-            return new CompactedTopicLock(this).start(clientConfig, startTimeout);
+            return new CompactedTopicLock(this).start(clients == null ? clientConfig : null, startTimeout);
         }
     }
 }

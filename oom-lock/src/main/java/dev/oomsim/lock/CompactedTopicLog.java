@@ -42,7 +42,7 @@ public final class CompactedTopicLog<K, V> implements AutoCloseable {
     private static final Duration POLL_TIMEOUT = Duration.ofSeconds(1);
 
     private final TopicPartition partition;
-    private final KafkaConsumer<K, V> consumer;
+    private final org.apache.kafka.clients.consumer.Consumer<K, V> consumer;
     private final Consumer<ConsumerRecord<K, V>> fold;
     private final Thread reader;
     private final Object waitersLock = new Object();
@@ -58,16 +58,26 @@ public final class CompactedTopicLog<K, V> implements AutoCloseable {
      */
     public CompactedTopicLog(String topic, Map<String, Object> consumerConfig, Deserializer<K> keyDeserializer,
                              Deserializer<V> valueDeserializer, Consumer<ConsumerRecord<K, V>> fold) {
+        this(topic, new KafkaConsumer<>(readerConfig(topic, consumerConfig), keyDeserializer, valueDeserializer), fold);
+    }
+
+    /** A log over a given consumer (tests use Kafka's MockConsumer); the log owns and closes it. */
+    CompactedTopicLog(String topic, org.apache.kafka.clients.consumer.Consumer<K, V> consumer,
+                      Consumer<ConsumerRecord<K, V>> fold) {
         this.partition = new TopicPartition(Objects.requireNonNull(topic, "topic"), 0);
         this.fold = Objects.requireNonNull(fold, "fold");
+        this.consumer = Objects.requireNonNull(consumer, "consumer");
+        this.reader = new Thread(this::run, "compacted-log-" + topic);
+        this.reader.setDaemon(true);
+    }
+
+    private static Map<String, Object> readerConfig(String topic, Map<String, Object> consumerConfig) {
         Map<String, Object> config = new HashMap<>(consumerConfig);
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1);
         config.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "compacted-log-" + topic);
-        this.consumer = new KafkaConsumer<>(config, keyDeserializer, valueDeserializer);
-        this.reader = new Thread(this::run, "compacted-log-" + topic);
-        this.reader.setDaemon(true);
+        return config;
     }
 
     /** Assigns the partition, starts tailing from offset 0 and returns once the reader has read to the end. */

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code oomsim.lock.trylock} (timer, outcome = acquired | refused_local | refused_at_offset),
  * {@code oomsim.lock.grants}, {@code oomsim.lock.takeovers} (the fold saw the holder's lease
  * expire and another claim take over), {@code oomsim.lock.holder.token} (the fold's current
- * holder's token, -1 when free).
+ * holder's token, -1 when free), {@code oomsim.lock.records.undecodable}.
  */
 final class LockMetrics {
 
@@ -21,6 +21,7 @@ final class LockMetrics {
     private final Timer refusedAtOffset;
     private final Counter grants;
     private final Counter takeovers;
+    private final Counter undecodable;
     private final AtomicLong holderToken = new AtomicLong(-1);
 
     LockMetrics(MeterRegistry registry, LockKey key) {
@@ -30,6 +31,9 @@ final class LockMetrics {
         grants = Counter.builder("oomsim.lock.grants").description("grants to this contender")
                 .tag("lock", key.lock()).tag("contender", key.contender()).register(registry);
         takeovers = Counter.builder("oomsim.lock.takeovers").description("acquisitions after the previous holder's lease expired")
+                .tag("lock", key.lock()).tag("contender", key.contender()).register(registry);
+        undecodable = Counter.builder("oomsim.lock.records.undecodable")
+                .description("lock-topic records whose key or value is not a claim: they claim nothing, only move log time")
                 .tag("lock", key.lock()).tag("contender", key.contender()).register(registry);
         Gauge.builder("oomsim.lock.holder.token", holderToken, AtomicLong::get)
                 .description("fencing token of the current holder in this contender's fold, -1 when free")
@@ -60,6 +64,10 @@ final class LockMetrics {
         if (takeover) {
             takeovers.increment();
         }
+    }
+
+    void undecodable() {
+        undecodable.increment();
     }
 
     void holderFree() {

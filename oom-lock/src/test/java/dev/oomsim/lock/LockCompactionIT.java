@@ -3,6 +3,7 @@ package dev.oomsim.lock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.oomsim.lock.bench.LockContender;
 import dev.oomsim.lock.history.GrantInterval;
 import dev.oomsim.lock.history.HistoryChecker;
 import dev.oomsim.lock.history.LockTopicRecorder;
@@ -44,14 +45,14 @@ class LockCompactionIT {
         KAFKA.createTopic(topic, 1, Map.of("cleanup.policy", "compact", "message.timestamp.type", "LogAppendTime",
                 "min.compaction.lag.ms", Long.toString(M.toMillis()), "delete.retention.ms", Long.toString(2 * M.toMillis()),
                 "segment.ms", "100", "min.cleanable.dirty.ratio", "0.01"));
-        List<Contender> contenders = new ArrayList<>();
+        List<LockContender> contenders = new ArrayList<>();
         AtomicLong budget = new AtomicLong(5000);
         try (LockTopicRecorder history = LockFixtures.recorder(bootstrap, topic)) {
             // A contender that died without withdrawing: its expired claim stays the key's current claim.
             LockFixtures.write(bootstrap, topic, "oom_lock/dead/1", new ClaimValue("dead", "1", "1", LEASE.toMillis()));
             for (int i = 0; i < 3; i++) {
                 LockConfig config = LockFixtures.config(topic, "node-" + i, LEASE, Duration.ofMillis(50)).withMinCompactionLag(M);
-                contenders.add(new Contender(LockFixtures.start(bootstrap, config, new SimpleMeterRegistry()), 0, budget));
+                contenders.add(new LockContender(LockFixtures.start(bootstrap, config, new SimpleMeterRegistry()), 0, budget));
             }
             List<CompletableFuture<Void>> done = new ArrayList<>();
             contenders.forEach(c -> done.add(c.start()));
@@ -89,11 +90,11 @@ class LockCompactionIT {
             assertThat(rawFold.claims().keySet()).extracting(LockKey::contender).contains("dead", "behind", "node-1");
 
             List<GrantInterval> grants = new ArrayList<>();
-            contenders.forEach(c -> grants.addAll(c.intervals()));
+            contenders.forEach(c -> grants.addAll(LockFixtures.intervals(c.grants())));
             grants.add(new GrantInterval(grant.key().asString(), grant.token(), grant.acquiredAtNanos(), System.nanoTime(), -1));
             assertThat(HistoryChecker.check(raw, grants, true).violations()).isEmpty();
         } finally {
-            contenders.forEach(Contender::close);
+            contenders.forEach(LockContender::close);
         }
     }
 

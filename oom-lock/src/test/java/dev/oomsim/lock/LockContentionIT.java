@@ -3,6 +3,9 @@ package dev.oomsim.lock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.oomsim.lock.bench.BrokerRoundTrip;
+import dev.oomsim.lock.bench.LatencySamples;
+import dev.oomsim.lock.bench.LockContender;
 import dev.oomsim.lock.history.GrantInterval;
 import dev.oomsim.lock.history.HistoryChecker;
 import dev.oomsim.lock.history.LockTopicRecorder;
@@ -31,7 +34,7 @@ class LockContentionIT {
     @RegisterExtension
     static final EmbeddedKafkaExtension KAFKA = EmbeddedKafkaExtension.create();
 
-    private static LongSamples brokerRoundTrip;
+    private static LatencySamples brokerRoundTrip;
 
     @BeforeAll
     static void measureTheBrokersOwnRoundTrip() {
@@ -56,16 +59,41 @@ class LockContentionIT {
         });
     }
 
+    /** Where a round goes, in log time: release to the next winning claim, and winning claim to its release. */
+    private static void printRoundAnatomy(List<dev.oomsim.lock.history.RawRecord> records, List<GrantInterval> grants) {
+        Map<Long, Long> timeAt = new java.util.HashMap<>();
+        records.forEach(r -> timeAt.put(r.offset(), r.timestampMs()));
+        List<GrantInterval> sorted = new ArrayList<>(grants);
+        sorted.sort(java.util.Comparator.comparingLong(GrantInterval::token));
+        LatencySamples gap = new LatencySamples();
+        LatencySamples held = new LatencySamples();
+        LatencySamples claimsBetween = new LatencySamples();
+        for (int i = 0; i < sorted.size(); i++) {
+            GrantInterval g = sorted.get(i);
+            if (g.releaseOffset() >= 0 && timeAt.containsKey(g.releaseOffset())) {
+                held.add(timeAt.get(g.releaseOffset()) - timeAt.get(g.token()));
+            }
+            if (i > 0 && sorted.get(i - 1).releaseOffset() >= 0) {
+                long from = sorted.get(i - 1).releaseOffset();
+                gap.add(timeAt.get(g.token()) - timeAt.getOrDefault(from, timeAt.get(g.token())));
+                claimsBetween.add(records.stream().filter(r -> r.offset() > from && r.offset() < g.token() && !r.isTombstone()).count());
+            }
+        }
+        System.out.printf("[lock-bench] round anatomy (log ms): release -> next winning claim p50=%d p99=%d; "
+                        + "winning claim -> its release p50=%d p99=%d; losing claims between p50=%d%n",
+                gap.percentile(50), gap.percentile(99), held.percentile(50), held.percentile(99), claimsBetween.percentile(50));
+    }
+
     @Test
     void uncontendedTryLockCostsAboutOneBrokerRoundTrip() throws Exception {
         String topic = KAFKA.uniqueTopic("oom-lock");
         try (CompactedTopicLock lock = lock(topic, "solo", new SimpleMeterRegistry())) {
             AtomicLong budget = new AtomicLong(3000);
-            try (Contender solo = new Contender(lock, 0, budget)) {
+            try (LockContender solo = new LockContender(lock, 0, budget)) {
                 solo.start().get(120, TimeUnit.SECONDS);
-                LongSamples acquired = solo.acquiredNanos();
+                LatencySamples acquired = solo.acquiredNanos();
                 long[] all = acquired.toArray();
-                LongSamples measured = new LongSamples();
+                LatencySamples measured = new LatencySamples();
                 for (int i = 500; i < all.length; i++) {
                     measured.add(all[i]);
                 }
@@ -87,10 +115,10 @@ class LockContentionIT {
         long tryLocks = Long.getLong("oomsim.lock.tryLocks", 20_000);
         String topic = KAFKA.uniqueTopic("oom-lock");
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        List<Contender> all = new ArrayList<>();
+        List<LockContender> all = new ArrayList<>();
         AtomicLong budget = new AtomicLong(tryLocks);
         for (int i = 0; i < contenders; i++) {
-            all.add(new Contender(lock(topic, "node-" + i, registry), 0, budget));
+            all.add(new LockContender(lock(topic, "node-" + i, registry), 0, budget));
         }
         try (LockTopicRecorder history = recorder(topic)) {
             long start = System.nanoTime();
@@ -102,11 +130,11 @@ class LockContentionIT {
             long end = all.get(0).lock().view().lastOffset();
             await().atMost(Duration.ofSeconds(30)).until(() -> history.position() > end);
             List<GrantInterval> grants = new ArrayList<>();
-            LongSamples acquired = new LongSamples();
-            LongSamples refused = new LongSamples();
+            LatencySamples acquired = new LatencySamples();
+            LatencySamples refused = new LatencySamples();
             long attempts = 0;
-            for (Contender c : all) {
-                grants.addAll(c.intervals());
+            for (LockContender c : all) {
+                grants.addAll(LockFixtures.intervals(c.grants()));
                 acquired.addAll(c.acquiredNanos());
                 refused.addAll(c.refusedNanos());
                 attempts += c.attempts();
@@ -124,18 +152,19 @@ class LockContentionIT {
             System.out.printf("[lock-bench] contended tryLock acquired: %s = %.2fx RTT p50; refused: %s; RTT %s%n",
                     acquired.summary(), (double) acquired.percentile(50) / brokerRoundTrip.percentile(50),
                     refused.summary(), brokerRoundTrip.summary());
-            for (Contender c : all) {
+            printRoundAnatomy(history.records(), grants);
+            for (LockContender c : all) {
                 System.out.printf("[lock-bench]   %s: %d attempts, %d grants%n", c.lock().key().contender(), c.attempts(),
-                        c.intervals().size());
+                        c.grants().size());
             }
 
             assertThat(result.violations()).as("history violations").isEmpty();
             assertThat(attempts).isGreaterThanOrEqualTo(tryLocks);
-            assertThat(all).allSatisfy(c -> assertThat(c.intervals()).as(c.lock().key() + " grants").isNotEmpty());
+            assertThat(all).allSatisfy(c -> assertThat(c.grants()).as(c.lock().key() + " grants").isNotEmpty());
             assertThat(registry.find("oomsim.lock.grants").counters().stream().mapToDouble(c -> c.count()).sum())
                     .isEqualTo(grants.size());
         } finally {
-            all.forEach(Contender::close);
+            all.forEach(LockContender::close);
         }
     }
 }

@@ -10,7 +10,14 @@ import dev.oomsim.lock.history.LockTopicRecorder;
 import dev.oomsim.schemas.topics.TopicMismatchException;
 import dev.oomsim.testkit.EmbeddedKafkaExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.oomsim.lock.history.RawRecord;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +50,9 @@ class LockFaultsIT {
             LockGrant old = zombie.tryLock().orElseThrow();
 
             // The zombie pauses: it neither acts nor unlocks. Its own clock tells it when to stop acting as holder.
+            assertThat(zombie.isHeldByMe()).isTrue();
             await().atMost(LEASE.plusSeconds(1)).until(() -> !old.isValidAt(System.nanoTime()));
+            assertThat(zombie.isHeldByMe()).isFalse();
 
             AtomicReference<LockGrant> taken = new AtomicReference<>();
             await().atMost(LEASE.plusSeconds(2)).pollInterval(Duration.ofMillis(2))
@@ -89,8 +98,49 @@ class LockFaultsIT {
                 assertThat(restarted.view().holderAt(restarted.view().logTimeMs())).map(Claim::rank).contains(grant.token());
                 assertThat(grant.isValidAt(System.nanoTime())).isTrue();
                 assertThat(other.tryLock()).isEmpty();
-                restarted.unlock(grant).get();
+                assertThat(restarted.unlock(grant.token()).get()).as("released by token").isGreaterThan(late);
             }
+        }
+    }
+
+    @Test
+    void concurrentTryLocksOnOneKeyAreSerialised_neverTwoClaimsOfTheKeyWithoutAWithdrawalBetween() throws Exception {
+        String topic = KAFKA.uniqueTopic("oom-lock");
+        String bootstrap = KAFKA.bootstrapServers();
+        try (CompactedTopicLock lock = LockFixtures.start(bootstrap, LockFixtures.config(topic, "node-a", LEASE, MARGIN), new SimpleMeterRegistry());
+             LockTopicRecorder history = LockFixtures.recorder(bootstrap, topic)) {
+            ExecutorService threads = Executors.newFixedThreadPool(4);
+            List<GrantInterval> grants = Collections.synchronizedList(new ArrayList<>());
+            List<Future<?>> loops = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                loops.add(threads.submit(() -> {
+                    for (int i = 0; i < 300; i++) {
+                        Optional<LockGrant> grant = lock.tryLock();
+                        if (grant.isPresent()) {
+                            LockGrant g = grant.get();
+                            long end = System.nanoTime();
+                            long released = lock.unlock(g).join();
+                            grants.add(new GrantInterval(g.key().asString(), g.token(), g.acquiredAtNanos(), end, released));
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> loop : loops) {
+                loop.get(2, TimeUnit.MINUTES);
+            }
+            threads.shutdown();
+            long last = lock.view().lastOffset();
+            await().atMost(Duration.ofSeconds(10)).until(() -> history.position() > last);
+
+            List<RawRecord> ours = history.records().stream().filter(r -> r.key().equals(lock.key().asString())).toList();
+            for (int i = 1; i < ours.size(); i++) {
+                assertThat(ours.get(i).isTombstone() || ours.get(i - 1).isTombstone())
+                        .as("claims at %d and %d without a withdrawal between", ours.get(i - 1).offset(), ours.get(i).offset())
+                        .isTrue();
+            }
+            assertThat(grants).isNotEmpty();
+            assertThat(HistoryChecker.check(history.records(), grants, true).violations()).isEmpty();
         }
     }
 

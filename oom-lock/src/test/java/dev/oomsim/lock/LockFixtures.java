@@ -1,9 +1,12 @@
 package dev.oomsim.lock;
 
+import dev.oomsim.lock.bench.LockContender;
+import dev.oomsim.lock.history.GrantInterval;
 import dev.oomsim.lock.history.LockTopicRecorder;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -30,6 +33,12 @@ final class LockFixtures {
             ClaimValue v = AvroClaimCodec.INSTANCE.decode(bytes);
             return new LockTopicRecorder.ClaimFields(v.requestId(), v.leaseMs());
         });
+    }
+
+    /** What the contenders saw, as the history checker's intervals. */
+    static List<GrantInterval> intervals(List<LockContender.Held> held) {
+        return held.stream().map(h -> new GrantInterval(h.grant().key().asString(), h.grant().token(),
+                h.grant().acquiredAtNanos(), h.endNanos(), h.releaseOffset())).toList();
     }
 
     /** Writes one record straight to the lock topic, as a late or foreign writer would; returns its offset. */

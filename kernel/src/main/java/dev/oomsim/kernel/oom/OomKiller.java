@@ -195,13 +195,13 @@ public final class OomKiller {
 
     /** Mirrors {@code oom_unkillable_task} (v4.4; modern adds the cpuset test at its call sites). */
     public boolean oomUnkillableTask(Task p, Memcg memcg, NodeMask nodemask, Task current) {
-        if (p.has(TaskFlag.GLOBAL_INIT) || p.has(TaskFlag.KTHREAD)) {
+        if (p.isGlobalInit() || p.has(TaskFlag.KTHREAD)) {
             return true;
         }
         if (memcg != null && !memcg.contains(p.memcg())) {
             return true;
         }
-        return memcg == null && !hasIntersectsMemsAllowed(p, nodemask, current);
+        return !hasIntersectsMemsAllowed(p, nodemask, current);
     }
 
     /** Mirrors {@code has_intersects_mems_allowed} / {@code oom_cpuset_eligible}, over the task's threads. */
@@ -236,7 +236,7 @@ public final class OomKiller {
         boolean seed = m.profile() == Profile.SEED;
         long unkillable = seed ? 0 : LONG_MIN;
         if (seed ? oomUnkillableTask(p, memcg, nodemask, current)
-                : (p.has(TaskFlag.GLOBAL_INIT) || p.has(TaskFlag.KTHREAD))) {
+                : (p.isGlobalInit() || p.has(TaskFlag.KTHREAD))) {
             return unkillable;
         }
         Task t = m.tasks().findTaskMm(p);
@@ -319,7 +319,7 @@ public final class OomKiller {
             if (memcg != null && !memcg.contains(p.memcg())) {
                 continue;
             }
-            if (p.has(TaskFlag.GLOBAL_INIT) || p.has(TaskFlag.KTHREAD)) {
+            if (p.isGlobalInit() || p.has(TaskFlag.KTHREAD)) {
                 continue;
             }
             if (memcg == null && !hasIntersectsMemsAllowed(p, oc.nodemask(), current)) {
@@ -460,12 +460,12 @@ public final class OomKiller {
             }
             if (seed) {
                 if (q.has(TaskFlag.KTHREAD) || q.oomScoreAdj() == Task.OOM_SCORE_ADJ_MIN
-                        || q.has(TaskFlag.GLOBAL_INIT)) {
+                        || q.isGlobalInit()) {
                     continue;
                 }
                 log.print("Kill process " + q.pid() + " (" + q.comm() + ") sharing same memory");
             } else {
-                if (q.has(TaskFlag.GLOBAL_INIT)) {
+                if (q.isGlobalInit()) {
                     mm.setOomSkip(true);
                     log.print("oom killer " + victim.pid() + " (" + victim.comm() + ") has mm pinned by " + q.pid()
                             + " (" + q.comm() + ")");
@@ -544,7 +544,7 @@ public final class OomKiller {
                     continue;
                 }
             } else {
-                if (p.has(TaskFlag.GLOBAL_INIT) || p.has(TaskFlag.KTHREAD)) {
+                if (p.isGlobalInit() || p.has(TaskFlag.KTHREAD)) {
                     continue;
                 }
                 if (memcg != null ? !memcg.contains(p.memcg()) : !hasIntersectsMemsAllowed(p, oc.nodemask(), current)) {

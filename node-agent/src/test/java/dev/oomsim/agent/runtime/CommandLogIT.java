@@ -13,6 +13,7 @@ import dev.oomsim.schemas.AllocOp;
 import dev.oomsim.schemas.AllocRequest;
 import dev.oomsim.schemas.DeadLetter;
 import dev.oomsim.schemas.NodeCommand;
+import dev.oomsim.schemas.OutcomeKind;
 import dev.oomsim.schemas.ProgressEvent;
 import dev.oomsim.schemas.TaskEvent;
 import dev.oomsim.schemas.TaskEventKind;
@@ -53,7 +54,7 @@ class CommandLogIT {
             AllocRequest request = (AllocRequest) command.getBody();
             trace.add("command " + request.getRequestId() + " @" + offset);
             out.send(topics.progress(), 0, ProgressEvent.newBuilder()
-                    .setRequestId(request.getRequestId()).setNode(0).setPid(request.getPid()).build());
+                    .setRequestId(request.getRequestId()).setNode(0).setPid(request.getPid()).setKind(OutcomeKind.ALLOC).build());
         }
     }
 

@@ -1,6 +1,7 @@
-package dev.oomsim.lock;
+package dev.oomsim.lock.bench;
 
-import dev.oomsim.lock.history.GrantInterval;
+import dev.oomsim.lock.CompactedTopicLock;
+import dev.oomsim.lock.LockGrant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -11,24 +12,29 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A test contender: calls tryLock until a shared budget of attempts runs out, holds each grant for
- * {@code holdNanos}, releases it, and records every grant's interval and every tryLock's latency.
+ * A contender for load runs: calls tryLock until a shared budget of attempts runs out, holds each grant
+ * for {@code holdNanos}, releases it, and records every tryLock's latency and every grant's interval.
  * Retries are scheduled after the lock's back-off hint (no sleeping thread).
  */
-final class Contender implements AutoCloseable {
+public final class LockContender implements AutoCloseable {
+
+    /** One grant as the contender saw it: held from the grant's acquiredAtNanos to {@code endNanos}, released at {@code releaseOffset} (-1 if the release failed). */
+    public record Held(LockGrant grant, long endNanos, long releaseOffset) {
+    }
+
 
     private final CompactedTopicLock lock;
     private final long holdNanos;
     private final AtomicLong budget;
     private final ScheduledExecutorService executor;
-    private final List<GrantInterval> intervals = new ArrayList<>();
+    private final List<Held> intervals = new ArrayList<>();
     private final List<CompletableFuture<Void>> releases = new ArrayList<>();
-    private final LongSamples acquiredNanos = new LongSamples();
-    private final LongSamples refusedNanos = new LongSamples();
+    private final LatencySamples acquiredNanos = new LatencySamples();
+    private final LatencySamples refusedNanos = new LatencySamples();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private volatile long attempts;
 
-    Contender(CompactedTopicLock lock, long holdNanos, AtomicLong budget) {
+    public LockContender(CompactedTopicLock lock, long holdNanos, AtomicLong budget) {
         this.lock = lock;
         this.holdNanos = holdNanos;
         this.budget = budget;
@@ -39,7 +45,8 @@ final class Contender implements AutoCloseable {
         });
     }
 
-    CompletableFuture<Void> start() {
+    /** Starts attempting; completes when the budget is spent and every release is acknowledged. */
+    public CompletableFuture<Void> start() {
         executor.execute(this::attempt);
         return done;
     }
@@ -74,8 +81,7 @@ final class Contender implements AutoCloseable {
         long end = Math.min(System.nanoTime(), grant.validUntilNanos());
         CompletableFuture<Void> released = lock.unlock(grant).handle((offset, error) -> {
             synchronized (intervals) {
-                intervals.add(new GrantInterval(grant.key().asString(), grant.token(), grant.acquiredAtNanos(), end,
-                        error == null ? offset : -1));
+                intervals.add(new Held(grant, end, error == null ? offset : -1));
             }
             return null;
         });
@@ -83,25 +89,25 @@ final class Contender implements AutoCloseable {
         executor.schedule(this::attempt, lock.config().tick().toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    List<GrantInterval> intervals() {
+    public List<Held> grants() {
         synchronized (intervals) {
             return List.copyOf(intervals);
         }
     }
 
-    long attempts() {
+    public long attempts() {
         return attempts;
     }
 
-    LongSamples acquiredNanos() {
+    public LatencySamples acquiredNanos() {
         return acquiredNanos;
     }
 
-    LongSamples refusedNanos() {
+    public LatencySamples refusedNanos() {
         return refusedNanos;
     }
 
-    CompactedTopicLock lock() {
+    public CompactedTopicLock lock() {
         return lock;
     }
 

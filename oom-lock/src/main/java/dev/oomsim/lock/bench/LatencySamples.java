@@ -1,37 +1,37 @@
-package dev.oomsim.lock;
+package dev.oomsim.lock.bench;
 
 import java.util.Arrays;
 
-/** A growable array of latency samples with percentiles; thread-safe. */
-final class LongSamples {
+/** A growable array of latency samples (nanoseconds) with percentiles; thread-safe. */
+public final class LatencySamples {
 
     private long[] values = new long[1024];
     private int size;
 
-    synchronized void add(long value) {
+    public synchronized void add(long value) {
         if (size == values.length) {
             values = Arrays.copyOf(values, size * 2);
         }
         values[size++] = value;
     }
 
-    synchronized void addAll(LongSamples other) {
+    public synchronized void addAll(LatencySamples other) {
         long[] theirs = other.toArray();
         for (long v : theirs) {
             add(v);
         }
     }
 
-    synchronized long[] toArray() {
+    public synchronized long[] toArray() {
         return Arrays.copyOf(values, size);
     }
 
-    synchronized int size() {
+    public synchronized int size() {
         return size;
     }
 
     /** The p-th percentile (0..100), nearest rank; -1 when empty. */
-    long percentile(double p) {
+    public long percentile(double p) {
         long[] sorted = toArray();
         if (sorted.length == 0) {
             return -1;
@@ -42,7 +42,7 @@ final class LongSamples {
     }
 
     /** p50/p99 in microseconds. */
-    String summary() {
+    public String summary() {
         return String.format("n=%d p50=%dus p99=%dus", size(), percentile(50) / 1000, percentile(99) / 1000);
     }
 }

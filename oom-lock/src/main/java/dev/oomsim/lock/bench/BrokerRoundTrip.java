@@ -1,4 +1,4 @@
-package dev.oomsim.lock;
+package dev.oomsim.lock.bench;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -18,12 +18,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * The broker's own produce→consume round trip, one record at a time, as Kafka's EndToEndLatency
  * measures it: send with acks=all, poll until the record is read back. The yardstick for the lock.
  */
-final class BrokerRoundTrip {
+public final class BrokerRoundTrip {
 
     private BrokerRoundTrip() {
     }
 
-    static LongSamples measure(String bootstrapServers, String topic, int warmup, int samples) {
+    /** Round trips of one 100-byte record each on partition 0 of {@code topic}, after {@code warmup} unmeasured ones. */
+    public static LatencySamples measure(String bootstrapServers, String topic, int warmup, int samples) {
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -34,7 +35,7 @@ final class BrokerRoundTrip {
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 1);
         TopicPartition partition = new TopicPartition(topic, 0);
-        LongSamples result = new LongSamples();
+        LatencySamples result = new LatencySamples();
         byte[] value = new byte[100];
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
              KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {

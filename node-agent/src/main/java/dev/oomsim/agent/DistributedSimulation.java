@@ -1,0 +1,292 @@
+package dev.oomsim.agent;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.oomsim.agent.runtime.CommandLog;
+import dev.oomsim.broker.EmbeddedKafkaBroker;
+import dev.oomsim.kernel.scenario.EventResult;
+import dev.oomsim.kernel.scenario.Scenario;
+import dev.oomsim.kernel.scenario.ScenarioParser;
+import dev.oomsim.kernel.scenario.ScenarioRun;
+import dev.oomsim.schemas.AllocOp;
+import dev.oomsim.schemas.AllocRequest;
+import dev.oomsim.schemas.DeadLetter;
+import dev.oomsim.schemas.NodeCommand;
+import dev.oomsim.schemas.NodeState;
+import dev.oomsim.schemas.ProgressEvent;
+import dev.oomsim.schemas.TaskState;
+import dev.oomsim.schemas.ZoneState;
+import dev.oomsim.schemas.topics.TopicEnsurer;
+import dev.oomsim.schemas.topics.TopicSpec;
+import dev.oomsim.schemas.topics.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * {@code oomsim simulate --distributed}: a scenario through the real stack — an embedded Kafka broker, a node agent
+ * per node of the machine, every event fed one at a time as a command and its outcome read back from
+ * {@code progress} — printing the same lines as the in-process run (boot, one result per event, final state).
+ */
+public final class DistributedSimulation {
+
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
+    private DistributedSimulation() {
+    }
+
+    /** Runs the scenario tree through a fresh embedded broker and agents; returns the run as the model reports one. */
+    public static ScenarioRun run(Object scenarioTree) {
+        Scenario scenario = ScenarioParser.parse(scenarioTree);
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            return run(scenario, broker.bootstrapServers(), Topics.defaults(scenario.nodes().size()));
+        }
+    }
+
+    /** Runs the scenario against agents this call starts on {@code bootstrapServers}, with fresh topics. */
+    public static ScenarioRun run(Scenario scenario, String bootstrapServers, Topics topics) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            new TopicEnsurer(admin, (short) 1).ensure(topics.all());
+        }
+        List<CommandLog> agents = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int node = 0; node < scenario.nodes().size(); node++) {
+            KernelNode kernelNode = new KernelNode(scenario.nodes().get(node).id(), scenario, topics);
+            CommandLog agent = new CommandLog(new CommandLog.Settings(bootstrapServers, topics, node,
+                    Duration.ofMillis(20), "node-agent-" + node), kernelNode, new SimpleMeterRegistry());
+            Thread t = new Thread(agent, "node-agent-" + node);
+            t.setDaemon(true);
+            t.start();
+            agents.add(agent);
+            threads.add(t);
+        }
+        try (Feeder feeder = new Feeder(bootstrapServers, topics)) {
+            Map<String, Object> boot = bootTree(feeder.snapshot("boot"));
+            List<EventResult> results = new ArrayList<>();
+            List<Scenario.Event> events = scenario.events();
+            for (int i = 0; i < events.size(); i++) {
+                ProgressEvent outcome = feeder.request(command("event-" + i, i, events.get(i), scenario.profile()));
+                results.add(OutcomeMapper.toResult(outcome));
+                if (outcome.getPanic() != null) {
+                    break;
+                }
+            }
+            return new ScenarioRun(boot, results, stateTree(feeder.snapshot("final")));
+        } finally {
+            agents.forEach(CommandLog::close);
+            for (Thread t : threads) {
+                try {
+                    t.join(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    /** The scenario event as the request a load producer would send (gfp bits in the profile's own layout). */
+    static AllocRequest command(String requestId, int sequence, Scenario.Event event, dev.oomsim.kernel.profile.Profile profile) {
+        AllocRequest.Builder b = AllocRequest.newBuilder().setRequestId(requestId).setSequence((long) sequence)
+                .setGfpMask(0).setOrder(0).setPreferredNode(-1);
+        if (event instanceof Scenario.AllocEvent a) {
+            return b.setOp(AllocOp.ALLOC).setPid(a.pid()).setGfpMask(Integer.toUnsignedLong(a.gfp().raw(profile)))
+                    .setOrder(a.order()).setPreferredNode(a.node()).build();
+        }
+        if (event instanceof Scenario.MayOomEvent a) {
+            return b.setOp(AllocOp.MAY_OOM).setPid(a.pid()).setGfpMask(Integer.toUnsignedLong(a.gfp().raw(profile)))
+                    .setOrder(a.order()).setPreferredNode(a.node()).build();
+        }
+        if (event instanceof Scenario.FreeEvent f) {
+            return b.setOp(AllocOp.FREE).setPid(f.pid()).setPreferredNode(f.node()).setPfn(f.pfn()).setOrder(f.order()).build();
+        }
+        if (event instanceof Scenario.ExitEvent x) {
+            return b.setOp(AllocOp.EXIT).setPid(x.pid()).build();
+        }
+        if (event instanceof Scenario.SetEvent s) {
+            return b.setOp(AllocOp.SET_ADJ).setPid(s.pid()).setOomScoreAdj(s.oomScoreAdj()).build();
+        }
+        if (event instanceof Scenario.ChargeEvent c) {
+            return b.setOp(AllocOp.CHARGE).setPid(c.pid()).setPages(c.pages()).build();
+        }
+        Scenario.OomScoreEvent s = (Scenario.OomScoreEvent) event;
+        return b.setOp(AllocOp.OOM_SCORE).setPid(s.pid()).build();
+    }
+
+    static Map<String, Object> bootTree(NodeState s) {
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("profile", s.getProfile().name().toLowerCase(java.util.Locale.ROOT));
+        b.put("min_free_kbytes", s.getMinFreeKbytes());
+        b.put("totalram_pages", s.getTotalramPages());
+        List<Object> zones = new ArrayList<>();
+        for (ZoneState z : s.getZones()) {
+            Map<String, Object> zt = new LinkedHashMap<>();
+            zt.put("node", s.getNode());
+            zt.put("zone", z.getZone().name());
+            zt.put("managed", z.getManagedPages());
+            Map<String, Object> w = new LinkedHashMap<>();
+            w.put("min", z.getWatermarkMin());
+            w.put("low", z.getWatermarkLow());
+            w.put("high", z.getWatermarkHigh());
+            zt.put("watermarks", w);
+            zt.put("lowmem_reserve", new ArrayList<Object>(z.getLowmemReserve()));
+            zones.add(zt);
+        }
+        b.put("zones", zones);
+        return b;
+    }
+
+    static Map<String, Object> stateTree(NodeState s) {
+        Map<String, Object> st = new LinkedHashMap<>();
+        List<Object> zones = new ArrayList<>();
+        for (ZoneState z : s.getZones()) {
+            Map<String, Object> zt = new LinkedHashMap<>();
+            zt.put("node", s.getNode());
+            zt.put("zone", z.getZone().name());
+            zt.put("free", z.getFreePages());
+            zt.put("nr_free", new ArrayList<Object>(z.getNrFree()));
+            zones.add(zt);
+        }
+        st.put("zones", zones);
+        List<Object> tasks = new ArrayList<>();
+        for (TaskState t : s.getTasks()) {
+            Map<String, Object> tt = new LinkedHashMap<>();
+            tt.put("pid", t.getPid());
+            tt.put("alive", t.getAlive());
+            tt.put("memdie", t.getMemdie());
+            tt.put("killed", t.getKilled());
+            Map<String, Object> rss = new LinkedHashMap<>();
+            rss.put(String.valueOf(s.getNode()), t.getRssPages());
+            tt.put("rss", rss);
+            tasks.add(tt);
+        }
+        st.put("tasks", tasks);
+        st.put("oom_lock", s.getOomLockHeld() ? "held" : "free");
+        return st;
+    }
+
+    /** Sends commands one at a time and reads each one's outcome back (read_committed). */
+    private static final class Feeder implements AutoCloseable {
+        private final Topics topics;
+        private final KafkaProducer<byte[], byte[]> producer;
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final Map<String, ProgressEvent> progress = new HashMap<>();
+        private final Map<String, NodeState> states = new HashMap<>();
+        private final Map<String, DeadLetter> rejected = new HashMap<>();
+
+        Feeder(String bootstrapServers, Topics topics) {
+            this.topics = topics;
+            Map<String, Object> p = new HashMap<>();
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+            p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+            p.put(ProducerConfig.ACKS_CONFIG, "all");
+            p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            this.producer = new KafkaProducer<>(p);
+            Map<String, Object> c = new HashMap<>();
+            c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+            c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+            c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            this.consumer = new KafkaConsumer<>(c);
+            List<TopicPartition> parts = new ArrayList<>();
+            for (TopicSpec<?, ?> t : List.of(topics.progress(), topics.nodeState(), topics.deadLetter())) {
+                consumer.partitionsFor(t.name()).forEach(pi -> parts.add(new TopicPartition(t.name(), pi.partition())));
+            }
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+        }
+
+        ProgressEvent request(AllocRequest request) {
+            send(request);
+            return await(request.getRequestId(), progress);
+        }
+
+        NodeState snapshot(String requestId) {
+            send(AllocRequest.newBuilder().setRequestId(requestId).setOp(AllocOp.SNAPSHOT).setPid(0)
+                    .setGfpMask(0).setOrder(0).setPreferredNode(0).build());
+            return await(requestId, states);
+        }
+
+        private void send(AllocRequest request) {
+            NodeCommand command = NodeCommand.newBuilder().setCommandId(request.getRequestId()).setOrigin(-1)
+                    .setTaskEventsOffset(0).setBody(request).build();
+            TopicSpec<Integer, NodeCommand> t = topics.allocRequests();
+            int node = 0;
+            try {
+                producer.send(new ProducerRecord<>(t.name(), node, t.keySerde().serializer().serialize(t.name(), node),
+                        t.valueSerde().serializer().serialize(t.name(), command))).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted sending " + request.getRequestId(), e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("cannot send " + request.getRequestId() + ": " + e.getCause().getMessage(), e);
+            }
+        }
+
+        private <V> V await(String requestId, Map<String, V> into) {
+            long deadline = System.nanoTime() + REQUEST_TIMEOUT.toNanos();
+            while (!into.containsKey(requestId)) {
+                DeadLetter letter = rejected.get(requestId);
+                if (letter != null) {
+                    throw new IllegalStateException("request " + requestId + " was rejected: " + letter.getReason());
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException("no outcome for " + requestId + " within " + REQUEST_TIMEOUT.toSeconds() + " s");
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(20))) {
+                    if (r.topic().equals(topics.progress().name())) {
+                        ProgressEvent e = topics.progress().valueSerde().deserializer().deserialize(r.topic(), r.value());
+                        progress.put(e.getRequestId(), e);
+                    } else if (r.topic().equals(topics.nodeState().name())) {
+                        NodeState s = topics.nodeState().valueSerde().deserializer().deserialize(r.topic(), r.value());
+                        if (s.getRequestId() != null) {
+                            states.put(s.getRequestId(), s);
+                        }
+                    } else {
+                        DeadLetter d = topics.deadLetter().valueSerde().deserializer().deserialize(r.topic(), r.value());
+                        NodeCommand source = decodeSource(d);
+                        if (source != null) {
+                            rejected.put(((AllocRequest) source.getBody()).getRequestId(), d);
+                        }
+                    }
+                }
+            }
+            return into.get(requestId);
+        }
+
+        private NodeCommand decodeSource(DeadLetter d) {
+            if (d.getValue() == null) {
+                return null;
+            }
+            byte[] bytes = new byte[d.getValue().remaining()];
+            d.getValue().duplicate().get(bytes);
+            try {
+                return topics.allocRequests().valueSerde().deserializer().deserialize(d.getSourceTopic(), bytes);
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+
+        @Override
+        public void close() {
+            producer.close(Duration.ofSeconds(5));
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
+        }
+    }
+
+}
