@@ -9,6 +9,7 @@ import dev.oomsim.bench.jmh.AvroSerdeBench;
 import dev.oomsim.bench.jmh.BuddyBench;
 import dev.oomsim.bench.jmh.OomSelectBench;
 import dev.oomsim.bench.live.AllocRequestProduceBenchmark;
+import dev.oomsim.bench.live.ClusterLockBenchmark;
 import dev.oomsim.bench.live.KernelHeapBenchmark;
 
 /**
@@ -24,6 +25,7 @@ public final class BenchRegistry {
     public static List<Benchmark> all() {
         return List.of(
                 new AllocRequestProduceBenchmark(),
+                new ClusterLockBenchmark(),
                 new KernelHeapBenchmark(),
                 // The kernel issue's targets (kernel-model.md): absolute, the model runs without Kafka.
                 JmhBenchmark.of("buddy allocator", BuddyBench.class,
