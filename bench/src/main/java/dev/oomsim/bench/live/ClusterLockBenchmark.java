@@ -5,7 +5,6 @@ import java.util.List;
 
 import dev.oomsim.bench.Baseline;
 import dev.oomsim.bench.BenchContext;
-import dev.oomsim.bench.BenchMode;
 import dev.oomsim.bench.BenchRow;
 import dev.oomsim.bench.LiveBenchmark;
 import dev.oomsim.bench.Target;
@@ -31,9 +30,10 @@ public final class ClusterLockBenchmark implements LiveBenchmark {
 
     @Override
     public List<BenchRow> run(BenchContext context) {
-        boolean quick = context.settings().mode() == BenchMode.QUICK;
-        LockBenchmark.Plan plan = new LockBenchmark.Plan(1, quick ? 300 : 3_000, CONTENDERS, quick ? 2_000 : 20_000,
-                Duration.ofMillis(1), 4);
+        // Sized with the run's round trips: full 3 000 uncontended + 20 000 contended, quick 150 + 1 000, tests less.
+        int roundTrips = context.settings().rttRecords();
+        LockBenchmark.Plan plan = new LockBenchmark.Plan(1, Math.max(20, roundTrips * 3 / 10), CONTENDERS,
+                Math.max(10L * CONTENDERS, 2L * roundTrips), Duration.ofMillis(1), 4);
         LockBenchmark.Report r = LockBenchmark.run(context.bootstrapServers(), "oomsim-bench.", plan);
         double p50 = r.uncontended().percentile(50) / 1e6;
         double p99 = r.uncontended().percentile(99) / 1e6;
