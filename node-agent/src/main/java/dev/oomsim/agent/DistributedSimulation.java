@@ -204,7 +204,7 @@ public final class DistributedSimulation {
     }
 
     /** Sends commands one at a time and reads each one's outcome back (read_committed). */
-    private static final class Feeder implements AutoCloseable {
+    static final class Feeder implements AutoCloseable {
         private final Topics topics;
         private final KafkaProducer<byte[], byte[]> producer;
         private final KafkaConsumer<byte[], byte[]> consumer;
@@ -238,7 +238,17 @@ public final class DistributedSimulation {
 
         ProgressEvent request(AllocRequest request) {
             send(request);
-            return await(request.getRequestId(), progress);
+            return outcome(request.getRequestId());
+        }
+
+        /** Sends a request without waiting for its outcome. */
+        void submit(AllocRequest request) {
+            send(request);
+        }
+
+        /** Waits for the outcome of a request sent before. */
+        ProgressEvent outcome(String requestId) {
+            return await(requestId, progress);
         }
 
         NodeState snapshot(String requestId) {
