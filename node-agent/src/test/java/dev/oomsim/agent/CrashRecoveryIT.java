@@ -53,7 +53,7 @@ class CrashRecoveryIT {
               - alloc: {pid: 300, gfp: GFP_KERNEL, order: 0}
               - set: {pid: 300, oom_score_adj: 900}
               - oom_score: {pid: 300}
-              - alloc: {pid: 200, gfp: GFP_KERNEL, order: 3}
+              - may_oom: {pid: 200, gfp: GFP_KERNEL, order: 3}
               - exit: {pid: 200}
               - alloc: {pid: 1000, gfp: GFP_KERNEL, order: 1}
               - alloc: {pid: 1000, gfp: GFP_NOFS, order: 0}
@@ -80,8 +80,8 @@ class CrashRecoveryIT {
             for (int i = 0; i < crashAt; i++) {
                 results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i))));
             }
-            // Event 5 is an order-3 allocation on a node short of memory: it reaches oom_lock. Stop the agent
-            // while it may be suspended there.
+            // Event 5 is a direct __alloc_pages_may_oom call: it takes oom_lock. Stop the agent while the request
+            // may be suspended there, its journaled lock result committed or not.
             feeder.submit(command(scenario, crashAt));
             first.stop();
 
