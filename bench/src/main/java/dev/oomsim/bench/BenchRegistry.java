@@ -2,8 +2,15 @@ package dev.oomsim.bench;
 
 import java.util.List;
 
+import java.util.Map;
+
+import dev.oomsim.bench.jmh.AllocPagesBench;
 import dev.oomsim.bench.jmh.AvroSerdeBench;
+import dev.oomsim.bench.jmh.BuddyBench;
+import dev.oomsim.bench.jmh.OomSelectBench;
 import dev.oomsim.bench.live.AllocRequestProduceBenchmark;
+import dev.oomsim.bench.live.ClusterLockBenchmark;
+import dev.oomsim.bench.live.KernelHeapBenchmark;
 
 /**
  * Every benchmark {@code oomsim bench} runs, in table order (after the baselines). Later issues add theirs here: a
@@ -18,6 +25,19 @@ public final class BenchRegistry {
     public static List<Benchmark> all() {
         return List.of(
                 new AllocRequestProduceBenchmark(),
+                new ClusterLockBenchmark(),
+                new KernelHeapBenchmark(),
+                // The kernel issue's targets (kernel-model.md): absolute, the model runs without Kafka.
+                JmhBenchmark.of("buddy allocator", BuddyBench.class,
+                        JmhRow.of("allocFreePair", "order-0 alloc+free pairs, 16 GiB zone (JMH)", Target.atLeast(10e6))
+                                .withParams(Map.of("maxOrder", "0")).withUnit("pairs/s"),
+                        JmhRow.of("allocFreePair", "order 0–3 mixed alloc+free pairs, 16 GiB zone (JMH)", Target.atLeast(3e6))
+                                .withParams(Map.of("maxOrder", "3")).withUnit("pairs/s")),
+                JmhBenchmark.of("allocPages fast path", AllocPagesBench.class,
+                        JmhRow.of("allocPagesAndFree", "allocPages fast path + free, order 0 GFP_KERNEL (JMH)", Target.atLeast(5e6))
+                                .withUnit("allocs/s")),
+                JmhBenchmark.of("OOM victim selection", OomSelectBench.class,
+                        JmhRow.of("selectBadProcess", "outOfMemory victim selection, 10 000 tasks (JMH)", Target.atMost(1))),
                 JmhBenchmark.of("Avro serde", AvroSerdeBench.class,
                         hotPathSerde("encodeAllocRequest", "Avro encode AllocRequest (JMH)"),
                         hotPathSerde("decodeAllocRequest", "Avro decode AllocRequest (JMH)"),

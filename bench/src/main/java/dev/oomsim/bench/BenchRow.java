@@ -12,8 +12,10 @@ import java.util.OptionalDouble;
  * @param unit     e.g. {@code rec/s}, {@code ns/op}, {@code ms}
  * @param baseline the broker figure it is compared with, if any
  * @param target   what it must achieve
+ * @param error    half-width of the value's confidence interval, when the measurement gives one (JMH: 99.9 %)
  */
-public record BenchRow(String name, double value, String unit, Optional<BaselineRef> baseline, Target target) {
+public record BenchRow(String name, double value, String unit, Optional<BaselineRef> baseline, Target target,
+                       OptionalDouble error) {
 
     public BenchRow {
         if (name == null || name.isBlank()) {
@@ -25,8 +27,11 @@ public record BenchRow(String name, double value, String unit, Optional<Baseline
         if (unit == null || unit.isBlank()) {
             throw new IllegalArgumentException("row '" + name + "': unit must not be blank");
         }
-        if (baseline == null || target == null) {
-            throw new IllegalArgumentException("row '" + name + "': baseline and target must be non-null");
+        if (baseline == null || target == null || error == null) {
+            throw new IllegalArgumentException("row '" + name + "': baseline, target and error must be non-null");
+        }
+        if (error.isPresent() && !(error.getAsDouble() >= 0)) {
+            throw new IllegalArgumentException("row '" + name + "': error must be >= 0, was " + error.getAsDouble());
         }
         if (target instanceof Target.Relative && baseline.isEmpty()) {
             throw new IllegalArgumentException("row '" + name + "': a relative target " + target + " needs a baseline");
@@ -35,7 +40,7 @@ public record BenchRow(String name, double value, String unit, Optional<Baseline
 
     /** A row without a baseline. */
     public static BenchRow of(String name, double value, String unit, Target target) {
-        return new BenchRow(name, value, unit, Optional.empty(), target);
+        return new BenchRow(name, value, unit, Optional.empty(), target, OptionalDouble.empty());
     }
 
     /** A row for information only: no baseline, no target. */
@@ -45,7 +50,13 @@ public record BenchRow(String name, double value, String unit, Optional<Baseline
 
     /** A row compared with one of this run's baselines. */
     public static BenchRow against(String name, double value, String unit, Baselines baselines, Baseline baseline, Target target) {
-        return new BenchRow(name, value, unit, Optional.of(baselines.ref(baseline)), target);
+        return new BenchRow(name, value, unit, Optional.of(baselines.ref(baseline)), target, OptionalDouble.empty());
+    }
+
+    /** The same row with a confidence interval half-width (NaN, as JMH gives for a single iteration, means none). */
+    public BenchRow withError(double halfWidth) {
+        return new BenchRow(name, value, unit, baseline, target,
+                Double.isFinite(halfWidth) ? OptionalDouble.of(halfWidth) : OptionalDouble.empty());
     }
 
     /** value / baseline value, when the row has a baseline. */

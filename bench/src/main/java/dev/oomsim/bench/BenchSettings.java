@@ -38,7 +38,7 @@ public record BenchSettings(BenchMode mode, int recordSizeBytes, long warmupReco
     }
 
     public static BenchSettings quick(int recordSizeBytes) {
-        return new BenchSettings(BenchMode.QUICK, recordSizeBytes, 50_000, 200_000, 300, 1_000, JmhSettings.quick());
+        return new BenchSettings(BenchMode.QUICK, recordSizeBytes, 20_000, 100_000, 200, 500, JmhSettings.quick());
     }
 
     public static BenchSettings full(int recordSizeBytes) {

@@ -50,11 +50,12 @@ public record JmhRow(String method, Map<String, String> params, String rowName, 
         return new JmhRow(method, newParams, rowName, unit, baseline, target);
     }
 
-    /** The row for a JMH score of this benchmark. */
-    public BenchRow toRow(double score, String scoreUnit, Baselines baselines) {
+    /** The row for a JMH score and its 99.9 % error of this benchmark. */
+    public BenchRow toRow(double score, double scoreError, String scoreUnit, Baselines baselines) {
         String rowUnit = unit != null ? unit : scoreUnit;
         return baseline
                 .map(b -> BenchRow.against(rowName, score, rowUnit, baselines, b, target))
-                .orElseGet(() -> BenchRow.of(rowName, score, rowUnit, target));
+                .orElseGet(() -> BenchRow.of(rowName, score, rowUnit, target))
+                .withError(scoreError);
     }
 }

@@ -60,7 +60,8 @@ public final class JmhRunner {
                 throw new IllegalStateException("JMH benchmark " + benchmark.name() + " has no result for "
                         + benchmark.benchmarkId(row) + " " + row.params() + "; results: " + byId.keySet());
             }
-            rows.add(row.toRow(r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreUnit(), baselines));
+            rows.add(row.toRow(r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError(),
+                    r.getPrimaryResult().getScoreUnit(), baselines));
         }
         return rows;
     }

@@ -21,7 +21,7 @@ public record JmhSettings(int warmupIterations, Duration warmupTime, int measure
     }
 
     public static JmhSettings quick() {
-        return new JmhSettings(1, Duration.ofMillis(400), 2, Duration.ofMillis(300), 1);
+        return new JmhSettings(1, Duration.ofMillis(200), 2, Duration.ofMillis(200), 1);
     }
 
     public static JmhSettings full() {

@@ -22,7 +22,7 @@ public final class ReportRenderer {
     static List<String> cells(BenchRow row) {
         return List.of(
                 row.name(),
-                Figures.format(row.value()),
+                Figures.format(row.value()) + (row.error().isPresent() ? " ± " + Figures.format(row.error().getAsDouble()) : ""),
                 row.unit(),
                 row.baseline().map(b -> b.baseline().label() + " " + Figures.format(b.value()) + " " + b.baseline().unit()).orElse(""),
                 row.ratio().isPresent() ? Figures.ratio(row.ratio().getAsDouble()) : "",
@@ -115,7 +115,7 @@ public final class ReportRenderer {
                 Kafka's `ProducerPerformance` (one producer, one partition, acks=all, linger 5 ms, no throttle) and
                 `ConsumerPerformance` (one consumer, fetch phase only) run in-process, and the produce→consume round trip
                 of one record at a time with `EndToEndLatency`'s client settings, timed in nanoseconds. The ratio is
-                value ÷ baseline in the same unit. Broker and clients share the machine's cores, and timings on this
+                value ÷ baseline in the same unit; "± e" is JMH's 99.9 % confidence half-width. Broker and clients share the machine's cores, and timings on this
                 machine kind vary by ±30 % between runs.
                 """);
         return sb.toString();
@@ -147,6 +147,7 @@ public final class ReportRenderer {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("name", row.name());
             r.put("value", row.value());
+            r.put("error", row.error().isPresent() ? row.error().getAsDouble() : null);
             r.put("unit", row.unit());
             r.put("baseline", row.baseline().map(b -> {
                 Map<String, Object> bm = new LinkedHashMap<>();

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import dev.oomsim.bench.live.AllocRequestProduceBenchmark;
+import dev.oomsim.bench.live.ClusterLockBenchmark;
 import dev.oomsim.testkit.EmbeddedKafkaExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,14 +28,11 @@ class BaselineRunIT {
         BenchSettings settings = BenchSettings.quick(100).withCounts(2_000, 5_000, 10, 50);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
 
-        BenchReport report = new BenchRunner(settings, List.of(new AllocRequestProduceBenchmark()),
+        BenchReport report = new BenchRunner(settings, List.of(new AllocRequestProduceBenchmark(), new ClusterLockBenchmark()),
                 new PrintStream(log, true, StandardCharsets.UTF_8)).runLiveOn(KAFKA.bootstrapServers());
 
         List<BenchRow> rows = report.rows();
-        assertThat(rows).allSatisfy(r -> {
-            assertThat(r.value()).as(r.name()).isPositive();
-            assertThat(Double.isFinite(r.value())).isTrue();
-        });
+        assertThat(rows).allSatisfy(r -> assertThat(r.value()).as(r.name()).isNotNegative());
         assertThat(value(rows, "broker produce, ProducerPerformance (100 B)", "rec/s")).isPositive();
         assertThat(value(rows, "broker consume, ConsumerPerformance fetch (100 B)", "rec/s")).isPositive();
         double p50 = value(rows, "broker RTT p50, EndToEndLatency loop (100 B)", "ms");
@@ -53,7 +51,13 @@ class BaselineRunIT {
         assertThat(produce.verdict()).isIn(Verdict.PASS, Verdict.FAIL);
         assertThat(produce.targetText()).isEqualTo("≥ 0.7× broker produce");
 
-        assertThat(ReportRenderer.markdown(report)).contains("| alloc-requests produce");
+        BenchRow lockP50 = rows.stream().filter(r -> r.name().equals("cluster tryLock uncontended p50")).findFirst().orElseThrow();
+        BenchRow lockP99 = rows.stream().filter(r -> r.name().equals("cluster tryLock uncontended p99")).findFirst().orElseThrow();
+        assertThat(lockP50.value()).isPositive().isLessThanOrEqualTo(lockP99.value());
+        assertThat(lockP50.ratio()).hasValue(lockP50.value() / p50);
+        assertThat(lockP99.ratio()).hasValue(lockP99.value() / p99);
+
+        assertThat(ReportRenderer.markdown(report)).contains("| alloc-requests produce", "| cluster tryLock uncontended p99");
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("ProducerPerformance: 5000 records", "round trips: 50");
     }
 

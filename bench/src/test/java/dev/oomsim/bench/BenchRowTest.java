@@ -74,12 +74,14 @@ class BenchRowTest {
     void jmhScoreBecomesARowInTheScoreUnitUnlessOverridden() {
         JmhRow spec = JmhRow.against("encode", "Avro encode", Baseline.PRODUCE_COST_PER_RECORD, Target.atMostTimesBaseline(0.5));
 
-        BenchRow row = spec.toRow(400, "ns/op", BASELINES);
-        BenchRow pairs = JmhRow.of("pair", "pairs", Target.atLeast(10e6)).withUnit("pairs/s").toRow(11e6, "ops/s", BASELINES);
+        BenchRow row = spec.toRow(400, 12.5, "ns/op", BASELINES);
+        BenchRow pairs = JmhRow.of("pair", "pairs", Target.atLeast(10e6)).withUnit("pairs/s").toRow(11e6, Double.NaN, "ops/s", BASELINES);
 
         assertThat(row.unit()).isEqualTo("ns/op");
         assertThat(row.ratio()).hasValue(0.1);
         assertThat(row.verdict()).isEqualTo(Verdict.PASS);
+        assertThat(row.error()).hasValue(12.5);
+        assertThat(pairs.error()).isEmpty();
         assertThat(pairs.unit()).isEqualTo("pairs/s");
         assertThat(pairs.verdict()).isEqualTo(Verdict.PASS);
     }

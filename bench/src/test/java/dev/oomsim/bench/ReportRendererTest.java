@@ -18,7 +18,7 @@ class ReportRendererTest {
         List<BenchRow> rows = new ArrayList<>(BenchRowTest.BASELINES.rows());
         rows.add(BenchRow.against("tryLock p99 | uncontended", 3.5, "ms", BenchRowTest.BASELINES, Baseline.RTT_P99,
                 Target.atMostTimesBaseline(1.2)));
-        rows.add(BenchRow.of("pairs", 12e6, "pairs/s", Target.atLeast(10e6)));
+        rows.add(BenchRow.of("pairs", 12e6, "pairs/s", Target.atLeast(10e6)).withError(0.4e6));
         MachineInfo machine = new MachineInfo(2, "AMD EPYC", 24L << 30, "Linux 6.1 amd64", "OpenJDK 17", "4.4.0",
                 Instant.parse("2026-11-25T14:00:00Z"), Optional.of("abc123"), 0.5);
         return new BenchReport(machine, BenchSettings.quick(100), rows, Duration.ofSeconds(42));
@@ -35,7 +35,7 @@ class ReportRendererTest {
                 .contains("- kafka: 4.4.0").contains("commit: abc123").contains("- mode: quick, record size 100 B, run took 42 s")
                 .contains("| benchmark | value | unit | baseline | ratio | target | verdict |")
                 .contains("| tryLock p99 \\| uncontended | 3.5 | ms | broker RTT p99 2.5 ms | 1.4× | ≤ 1.2× broker RTT p99 | fail |")
-                .contains("| pairs | 12 M | pairs/s |  |  | ≥ 10 M pairs/s | pass |");
+                .contains("| pairs | 12 M ± 400 k | pairs/s |  |  | ≥ 10 M pairs/s | pass |");
         assertThat(md.lines().filter(l -> l.startsWith("| ")).count()).isEqualTo(report.rows().size() + 1);
     }
 
@@ -58,6 +58,8 @@ class ReportRendererTest {
         assertThat(lock.path("baseline").path("value").asDouble()).isEqualTo(2.5);
         assertThat(lock.path("verdict").asText()).isEqualTo("fail");
         assertThat(root.path("rows").get(0).path("baseline").isNull()).isTrue();
+        assertThat(root.path("rows").get(9).path("error").asDouble()).isEqualTo(0.4e6);
+        assertThat(lock.path("error").isNull()).isTrue();
         assertThat(root.path("failures").asLong()).isEqualTo(1);
     }
 }

@@ -1,0 +1,50 @@
+package dev.oomsim.bench.live;
+
+import java.time.Duration;
+import java.util.List;
+
+import dev.oomsim.bench.Baseline;
+import dev.oomsim.bench.BenchContext;
+import dev.oomsim.bench.BenchMode;
+import dev.oomsim.bench.BenchRow;
+import dev.oomsim.bench.LiveBenchmark;
+import dev.oomsim.bench.Target;
+import dev.oomsim.lock.bench.LockBenchmark;
+
+/**
+ * The cluster-wide {@code oom_lock} (lock-protocol.md) on the run's broker, through the lock module's own
+ * {@link LockBenchmark}: uncontended tryLock latency against the broker's round trip (a tryLock is one claim produced
+ * and read back, so it should cost about one round trip), and 8 contenders sharing a budget of tryLocks (grant rate,
+ * and whether every contender got the lock at least once: a livelocked lock is safe but useless).
+ *
+ * <p>The lock module measures its own round trip too; the rows use this run's shared baseline instead, so every row
+ * of the table is judged against the same figure.
+ */
+public final class ClusterLockBenchmark implements LiveBenchmark {
+
+    static final int CONTENDERS = 8;
+
+    @Override
+    public String name() {
+        return "cluster oom_lock";
+    }
+
+    @Override
+    public List<BenchRow> run(BenchContext context) {
+        boolean quick = context.settings().mode() == BenchMode.QUICK;
+        LockBenchmark.Plan plan = new LockBenchmark.Plan(1, quick ? 300 : 3_000, CONTENDERS, quick ? 2_000 : 20_000,
+                Duration.ofMillis(1), 4);
+        LockBenchmark.Report r = LockBenchmark.run(context.bootstrapServers(), "oomsim-bench.", plan);
+        double p50 = r.uncontended().percentile(50) / 1e6;
+        double p99 = r.uncontended().percentile(99) / 1e6;
+        return List.of(
+                BenchRow.against("cluster tryLock uncontended p50", p50, "ms", context.baselines(), Baseline.RTT_P50,
+                        Target.atMostTimesBaseline(1.2)),
+                BenchRow.against("cluster tryLock uncontended p99", p99, "ms", context.baselines(), Baseline.RTT_P99,
+                        Target.atMostTimesBaseline(1.2)),
+                BenchRow.info("cluster tryLock grants, " + CONTENDERS + " contenders (" + r.grants() + " in "
+                        + r.tryLocks() + " tryLocks)", r.grantsPerSecond(), "grants/s"),
+                BenchRow.of("every one of " + CONTENDERS + " contenders acquired at least once (1 = yes)",
+                        r.everyContenderAcquired() ? 1 : 0, "bool", Target.atLeast(1)));
+    }
+}
