@@ -81,4 +81,23 @@ class EdgeCasesTest {
         assertThat(((EventResult.Alloc) run.results().get(0)).panic())
                 .isEqualTo("Out of memory: compulsory panic_on_oom is enabled");
     }
+
+    @Test
+    void exitFreeAndSetOfAnAlreadyExitedVictimChangeNothing() {
+        ScenarioRun run = Yaml.run("""
+                sysctl: {min_free_kbytes: 1024}
+                nodes: [{id: 0, zones: [{type: NORMAL, managed_pages: 4096, free_pages: 8}]}]
+                tasks:
+                  - {pid: 900, comm: java, rss: {0: {anon: 3000}}}
+                  - {pid: 1000, comm: bash, rss: {0: {anon: 10}}}
+                events:
+                  - alloc: {pid: 1000, gfp: GFP_KERNEL, order: 0}
+                  - exit: {pid: 900}
+                  - set: {pid: 900, oom_score_adj: 5}
+                  - free: {pid: 900, node: 0, pfn: 20, order: 0}
+                  - oom_score: {pid: 900}
+                """);
+        assertThat(run.results()).hasSize(5);
+        assertThat(((EventResult.OomScore) run.results().get(4)).oomScore()).isZero();
+    }
 }
