@@ -91,6 +91,9 @@ public final class ScenarioRunner {
         Scenario.Options o = scenario.options();
         ReclaimModel reclaim = o.reclaimPagesPerPass() == null ? ReclaimModel.swapClusterPerZone()
                 : ReclaimModel.fixedPerPass(o.reclaimPagesPerPass());
+        if (o.reclaimQuirk44()) {
+            reclaim = reclaim.withReclaimQuirk44();
+        }
         CompactionModel compaction = o.compactionSucceeds() ? CompactionModel.alwaysSucceeds()
                 : CompactionModel.alwaysFails();
         this.machine = new Machine(profile, arch, nodes, tasks, sysctl, scenario.swapPages(),
