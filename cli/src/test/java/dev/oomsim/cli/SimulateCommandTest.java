@@ -54,7 +54,7 @@ class SimulateCommandTest {
         assertThat(r.exit()).isZero();
         assertThat(r.out())
                 .contains("#0 alloc: page node 0 NORMAL pfn 0 order 0")
-                .contains("chose 900 (java) points 5010 score 611, killed [900]")
+                .contains("chose 900 (java) points 5010 score 611")
                 .contains("    Out of memory: Kill process 900 (java) score 611 or sacrifice child");
     }
 

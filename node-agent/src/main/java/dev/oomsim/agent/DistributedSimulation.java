@@ -9,8 +9,10 @@ import java.util.Map;
 
 import dev.oomsim.agent.runtime.CommandLog;
 import dev.oomsim.broker.EmbeddedKafkaBroker;
+import dev.oomsim.kernel.scenario.EventResult;
 import dev.oomsim.kernel.scenario.Scenario;
 import dev.oomsim.kernel.scenario.ScenarioParser;
+import dev.oomsim.kernel.scenario.ScenarioRun;
 import dev.oomsim.schemas.AllocOp;
 import dev.oomsim.schemas.AllocRequest;
 import dev.oomsim.schemas.DeadLetter;
@@ -47,8 +49,8 @@ public final class DistributedSimulation {
     private DistributedSimulation() {
     }
 
-    /** Runs the scenario tree through a fresh embedded broker and agents; returns the output lines as trees. */
-    public static List<Map<String, Object>> run(Object scenarioTree) {
+    /** Runs the scenario tree through a fresh embedded broker and agents; returns the run as the model reports one. */
+    public static ScenarioRun run(Object scenarioTree) {
         Scenario scenario = ScenarioParser.parse(scenarioTree);
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             return run(scenario, broker.bootstrapServers(), Topics.defaults(scenario.nodes().size()));
@@ -56,35 +58,16 @@ public final class DistributedSimulation {
     }
 
     /** Runs the scenario against agents this call starts on {@code bootstrapServers}, with fresh topics. */
-    public static List<Map<String, Object>> run(Scenario scenario, String bootstrapServers, Topics topics) {
+    public static ScenarioRun run(Scenario scenario, String bootstrapServers, Topics topics) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             new TopicEnsurer(admin, (short) 1).ensure(topics.all());
         }
         List<CommandLog> agents = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
-        for (int node = 0; node < scenario.nodes().size(); node++) {
-            KernelNode kernelNode = new KernelNode(scenario.nodes().get(node).id(), scenario, topics);
-            CommandLog agent = new CommandLog(new CommandLog.Settings(bootstrapServers, topics, node,
-                    Duration.ofMillis(20), "node-agent-" + node), kernelNode, new SimpleMeterRegistry());
-            Thread t = new Thread(agent, "node-agent-" + node);
-            t.setDaemon(true);
-            t.start();
-            agents.add(agent);
-            threads.add(t);
-        }
-        try (Feeder feeder = new Feeder(bootstrapServers, topics)) {
-            List<Map<String, Object>> lines = new ArrayList<>();
-            lines.add(Map.of("boot", bootTree(feeder.snapshot("boot"))));
-            List<Scenario.Event> events = scenario.events();
-            for (int i = 0; i < events.size(); i++) {
-                ProgressEvent outcome = feeder.request(command("event-" + i, i, events.get(i), scenario.profile()));
-                lines.add(OutcomeMapper.toResult(outcome).toTree());
-                if (outcome.getPanic() != null) {
-                    break;
-                }
-            }
-            lines.add(Map.of("state", stateTree(feeder.snapshot("final"))));
-            return lines;
+        List<ClusterLock> locks = new ArrayList<>();
+        try {
+            startAgents(scenario, bootstrapServers, topics, agents, threads, locks);
+            return feed(scenario, bootstrapServers, topics);
         } finally {
             agents.forEach(CommandLog::close);
             for (Thread t : threads) {
@@ -94,6 +77,49 @@ public final class DistributedSimulation {
                     Thread.currentThread().interrupt();
                 }
             }
+            locks.forEach(ClusterLock::close);
+        }
+    }
+
+    private static void startAgents(Scenario scenario, String bootstrapServers, Topics topics, List<CommandLog> agents,
+            List<Thread> threads, List<ClusterLock> locks) {
+        if (scenario.oomLockHeld()) {
+            // "oom_lock: held" means held by someone outside the scenario: a contender of its own takes it and keeps it.
+            ClusterLock outside = new CompactedTopicClusterLock(bootstrapServers, topics.oomLock().name(), "outside",
+                    new SimpleMeterRegistry());
+            locks.add(outside);
+            if (outside.tryLock().isEmpty()) {
+                throw new IllegalStateException("the outside contender could not take oom_lock on a fresh topic");
+            }
+        }
+        for (int node = 0; node < scenario.nodes().size(); node++) {
+            ClusterLock lock = new CompactedTopicClusterLock(bootstrapServers, topics.oomLock().name(), "node-" + node,
+                    new SimpleMeterRegistry());
+            locks.add(lock);
+            KernelNode kernelNode = new KernelNode(scenario.nodes().get(node).id(), scenario, topics, lock);
+            CommandLog agent = new CommandLog(new CommandLog.Settings(bootstrapServers, topics, node,
+                    Duration.ofMillis(20), "node-agent-" + node), kernelNode, new SimpleMeterRegistry());
+            Thread t = new Thread(agent, "node-agent-" + node);
+            t.setDaemon(true);
+            t.start();
+            agents.add(agent);
+            threads.add(t);
+        }
+    }
+
+    private static ScenarioRun feed(Scenario scenario, String bootstrapServers, Topics topics) {
+        try (Feeder feeder = new Feeder(bootstrapServers, topics)) {
+            Map<String, Object> boot = bootTree(feeder.snapshot("boot"));
+            List<EventResult> results = new ArrayList<>();
+            List<Scenario.Event> events = scenario.events();
+            for (int i = 0; i < events.size(); i++) {
+                ProgressEvent outcome = feeder.request(command("event-" + i, i, events.get(i), scenario.profile()));
+                results.add(OutcomeMapper.toResult(outcome));
+                if (outcome.getPanic() != null) {
+                    break;
+                }
+            }
+            return new ScenarioRun(boot, results, stateTree(feeder.snapshot("final")));
         }
     }
 

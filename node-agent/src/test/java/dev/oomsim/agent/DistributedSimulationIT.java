@@ -54,7 +54,7 @@ class DistributedSimulationIT {
         List<String> expected = jsonLines(ScenarioRunner.run(scenario).toTrees());
 
         Topics topics = new Topics(KAFKA.uniqueTopic("diff") + ".", scenario.nodes().size());
-        List<String> distributed = jsonLines(DistributedSimulation.run(scenario, KAFKA.bootstrapServers(), topics));
+        List<String> distributed = jsonLines(DistributedSimulation.run(scenario, KAFKA.bootstrapServers(), topics).toTrees());
 
         assertThat(distributed).containsExactlyElementsOf(expected);
     }

@@ -20,6 +20,7 @@ import dev.oomsim.kernel.mm.WatermarkSetup;
 import dev.oomsim.kernel.mm.Zone;
 import dev.oomsim.kernel.mm.ZoneSpec;
 import dev.oomsim.kernel.oom.LocalOomLock;
+import dev.oomsim.kernel.oom.OomLock;
 import dev.oomsim.kernel.oom.OomKiller;
 import dev.oomsim.kernel.oom.OomOutcome;
 import dev.oomsim.kernel.profile.Profile;
@@ -48,8 +49,16 @@ public final class ScenarioRunner {
     private final PageAllocator allocator;
     private final long minFreeKbytes;
 
-    /** Boots the machine a scenario describes (no events run yet). */
+    /** Boots the machine a scenario describes (no events run yet), with an in-process {@code oom_lock}. */
     public ScenarioRunner(Scenario scenario) {
+        this(scenario, localLock(scenario));
+    }
+
+    /**
+     * Boots the machine with the given {@code oom_lock} (a node agent passes the cluster-wide one; the scenario's
+     * {@code oom_lock: held} is then the lock owner's business).
+     */
+    public ScenarioRunner(Scenario scenario, OomLock oomLock) {
         this.scenario = scenario;
         Profile profile = scenario.profile();
         Arch arch = scenario.arch();
@@ -84,10 +93,7 @@ public final class ScenarioRunner {
         for (Cpuset cs : scenario.cpusets()) {
             tasks.addCpuset(cs);
         }
-        LocalOomLock lock = new LocalOomLock();
-        if (scenario.oomLockHeld()) {
-            lock.holdElsewhere();
-        }
+        OomLock lock = oomLock;
         Scenario.Options o = scenario.options();
         ReclaimModel reclaim = o.reclaimPagesPerPass() == null ? ReclaimModel.swapClusterPerZone()
                 : ReclaimModel.fixedPerPass(o.reclaimPagesPerPass());
@@ -173,6 +179,14 @@ public final class ScenarioRunner {
             }
             mm.addRss(r.node(), r.anonPages(), r.filePages());
         }
+    }
+
+    private static OomLock localLock(Scenario scenario) {
+        LocalOomLock lock = new LocalOomLock();
+        if (scenario.oomLockHeld()) {
+            lock.holdElsewhere();
+        }
+        return lock;
     }
 
     /** Parses and runs a scenario tree in one go. */

@@ -17,6 +17,7 @@ import dev.oomsim.service.RejectReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -85,6 +86,7 @@ public final class CommandLog implements Runnable, AutoCloseable {
     private final Counter commandsHandled;
     private final Counter commandsReplayed;
     private final Timer commitTimer;
+    private final List<KafkaClientMetrics> clientMetrics;
 
     private long replayUntil;
     private volatile boolean live;
@@ -105,6 +107,9 @@ public final class CommandLog implements Runnable, AutoCloseable {
         this.commandsHandled = Counter.builder("oomsim.agent.commands").tag("node", node).tag("mode", "live").register(registry);
         this.commandsReplayed = Counter.builder("oomsim.agent.commands").tag("node", node).tag("mode", "replay").register(registry);
         this.commitTimer = Timer.builder("oomsim.agent.transaction.commit").tag("node", node).register(registry);
+        this.clientMetrics = List.of(new KafkaClientMetrics(consumer), new KafkaClientMetrics(taskConsumer),
+                new KafkaClientMetrics(producer));
+        clientMetrics.forEach(m -> m.bindTo(registry));
     }
 
     /** Whether replay is over and the loop serves live commands. */
@@ -223,6 +228,7 @@ public final class CommandLog implements Runnable, AutoCloseable {
     }
 
     private void closeClients() {
+        clientMetrics.forEach(KafkaClientMetrics::close);
         producer.close(Duration.ofSeconds(5));
         consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
         taskConsumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
