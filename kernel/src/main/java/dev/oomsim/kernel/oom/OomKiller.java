@@ -223,9 +223,9 @@ public final class OomKiller {
         return false;
     }
 
-    /** The points before adj and floor: rss + swapents + page tables. */
-    static long basePoints(Mm mm) {
-        return mm.rssPages() + mm.swapents() + mm.nrPtes() + mm.nrPmds();
+    /** The points before adj and floor: rss (from every node's memory) + swapents + page tables. */
+    long basePoints(Mm mm) {
+        return m.rssPages(mm) + mm.swapents() + mm.nrPtes() + mm.nrPmds();
     }
 
     /**
@@ -443,11 +443,11 @@ public final class OomKiller {
         call.killed.add(victim.pid());
         if (seed) {
             log.print("Killed process " + victim.pid() + " (" + victim.comm() + ") total-vm:" + kb(mm.totalVmPages())
-                    + "kB, anon-rss:" + kb(mm.anonPages()) + "kB, file-rss:" + kb(mm.filePages()) + "kB");
+                    + "kB, anon-rss:" + kb(m.anonPages(mm)) + "kB, file-rss:" + kb(m.filePages(mm)) + "kB");
         } else {
             log.print(message + ": Killed process " + victim.pid() + " (" + victim.comm() + ") total-vm:"
-                    + kb(mm.totalVmPages()) + "kB, anon-rss:" + kb(mm.anonPages()) + "kB, file-rss:"
-                    + kb(mm.filePages()) + "kB, shmem-rss:" + kb(mm.shmemPages()) + "kB, UID:" + victim.uid()
+                    + kb(mm.totalVmPages()) + "kB, anon-rss:" + kb(m.anonPages(mm)) + "kB, file-rss:"
+                    + kb(m.filePages(mm)) + "kB, shmem-rss:" + kb(mm.shmemPages()) + "kB, UID:" + victim.uid()
                     + " pgtables:" + kb(mm.nrPtes() + mm.nrPmds()) + "kB oom_score_adj:" + victim.oomScoreAdj());
         }
         for (Task q : m.tasks().live()) {
@@ -564,11 +564,11 @@ public final class OomKiller {
         Mm mm = t.mm();
         if (m.profile() == Profile.SEED) {
             return String.format("[%5d] %5d %5d %8d %8d %7d %7d %8d         %5d %s", t.pid(), t.uid(), t.tgid(),
-                    mm.totalVmPages(), mm.rssPages(), mm.nrPtes(), mm.nrPmds(), mm.swapents(), t.oomScoreAdj(),
+                    mm.totalVmPages(), m.rssPages(mm), mm.nrPtes(), mm.nrPmds(), mm.swapents(), t.oomScoreAdj(),
                     t.comm());
         }
         return String.format("[%7d] %5d %5d %8d %8d %8d %8d         %5d %s", t.pid(), t.uid(), t.tgid(),
-                mm.totalVmPages(), mm.rssPages(), (mm.nrPtes() + mm.nrPmds()) * 4096, mm.swapents(), t.oomScoreAdj(),
+                mm.totalVmPages(), m.rssPages(mm), (mm.nrPtes() + mm.nrPmds()) * 4096, mm.swapents(), t.oomScoreAdj(),
                 t.comm());
     }
 

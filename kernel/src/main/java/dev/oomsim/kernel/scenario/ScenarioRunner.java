@@ -18,6 +18,7 @@ import dev.oomsim.kernel.mm.ReclaimModel;
 import dev.oomsim.kernel.mm.Topology;
 import dev.oomsim.kernel.mm.WatermarkSetup;
 import dev.oomsim.kernel.mm.Zone;
+import dev.oomsim.kernel.mm.ZoneSnapshot;
 import dev.oomsim.kernel.mm.ZoneSpec;
 import dev.oomsim.kernel.oom.LocalOomLock;
 import dev.oomsim.kernel.oom.OomKiller;
@@ -304,7 +305,7 @@ public final class ScenarioRunner {
             boolean force = t.has(TaskFlag.MEMDIE) || t.has(TaskFlag.FATAL_SIGNAL) || t.has(TaskFlag.EXITING);
             if (memcg == null || force || machine.memcgUsagePages(memcg) + c.pages() <= memcg.limitPages()) {
                 if (t.mm() != null) {
-                    t.mm().addRss(t.cpuset().mems().nodes().get(0), c.pages(), 0);
+                    machine.memory(t.cpuset().mems().nodes().get(0)).chargeRss(t.mm(), c.pages());
                 }
                 charged = true;
                 break;
@@ -334,11 +335,7 @@ public final class ScenarioRunner {
         b.put("totalram_pages", machine.totalramPages());
         List<Object> zones = new ArrayList<>();
         for (NumaNode n : machine.nodes()) {
-            for (int zi = 0; zi < n.nrZones(); zi++) {
-                Zone z = n.zone(zi);
-                if (!z.populated()) {
-                    continue;
-                }
+            for (ZoneSnapshot z : machine.memory(n.id()).zoneSnapshots()) {
                 Map<String, Object> zt = new LinkedHashMap<>();
                 zt.put("node", n.id());
                 zt.put("zone", z.type().name());
@@ -365,11 +362,7 @@ public final class ScenarioRunner {
         Map<String, Object> s = new LinkedHashMap<>();
         List<Object> zones = new ArrayList<>();
         for (NumaNode n : machine.nodes()) {
-            for (int zi = 0; zi < n.nrZones(); zi++) {
-                Zone z = n.zone(zi);
-                if (!z.populated()) {
-                    continue;
-                }
+            for (ZoneSnapshot z : machine.memory(n.id()).zoneSnapshots()) {
                 Map<String, Object> zt = new LinkedHashMap<>();
                 zt.put("node", n.id());
                 zt.put("zone", z.type().name());
@@ -392,7 +385,8 @@ public final class ScenarioRunner {
             tt.put("killed", t.killed());
             Map<String, Object> rss = new LinkedHashMap<>();
             for (NumaNode n : machine.nodes()) {
-                rss.put(String.valueOf(n.id()), t.mm() == null ? 0L : t.mm().rssPages(n.id()));
+                rss.put(String.valueOf(n.id()), t.mm() == null ? 0L
+                        : machine.memory(n.id()).anonPages(t.mm()) + machine.memory(n.id()).filePages(t.mm()));
             }
             tt.put("rss", rss);
             tasks.add(tt);
