@@ -176,6 +176,16 @@ public final class LocalNodeMemory implements NodeMemory {
     }
 
     @Override
+    public void loadTaskPages(Mm mm, int zoneIdx, long anonPages, long filePages) {
+        long pages = anonPages + filePages;
+        if (pages > 0) {
+            long first = node.zone(zoneIdx).claimLoadPages(pages);
+            mm.holding(node.id(), zoneIdx).rankRanges().add(new long[] {first, first + pages});
+        }
+        mm.addRss(node.id(), anonPages, filePages);
+    }
+
+    @Override
     public void releaseKernelPages(int pid) {
         List<Page> kernel = kernelHoldings.remove(pid);
         if (kernel != null) {

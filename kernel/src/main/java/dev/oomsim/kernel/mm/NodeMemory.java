@@ -65,6 +65,13 @@ public interface NodeMemory {
     /** The scenario's memcg {@code charge} event: counts {@code pages} as anon rss of {@code mm} on this node. */
     void chargeRss(Mm mm, long pages);
 
+    /**
+     * Boot: the pages a task holds on this node when the scenario starts. {@code anonPages + filePages} of the zone's
+     * boot-time non-free pages (lowest pfns first) become holdings of {@code mm} in zone {@code zoneIdx} (ignored when
+     * the task holds none here) and count as its rss on this node.
+     */
+    void loadTaskPages(Mm mm, int zoneIdx, long anonPages, long filePages);
+
     /** Task exit ({@code do_exit}): frees the kernel (mm-less) blocks thread {@code pid} holds on this node. */
     void releaseKernelPages(int pid);
 

@@ -7,7 +7,6 @@ import static dev.oomsim.kernel.mm.AllocFlags.ALLOC_NO_WATERMARKS;
 import static dev.oomsim.kernel.mm.AllocFlags.ALLOC_OOM;
 import static dev.oomsim.kernel.mm.AllocFlags.ALLOC_WMARK_HIGH;
 import static dev.oomsim.kernel.mm.AllocFlags.ALLOC_WMARK_LOW;
-import static dev.oomsim.kernel.mm.AllocFlags.ALLOC_WMARK_MASK;
 import static dev.oomsim.kernel.mm.AllocFlags.ALLOC_WMARK_MIN;
 
 import dev.oomsim.kernel.KernelLog;

@@ -8,18 +8,15 @@ import dev.oomsim.kernel.mm.AllocTrace;
 import dev.oomsim.kernel.mm.Arch;
 import dev.oomsim.kernel.mm.CompactionModel;
 import dev.oomsim.kernel.mm.GfpFlags;
-import dev.oomsim.kernel.mm.MachineAccess;
 import dev.oomsim.kernel.mm.MayOomResult;
 import dev.oomsim.kernel.mm.NodeMask;
-import dev.oomsim.kernel.mm.NodeSpec;
+import dev.oomsim.kernel.mm.NodeMemory;
 import dev.oomsim.kernel.mm.NumaNode;
 import dev.oomsim.kernel.mm.PageAllocator;
 import dev.oomsim.kernel.mm.ReclaimModel;
 import dev.oomsim.kernel.mm.Topology;
 import dev.oomsim.kernel.mm.WatermarkSetup;
-import dev.oomsim.kernel.mm.Zone;
 import dev.oomsim.kernel.mm.ZoneSnapshot;
-import dev.oomsim.kernel.mm.ZoneSpec;
 import dev.oomsim.kernel.oom.LocalOomLock;
 import dev.oomsim.kernel.oom.OomKiller;
 import dev.oomsim.kernel.oom.OomOutcome;
@@ -49,8 +46,16 @@ public final class ScenarioRunner {
     private final PageAllocator allocator;
     private final long minFreeKbytes;
 
-    /** Boots the machine a scenario describes (no events run yet). */
+    /** Boots the machine a scenario describes (no events run yet), every node's memory in-process. */
     public ScenarioRunner(Scenario scenario) {
+        this(scenario, NodeMemory.Factory.local());
+    }
+
+    /**
+     * Boots the machine a scenario describes (no events run yet), with the node memories {@code memoryFactory} builds
+     * (for instance a decorator, or a node answered elsewhere).
+     */
+    public ScenarioRunner(Scenario scenario, NodeMemory.Factory memoryFactory) {
         this.scenario = scenario;
         Profile profile = scenario.profile();
         Arch arch = scenario.arch();
@@ -67,13 +72,7 @@ public final class ScenarioRunner {
         VmSysctl sysctl = new VmSysctl(minFreeKbytes, sc.panicOnOom(), sc.oomKillAllocatingTask(), sc.oomDumpTasks(),
                 ratio, sc.watermarkScaleFactor());
         WatermarkSetup.setupPerZoneWmarks(nodes, arch, profile, minFreeKbytes, sc.watermarkScaleFactor());
-        for (NodeSpec ns : scenario.nodes()) {
-            for (ZoneSpec zs : ns.zones()) {
-                if (zs.watermarks() != null) {
-                    nodes.get(ns.id()).zone(arch.zoneIndex(zs.type())).setWatermarks(zs.watermarks());
-                }
-            }
-        }
+        WatermarkSetup.applyWatermarkOverrides(nodes, arch, scenario.nodes());
         WatermarkSetup.setupPerZoneLowmemReserve(nodes, sysctl.lowmemReserveRatioArray(), profile);
         List<Integer> memNodes = new ArrayList<>();
         for (NumaNode n : nodes) {
@@ -96,7 +95,7 @@ public final class ScenarioRunner {
                 : CompactionModel.alwaysFails();
         this.machine = new Machine(profile, arch, nodes, tasks, sysctl, scenario.swapPages(),
                 scenario.suspendedStorage(), scenario.oomKillerDisabled(), lock, scenario.oomNotifierFreesPages(),
-                scenario.memcgs(), reclaim, compaction, o.exitVictimsBeforeRetry(), o.maxRetries());
+                scenario.memcgs(), reclaim, compaction, o.exitVictimsBeforeRetry(), o.maxRetries(), memoryFactory);
         loadTasks(nodes.size());
         this.oomKiller = new OomKiller(machine);
         this.allocator = new PageAllocator(machine, oomKiller);
@@ -161,18 +160,14 @@ public final class ScenarioRunner {
                 }
             }
             long pages = r.anonPages() + r.filePages();
-            if (pages > 0) {
-                if (zi < 0 || !node.zone(zi).populated()) {
-                    throw new ScenarioException(path + ".rss." + r.node(), "node " + r.node() + " has no such zone");
-                }
-                try {
-                    long first = MachineAccess.claimLoadPages(node.zone(zi), pages);
-                    mm.holding(r.node(), zi).rankRanges().add(new long[] {first, first + pages});
-                } catch (IllegalArgumentException e) {
-                    throw new ScenarioException(path + ".rss." + r.node(), e.getMessage(), e);
-                }
+            if (pages > 0 && (zi < 0 || !node.zone(zi).populated())) {
+                throw new ScenarioException(path + ".rss." + r.node(), "node " + r.node() + " has no such zone");
             }
-            mm.addRss(r.node(), r.anonPages(), r.filePages());
+            try {
+                machine.memory(r.node()).loadTaskPages(mm, zi, r.anonPages(), r.filePages());
+            } catch (IllegalArgumentException e) {
+                throw new ScenarioException(path + ".rss." + r.node(), e.getMessage(), e);
+            }
         }
     }
 
@@ -183,7 +178,12 @@ public final class ScenarioRunner {
 
     /** Runs every event of a scenario and reports. */
     public static ScenarioRun run(Scenario scenario) {
-        ScenarioRunner runner = new ScenarioRunner(scenario);
+        return run(scenario, NodeMemory.Factory.local());
+    }
+
+    /** Runs every event of a scenario, on the node memories {@code memoryFactory} builds, and reports. */
+    public static ScenarioRun run(Scenario scenario, NodeMemory.Factory memoryFactory) {
+        ScenarioRunner runner = new ScenarioRunner(scenario, memoryFactory);
         Map<String, Object> boot = runner.bootReport();
         List<EventResult> results = new ArrayList<>();
         List<Scenario.Event> events = scenario.events();
