@@ -257,12 +257,17 @@ public final class PageAllocator {
             return finish(st, current);
         }
         st.path.add("fastpath:fail");
+        slowPath(st, current);
+        return finish(st, current);
+    }
+
+    /** Mirrors {@code __alloc_pages_slowpath}: the profile's version, driven by the explicit {@link SlowPathState}. */
+    public void slowPath(SlowPathState st, Task current) {
         if (m.profile() == Profile.SEED) {
             slowPathSeed(st, current);
         } else {
             slowPathModern(st, current);
         }
-        return finish(st, current);
     }
 
     private Page fastPathModern(SlowPathState st, Task current) {
@@ -430,6 +435,11 @@ public final class PageAllocator {
         nopage(st, current);
     }
 
+    /** v4.4 strips ALLOC_NO_WATERMARKS from the walks after compaction and reclaim; v6.1 passes alloc_flags as is. */
+    private int reserveMask() {
+        return m.profile() == Profile.SEED ? ~ALLOC_NO_WATERMARKS : ~0;
+    }
+
     /** Records a retry; victims exit first when configured. Returns false when the retry budget is spent. */
     private boolean retry(SlowPathState st, Task current) {
         if (st.retries >= m.maxRetries()) {
@@ -451,7 +461,7 @@ public final class PageAllocator {
         CompactionModel.CompactResult r = m.compactionModel().compact(reclaimZones(st.ac, current), st.order, st.gfp);
         st.lastCompactResult = r;
         if (r == CompactionModel.CompactResult.COMPACT_SUCCESS) {
-            Page page = getPageFromFreelist(st.gfp, st.order, flags & ~ALLOC_NO_WATERMARKS, st.ac, current);
+            Page page = getPageFromFreelist(st.gfp, st.order, flags & reserveMask(), st.ac, current);
             if (page != null) {
                 st.path.add("compact:ok");
                 st.page = page;
@@ -482,10 +492,10 @@ public final class PageAllocator {
         if (progress == 0) {
             return 0;
         }
-        Page page = getPageFromFreelist(st.gfp, st.order, flags & ~ALLOC_NO_WATERMARKS, st.ac, current);
+        Page page = getPageFromFreelist(st.gfp, st.order, flags & reserveMask(), st.ac, current);
         if (page == null) {
             unreserveHighatomicPageblock(st.ac, false);
-            page = getPageFromFreelist(st.gfp, st.order, flags & ~ALLOC_NO_WATERMARKS, st.ac, current);
+            page = getPageFromFreelist(st.gfp, st.order, flags & reserveMask(), st.ac, current);
         }
         st.page = page;
         return progress;

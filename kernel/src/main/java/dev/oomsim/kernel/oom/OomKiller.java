@@ -201,7 +201,7 @@ public final class OomKiller {
         if (memcg != null && !memcg.contains(p.memcg())) {
             return true;
         }
-        return memcg == null && !hasIntersectsMemsAllowed(p, nodemask, current);
+        return !hasIntersectsMemsAllowed(p, nodemask, current);
     }
 
     /** Mirrors {@code has_intersects_mems_allowed} / {@code oom_cpuset_eligible}, over the task's threads. */
