@@ -44,4 +44,23 @@ public interface ReclaimModel {
             return total;
         };
     }
+
+    /**
+     * The v4.4 quirk (kernel-model.md §2, flag {@code reclaimQuirk44}): reclaim reports progress 1 while any zone
+     * still looks reclaimable, even when it freed nothing.
+     */
+    default ReclaimModel withReclaimQuirk44() {
+        ReclaimModel inner = this;
+        return (memory, zones, order, gfp) -> {
+            long freed = inner.tryToFreePages(memory, zones, order, gfp);
+            if (freed == 0) {
+                for (ZoneRef ref : zones) {
+                    if (memory.memory(ref.nodeId()).zoneSnapshot(ref.zoneIdx()).reclaimablePages() > 0) {
+                        return 1;
+                    }
+                }
+            }
+            return freed;
+        };
+    }
 }

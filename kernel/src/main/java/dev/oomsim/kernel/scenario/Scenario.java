@@ -33,14 +33,32 @@ public record Scenario(Profile profile, Arch arch, SysctlSpec sysctl, long swapP
 
     /** Pages a task holds on a node (zone null: the node's highest populated zone). */
     public record RssSpec(int node, ZoneType zone, long anonPages, long filePages) {
+        /** Validates the counts. */
+        public RssSpec {
+            if (anonPages < 0) {
+                throw new IllegalArgumentException("anon: must be >= 0, got " + anonPages);
+            }
+            if (filePages < 0) {
+                throw new IllegalArgumentException("file: must be >= 0, got " + filePages);
+            }
+        }
     }
 
     /** One task. {@code mm} is the id of the mm it uses (its own pid by default). */
     public record TaskSpec(int pid, int tgid, String comm, int uid, int parent, int mm, List<RssSpec> rss,
             long swapents, long nrPtes, long nrPmds, long totalVmPages, int oomScoreAdj, boolean capSysAdmin,
             String cpuset, Mempolicy mempolicy, String memcg, Set<TaskFlag> flags) {
-        /** Copies the collections. */
+        /** Validates the identity fields and copies the collections. */
         public TaskSpec {
+            if (pid <= 0) {
+                throw new IllegalArgumentException("pid: must be > 0, got " + pid);
+            }
+            if (comm == null || comm.isEmpty() || comm.length() > 15) {
+                throw new IllegalArgumentException("comm: must be 1..15 characters, got " + comm);
+            }
+            if (oomScoreAdj < -1000 || oomScoreAdj > 1000) {
+                throw new IllegalArgumentException("oom_score_adj: expected -1000..1000, got " + oomScoreAdj);
+            }
             rss = List.copyOf(rss);
             flags = Set.copyOf(flags);
         }
@@ -48,7 +66,19 @@ public record Scenario(Profile profile, Arch arch, SysctlSpec sysctl, long swapP
 
     /** Run options: retry budget, victim exits, reclaim and compaction models, logical time per event (null: none). */
     public record Options(int maxRetries, boolean exitVictimsBeforeRetry, Long reclaimPagesPerPass,
-            boolean compactionSucceeds, Long timeMsPerEvent) {
+            boolean compactionSucceeds, Long timeMsPerEvent, boolean reclaimQuirk44) {
+        /** Validates the numbers. */
+        public Options {
+            if (maxRetries < 0) {
+                throw new IllegalArgumentException("max_retries: must be >= 0, got " + maxRetries);
+            }
+            if (reclaimPagesPerPass != null && reclaimPagesPerPass < 0) {
+                throw new IllegalArgumentException("reclaim_pages_per_pass: must be >= 0, got " + reclaimPagesPerPass);
+            }
+            if (timeMsPerEvent != null && timeMsPerEvent < 0) {
+                throw new IllegalArgumentException("time_ms_per_event: must be >= 0, got " + timeMsPerEvent);
+            }
+        }
     }
 
     /** One event, with its path in the scenario ({@code events[3]}). */

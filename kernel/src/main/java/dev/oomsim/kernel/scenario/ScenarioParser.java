@@ -51,7 +51,7 @@ public final class ScenarioParser {
     private static final Set<String> TASK = Set.of("pid", "tgid", "comm", "uid", "parent", "mm", "rss", "swapents",
             "nr_ptes", "nr_pmds", "total_vm", "oom_score_adj", "cap_sys_admin", "cpuset", "mempolicy", "memcg", "flags");
     private static final Set<String> OPTIONS = Set.of("max_retries", "exit_victims_before_retry",
-            "reclaim_pages_per_pass", "compaction", "time_ms_per_event");
+            "reclaim_pages_per_pass", "compaction", "time_ms_per_event", "reclaim_quirk_44");
 
     private ScenarioParser() {
     }
@@ -509,7 +509,7 @@ public final class ScenarioParser {
 
     private static Scenario.Options options(Object v) {
         if (v == null) {
-            return new Scenario.Options(5, true, null, false, null);
+            return new Scenario.Options(5, true, null, false, null, false);
         }
         Map<Object, Object> m = map(v, "options");
         onlyFields(m, "options", OPTIONS);
@@ -520,6 +520,7 @@ public final class ScenarioParser {
         return new Scenario.Options((int) integer(m, "max_retries", "options", 5, 0, 100000),
                 bool(m, "exit_victims_before_retry", "options", true),
                 optionalInteger(m, "reclaim_pages_per_pass", "options", 0, MAX_PAGES), compaction.equals("succeed"),
-                optionalInteger(m, "time_ms_per_event", "options", 0, 1L << 40));
+                optionalInteger(m, "time_ms_per_event", "options", 0, 1L << 40),
+                bool(m, "reclaim_quirk_44", "options", false));
     }
 }

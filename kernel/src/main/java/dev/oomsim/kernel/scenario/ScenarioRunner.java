@@ -91,6 +91,9 @@ public final class ScenarioRunner {
         Scenario.Options o = scenario.options();
         ReclaimModel reclaim = o.reclaimPagesPerPass() == null ? ReclaimModel.swapClusterPerZone()
                 : ReclaimModel.fixedPerPass(o.reclaimPagesPerPass());
+        if (o.reclaimQuirk44()) {
+            reclaim = reclaim.withReclaimQuirk44();
+        }
         CompactionModel compaction = o.compactionSucceeds() ? CompactionModel.alwaysSucceeds()
                 : CompactionModel.alwaysFails();
         this.machine = new Machine(profile, arch, nodes, tasks, sysctl, scenario.swapPages(),
@@ -221,17 +224,23 @@ public final class ScenarioRunner {
                 return afterOom(mayOom(index, new AllocRequest(a.pid(), a.gfp(), a.order(), a.node())));
             }
             if (event instanceof Scenario.FreeEvent f) {
+                if (exited(f.pid())) {
+                    return new EventResult.Simple(index, "free", f.pid());
+                }
                 machine.freePages(task(f.pid()), f.node(), f.pfn(), f.order());
                 return new EventResult.Simple(index, "free", f.pid());
             }
             if (event instanceof Scenario.ExitEvent x) {
-                machine.exitTask(task(x.pid()));
+                if (!exited(x.pid())) {
+                    machine.exitTask(task(x.pid()));
+                }
                 return new EventResult.Simple(index, "exit", x.pid());
             }
             if (event instanceof Scenario.SetEvent s) {
-                Task t = task(s.pid());
-                for (Task thread : machine.tasks().threads(t)) {
-                    thread.setOomScoreAdj(s.oomScoreAdj());
+                if (!exited(s.pid())) {
+                    for (Task thread : machine.tasks().threads(task(s.pid()))) {
+                        thread.setOomScoreAdj(s.oomScoreAdj());
+                    }
                 }
                 return new EventResult.Simple(index, "set", s.pid());
             }
@@ -250,6 +259,12 @@ public final class ScenarioRunner {
             machine.exitKilledTasks(null);
         }
         return result;
+    }
+
+    /** A task that already exited (an OOM victim exits on its own): free, exit and set on it change nothing. */
+    private boolean exited(int pid) {
+        Task t = machine.tasks().get(pid);
+        return t != null && !t.alive();
     }
 
     private Task task(int pid) {

@@ -140,6 +140,11 @@ public final class Task {
         }
     }
 
+    /** Mirrors {@code is_global_init}: the flag, or thread group id 1. */
+    public boolean isGlobalInit() {
+        return tgid == 1 || has(TaskFlag.GLOBAL_INIT);
+    }
+
     /** Mirrors {@code task_will_free_mem} (v4.4): exiting and not core-dumping. */
     public boolean willFreeMem() {
         return has(TaskFlag.EXITING) && !has(TaskFlag.COREDUMP_GROUP);

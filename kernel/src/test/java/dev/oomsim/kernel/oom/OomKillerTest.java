@@ -312,4 +312,31 @@ class OomKillerTest {
         assertThat(panicked.panic()).isEqualTo("Out of memory: compulsory panic_on_oom is enabled");
         assertThat(List.of(panicked.charged())).containsExactly(false);
     }
+
+    @Test
+    void pidOneIsGlobalInitEvenWithoutTheFlag() {
+        EventResult.Alloc res = oom(Yaml.boot(oneNode("seed", ", oom_dump_tasks: 0", 8192, """
+                  - {pid: 1, comm: systemd, rss: {0: {anon: 5000}}}
+                  - {pid: 1000, comm: req, rss: {0: {anon: 10}}}
+                """)), 1000, "GFP_KERNEL");
+        assertThat(res.oom().killed()).containsExactly(1000);
+    }
+
+    @Test
+    void thisnodeNofailOomIsUnconstrained() {
+        String yaml = """
+                sysctl: {min_free_kbytes: 1024}
+                nodes:
+                  - {id: 0, zones: [{type: NORMAL, managed_pages: 4096, free_pages: 8}]}
+                  - {id: 1, zones: [{type: NORMAL, managed_pages: 4096, free: {10: 2}}]}
+                tasks:
+                  - {pid: 100, comm: big, rss: {0: {anon: 3000}}}
+                  - {pid: 1000, comm: req, rss: {0: {anon: 10}}}
+                """;
+        ScenarioRunner r = Yaml.boot(yaml);
+        EventResult.Alloc res = oom(r, 1000, "GFP_KERNEL|__GFP_THISNODE|__GFP_NOFAIL");
+        assertThat(res.oom().constraint()).isEqualTo(OomConstraint.CONSTRAINT_NONE);
+        assertThat(res.oom().totalpages()).isEqualTo(8192L);
+        assertThat(res.oom().killed()).containsExactly(100);
+    }
 }
