@@ -99,6 +99,36 @@ class NodeMemorySeamTest {
                         n0 anonPages(mm 1000) -> 1
                         n0 filePages(mm 1000) -> 0
                         """),
+                // Requester in a softwall cpuset of node 0 (no alloc.node: its cpuset's first node). GFP_KERNEL: the
+                // fast path's added HARDWALL keeps node 1 out, the slow path's MIN walk spills to it. GFP_USER: node 1
+                // is never walked nor reclaimed; it answers rss for the CPUSET-constrained kill and frees the victim.
+                Arguments.of("2-nodes-softwall-cpuset.yaml", 0, """
+                        n1 loadTaskPages(mm 800, zone 2, anon 1000, file 0)
+                        n1 zoneSnapshots() -> 1 zones
+                        n1 zoneStep(zone 2, order 0, flags 0x40, reserve 2) -> NORMAL pfn 4096 order 0
+                        n1 chargeAllocation(pid 1000, NORMAL pfn 4096 order 0)
+                        n1 anonPages(mm 800) -> 1000
+                        n1 filePages(mm 800) -> 0
+                        n1 anonPages(mm 900) -> 0
+                        n1 filePages(mm 900) -> 0
+                        n1 anonPages(mm 1000) -> 1
+                        n1 filePages(mm 1000) -> 0
+                        n1 anonPages(mm 800) -> 1000
+                        n1 filePages(mm 800) -> 0
+                        n1 anonPages(mm 900) -> 0
+                        n1 filePages(mm 900) -> 0
+                        n1 anonPages(mm 1000) -> 1
+                        n1 filePages(mm 1000) -> 0
+                        n1 anonPages(mm 900) -> 0
+                        n1 filePages(mm 900) -> 0
+                        n1 releaseKernelPages(pid 900)
+                        n1 releaseMm(mm 900)
+                        n1 zoneSnapshots() -> 1 zones
+                        n1 anonPages(mm 800) -> 1000
+                        n1 filePages(mm 800) -> 0
+                        n1 anonPages(mm 1000) -> 1
+                        n1 filePages(mm 1000) -> 0
+                        """),
                 // THISNODE requests never leave node 0; the plain GFP_KERNEL one falls back to node 1.
                 Arguments.of("2-nodes-thisnode.yaml", 0, """
                         n1 zoneSnapshots() -> 1 zones
@@ -121,7 +151,7 @@ class NodeMemorySeamTest {
     void remoteNodesSeeExactlyTheirOperationsAndTheOutputIsUnchanged(String name, int requesterNode,
             String expectedJournal) throws IOException {
         Scenario sc = scenario(name);
-        assertThat(sc.events()).allSatisfy(e -> assertThat(((Scenario.AllocEvent) e).node()).isEqualTo(requesterNode));
+        assertThat(sc.events()).allSatisfy(e -> assertThat(((Scenario.AllocEvent) e).node()).isIn(-1, requesterNode));
         List<String> journal = new ArrayList<>();
         ScenarioRun decorated = ScenarioRunner.run(sc,
                 (node, local) -> node.id() == requesterNode ? local : new RecordingNodeMemory(local, journal));
@@ -131,6 +161,20 @@ class NodeMemorySeamTest {
         assertThat(decorated.toJsonLines()).isEqualTo(ScenarioRunner.run(scenario(name)).toJsonLines())
                 .isEqualTo(expected);
         assertThat(journal).containsExactlyElementsOf(expectedJournal.lines().toList());
+    }
+
+    static Stream<String> multiNodeScenarios() throws IOException {
+        return ScenarioFilesTest.scenarios().filter(n -> n.startsWith("2-nodes-"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("multiNodeScenarios")
+    void everyMultiNodeScenarioGivesTheSameOutputWithEveryNodeBehindADecorator(String name) throws IOException {
+        List<String> journal = new ArrayList<>();
+        ScenarioRun decorated = ScenarioRunner.run(scenario(name),
+                (node, local) -> new RecordingNodeMemory(local, journal));
+        assertThat(decorated.toJsonLines()).isEqualTo(ScenarioRunner.run(scenario(name)).toJsonLines());
+        assertThat(journal).isNotEmpty();
     }
 
     static Stream<Arguments> walks() {
@@ -145,6 +189,17 @@ class NodeMemorySeamTest {
                         n0 zoneStep(zone 2, order 0, flags 0x42, reserve 2) -> null
                         n1 zoneStep(zone 2, order 0, flags 0x42, reserve 2) -> null
                         n0 zoneStep(zone 2, order 0, flags 0x40, reserve 2) -> NORMAL pfn 0 order 0
+                        """),
+                // Fast path (HARDWALL added) never reaches node 1 of the softwall requester; the slow path's MIN
+                // walk does, after node 0 failed. The GFP_USER request never leaves node 0.
+                Arguments.of("2-nodes-softwall-cpuset.yaml", """
+                        n0 zoneStep(zone 2, order 0, flags 0x41, reserve 2) -> null
+                        n0 zoneStep(zone 2, order 0, flags 0x40, reserve 2) -> null
+                        n1 zoneStep(zone 2, order 0, flags 0x40, reserve 2) -> NORMAL pfn 4096 order 0
+                        n0 zoneStep(zone 2, order 0, flags 0x41, reserve 2) -> null
+                        n0 zoneStep(zone 2, order 0, flags 0x40, reserve 2) -> null
+                        n0 zoneStep(zone 2, order 0, flags 0x42, reserve 2) -> null
+                        n0 zoneStep(zone 2, order 0, flags 0x40, reserve 2) -> NORMAL pfn 2944 order 0
                         """),
                 Arguments.of("2-nodes-thisnode.yaml", """
                         n0 zoneStep(zone 2, order 0, flags 0x41, reserve 2) -> null
