@@ -1,5 +1,8 @@
 package dev.oomsim.kernel.mm;
 
+import java.util.Arrays;
+import java.util.Objects;
+
 /**
  * One zone's counters at one instant, as a node answers for them (the reads of {@code should_reclaim_retry} and the
  * boot and state reports): identity, {@code managed}, {@code NR_FREE_PAGES}, {@code nr_free[]}, the marks,
@@ -47,6 +50,29 @@ public record ZoneSnapshot(int nodeId, int zoneIdx, ZoneType type, long managedP
     @Override
     public long[] lowmemReserve() {
         return lowmemReserve.clone();
+    }
+
+    /** Equal when every counter is (the arrays by content). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ZoneSnapshot z && nodeId == z.nodeId && zoneIdx == z.zoneIdx && type == z.type
+                && managedPages == z.managedPages && freePages == z.freePages && Arrays.equals(nrFree, z.nrFree)
+                && watermarks.equals(z.watermarks) && Arrays.equals(lowmemReserve, z.lowmemReserve)
+                && reservedHighatomicPages == z.reservedHighatomicPages && reclaimablePages == z.reclaimablePages;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(nodeId, zoneIdx, type, managedPages, freePages, Arrays.hashCode(nrFree), watermarks,
+                Arrays.hashCode(lowmemReserve), reservedHighatomicPages, reclaimablePages);
+    }
+
+    @Override
+    public String toString() {
+        return "ZoneSnapshot[node " + nodeId + " " + type + " managed=" + managedPages + " free=" + freePages
+                + " nr_free=" + Arrays.toString(nrFree) + " " + watermarks + " lowmem_reserve="
+                + Arrays.toString(lowmemReserve) + " reserved_highatomic=" + reservedHighatomicPages + " reclaimable="
+                + reclaimablePages + "]";
     }
 
     /** Mirrors {@code populated_zone}. */

@@ -92,4 +92,19 @@ class LocalNodeMemoryTest {
         assertThat(mem.anonPages(mm)).isZero();
         assertThat(mem.zoneSnapshot(2).freePages()).isEqualTo(free + 64);
     }
+
+    @Test
+    void aSnapshotIsAValueThatLaterChangesDoNotReach() {
+        ScenarioRunner r = node("free: {10: 2}");
+        NodeMemory mem = r.machine().memory(0);
+        ZoneSnapshot before = mem.zoneSnapshot(2);
+        assertThat(mem.zoneSnapshot(2)).isEqualTo(before).hasSameHashCodeAs(before);
+        long[] nrFree = before.nrFree();
+        nrFree[10] = 99;
+        assertThat(before.nrFree(10)).isEqualTo(2);
+        mem.zoneStep(2, 0, AllocFlags.ALLOC_WMARK_MIN, 2);
+        assertThat(before.freePages()).isEqualTo(2048);
+        assertThat(mem.zoneSnapshot(2)).isNotEqualTo(before);
+        assertThat(mem.zoneSnapshots()).containsExactly(mem.zoneSnapshot(2));
+    }
 }
