@@ -107,6 +107,9 @@ public final class LocalNodeMemory implements NodeMemory {
 
     @Override
     public void chargeAllocation(Task t, Page page) {
+        if (page.nodeId() != node.id()) {
+            throw new IllegalArgumentException("charge: page of node " + page.nodeId() + " sent to node " + node.id());
+        }
         int zi = arch.zoneIndex(page.zone());
         if (t.mm() != null) {
             t.mm().holding(page.nodeId(), zi).blocks().put(page.pfn(), page.order());
