@@ -100,4 +100,22 @@ class EdgeCasesTest {
         assertThat(run.results()).hasSize(5);
         assertThat(((EventResult.OomScore) run.results().get(4)).oomScore()).isZero();
     }
+
+    @Test
+    void anEarlierVictimExitsBeforeTheRetryAndTheNextOomKillsAgain() {
+        ScenarioRun run = Yaml.run("""
+                sysctl: {min_free_kbytes: 1024, oom_dump_tasks: 0}
+                nodes: [{id: 0, zones: [{type: NORMAL, managed_pages: 4096, free_pages: 8}]}]
+                tasks:
+                  - {pid: 900, comm: java, rss: {0: {anon: 3000}}}
+                  - {pid: 950, comm: dying, flags: [memdie], rss: {0: {anon: 10}}}
+                  - {pid: 1000, comm: bash, rss: {0: {anon: 10}}}
+                events:
+                  - alloc: {pid: 1000, gfp: GFP_KERNEL, order: 0}
+                """);
+        EventResult.Alloc a = (EventResult.Alloc) run.results().get(0);
+        assertThat(a.oomCalls()).extracting(o -> o.aborted()).containsExactly(true, false);
+        assertThat(a.oom().killed()).containsExactly(900);
+        assertThat(a.page()).isNotNull();
+    }
 }
