@@ -118,4 +118,24 @@ class EdgeCasesTest {
         assertThat(a.oom().killed()).containsExactly(900);
         assertThat(a.page()).isNotNull();
     }
+
+    @Test
+    void threadsShareTheirLeadersMmAndDieWithIt() {
+        ScenarioRun run = Yaml.run("""
+                sysctl: {min_free_kbytes: 1024}
+                nodes: [{id: 0, zones: [{type: NORMAL, managed_pages: 4096, free_pages: 8}]}]
+                tasks:
+                  - {pid: 900, comm: java, rss: {0: {anon: 3000}}}
+                  - {pid: 901, tgid: 900, comm: GC-thread}
+                  - {pid: 1000, comm: bash, rss: {0: {anon: 10}}}
+                events:
+                  - alloc: {pid: 1000, gfp: GFP_KERNEL, order: 0}
+                """);
+        EventResult.Alloc a = (EventResult.Alloc) run.results().get(0);
+        assertThat(a.oom().chosen().pid()).isEqualTo(900);
+        assertThat(a.oom().signalled()).isEmpty();
+        assertThat(a.log()).contains("[  900]     0   900        0     3000       0       0        0             0 java")
+                .noneMatch(l -> l.contains("GC-thread"));
+        assertThat(run.state().toString()).contains("pid=901, alive=false");
+    }
 }
