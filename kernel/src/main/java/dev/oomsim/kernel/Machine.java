@@ -301,11 +301,15 @@ public final class Machine implements NodeMemories {
         }
     }
 
-    /** Exits every live task with a pending SIGKILL, except {@code current} (it dies on return to user space). */
+    /**
+     * Exits every live OOM victim (memdie, or SIGKILL pending) except {@code current}'s thread group (it dies on
+     * return to user space): kernel-model.md §10e, "processed before the requester's next retry".
+     */
     public List<Integer> exitKilledTasks(Task current) {
         List<Integer> exited = new ArrayList<>();
         for (Task t : tasks.live()) {
-            if (t.sigkillPending() && t.alive() && (current == null || t.tgid() != current.tgid())) {
+            boolean victim = t.sigkillPending() || t.has(TaskFlag.MEMDIE);
+            if (victim && t.alive() && (current == null || t.tgid() != current.tgid())) {
                 exited.add(t.pid());
                 exitTask(t);
             }
