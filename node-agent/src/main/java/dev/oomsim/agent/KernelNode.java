@@ -12,8 +12,8 @@ import dev.oomsim.agent.runtime.RequestScheduler;
 import dev.oomsim.kernel.Machine;
 import dev.oomsim.kernel.mm.AllocRequest;
 import dev.oomsim.kernel.mm.GfpFlags;
-import dev.oomsim.kernel.mm.NumaNode;
-import dev.oomsim.kernel.mm.Zone;
+import dev.oomsim.kernel.mm.NodeMemory;
+import dev.oomsim.kernel.mm.ZoneSnapshot;
 import dev.oomsim.kernel.oom.OomLock;
 import dev.oomsim.kernel.oom.OomLockToken;
 import dev.oomsim.kernel.scenario.EventResult;
@@ -65,7 +65,7 @@ public final class KernelNode implements CommandHandler {
         this.topics = topics;
         this.clusterLock = clusterLock;
         this.oomLock = new JournaledOomLock();
-        this.runner = new ScenarioRunner(machineSpec, oomLock);
+        this.runner = new ScenarioRunner(machineSpec, oomLock, NodeMemory.Factory.local());
         this.scheduler = new RequestScheduler<>("node-" + nodeId + "-request");
         this.machine = runner.machine();
         if (machine.nodes().get(0).id() != nodeId) {
@@ -204,13 +204,9 @@ public final class KernelNode implements CommandHandler {
 
     /** The node as it stands: zones with marks, reserves and free lists; tasks with liveness and rss on this node. */
     NodeState snapshot(long sequence, String requestId) {
+        NodeMemory memory = machine.memory(nodeId);
         List<ZoneState> zones = new ArrayList<>();
-        NumaNode node = machine.node(nodeId);
-        for (int zi = 0; zi < node.nrZones(); zi++) {
-            Zone z = node.zone(zi);
-            if (!z.populated()) {
-                continue;
-            }
+        for (ZoneSnapshot z : memory.zoneSnapshots()) {
             List<Long> nrFree = new ArrayList<>();
             for (long v : z.nrFree()) {
                 nrFree.add(v);
@@ -238,7 +234,7 @@ public final class KernelNode implements CommandHandler {
                     .setAlive(t.alive())
                     .setMemdie(t.has(TaskFlag.MEMDIE))
                     .setKilled(t.killed())
-                    .setRssPages(t.mm() == null ? 0L : t.mm().rssPages(nodeId))
+                    .setRssPages(t.mm() == null ? 0L : memory.anonPages(t.mm()) + memory.filePages(t.mm()))
                     .build());
         }
         return NodeState.newBuilder()

@@ -223,9 +223,9 @@ public final class OomKiller {
         return false;
     }
 
-    /** The points before adj and floor: rss + swapents + page tables. */
-    static long basePoints(Mm mm) {
-        return mm.rssPages() + mm.swapents() + mm.nrPtes() + mm.nrPmds();
+    /** The points before adj and floor: rss (from every node's memory) + swapents + page tables. */
+    long basePoints(Mm mm) {
+        return m.rssPages(mm) + mm.swapents() + mm.nrPtes() + mm.nrPmds();
     }
 
     /**
@@ -438,7 +438,7 @@ public final class OomKiller {
         markOomVictim(victim);
         victim.setKilled();
         call.killed.add(victim.pid());
-        log.print(format().killedLine(message, victim));
+        log.print(format().killedLine(message, victim, m.anonPages(mm), m.filePages(mm)));
         for (Task q : m.tasks().live()) {
             if (!q.isThreadGroupLeader() || q.tgid() == victim.tgid()) {
                 continue;
@@ -540,7 +540,7 @@ public final class OomKiller {
 
     /** One row of {@code dump_tasks} in the profile's printf layout (seed {@code [%5d] %5d %5d %8lu …}). */
     public String dumpTaskRow(Task t) {
-        return format().dumpTaskRow(t);
+        return format().dumpTaskRow(t, m.rssPages(t.mm()));
     }
 
     // ------------------------------------------------------------------ memcg OOM (§10f)

@@ -24,10 +24,10 @@ public enum OomReportFormat {
         }
 
         @Override
-        public String dumpTaskRow(Task t) {
+        public String dumpTaskRow(Task t, long rssPages) {
             Mm mm = t.mm();
             return String.format("[%5d] %5d %5d %8d %8d %7d %7d %8d         %5d %s", t.pid(), t.uid(), t.tgid(),
-                    mm.totalVmPages(), mm.rssPages(), mm.nrPtes(), mm.nrPmds(), mm.swapents(), t.oomScoreAdj(),
+                    mm.totalVmPages(), rssPages, mm.nrPtes(), mm.nrPmds(), mm.swapents(), t.oomScoreAdj(),
                     t.comm());
         }
 
@@ -37,10 +37,10 @@ public enum OomReportFormat {
         }
 
         @Override
-        public String killedLine(String message, Task victim) {
+        public String killedLine(String message, Task victim, long anonPages, long filePages) {
             Mm mm = victim.mm();
             return "Killed process " + victim.pid() + " (" + victim.comm() + ") total-vm:" + kb(mm.totalVmPages())
-                    + "kB, anon-rss:" + kb(mm.anonPages()) + "kB, file-rss:" + kb(mm.filePages()) + "kB";
+                    + "kB, anon-rss:" + kb(anonPages) + "kB, file-rss:" + kb(filePages) + "kB";
         }
     },
     /** v6.1. */
@@ -57,10 +57,10 @@ public enum OomReportFormat {
         }
 
         @Override
-        public String dumpTaskRow(Task t) {
+        public String dumpTaskRow(Task t, long rssPages) {
             Mm mm = t.mm();
             return String.format("[%7d] %5d %5d %8d %8d %8d %8d         %5d %s", t.pid(), t.uid(), t.tgid(),
-                    mm.totalVmPages(), mm.rssPages(), (mm.nrPtes() + mm.nrPmds()) * 4096, mm.swapents(),
+                    mm.totalVmPages(), rssPages, (mm.nrPtes() + mm.nrPmds()) * 4096, mm.swapents(),
                     t.oomScoreAdj(), t.comm());
         }
 
@@ -70,11 +70,11 @@ public enum OomReportFormat {
         }
 
         @Override
-        public String killedLine(String message, Task victim) {
+        public String killedLine(String message, Task victim, long anonPages, long filePages) {
             Mm mm = victim.mm();
             return message + ": Killed process " + victim.pid() + " (" + victim.comm() + ") total-vm:"
-                    + kb(mm.totalVmPages()) + "kB, anon-rss:" + kb(mm.anonPages()) + "kB, file-rss:"
-                    + kb(mm.filePages()) + "kB, shmem-rss:" + kb(mm.shmemPages()) + "kB, UID:" + victim.uid()
+                    + kb(mm.totalVmPages()) + "kB, anon-rss:" + kb(anonPages) + "kB, file-rss:"
+                    + kb(filePages) + "kB, shmem-rss:" + kb(mm.shmemPages()) + "kB, UID:" + victim.uid()
                     + " pgtables:" + kb(mm.nrPtes() + mm.nrPmds()) + "kB oom_score_adj:" + victim.oomScoreAdj();
         }
     };
@@ -90,14 +90,14 @@ public enum OomReportFormat {
     /** The {@code dump_tasks} heading lines. */
     public abstract List<String> dumpTasksHeader();
 
-    /** One {@code dump_tasks} row. */
-    public abstract String dumpTaskRow(Task t);
+    /** One {@code dump_tasks} row; {@code rssPages} is the mm's rss summed over the nodes' memory. */
+    public abstract String dumpTaskRow(Task t, long rssPages);
 
     /** The "Kill process … or sacrifice child" line (seed), or null when the profile has none. */
     public abstract String chosenLine(String message, Task p, long score);
 
-    /** The "Killed process …" line. */
-    public abstract String killedLine(String message, Task victim);
+    /** The "Killed process …" line; anon and file rss are the victim mm's, summed over the nodes' memory. */
+    public abstract String killedLine(String message, Task victim, long anonPages, long filePages);
 
     static String invoked(Task current, String gfpText, int order) {
         return current.comm() + " invoked oom-killer: gfp_mask=" + gfpText + ", order=" + order + ", oom_score_adj="

@@ -320,7 +320,8 @@ public final class ScenarioParser {
             if (parent != 0 && !seen.containsKey(parent)) {
                 throw new ScenarioException(join(path, "parent"), "parent " + parent + " is not defined before");
             }
-            int mm = (int) integer(m, "mm", path, pid, 1, Integer.MAX_VALUE - 1);
+            int defaultMm = tgid == pid ? pid : out.get(seen.get(tgid)).mm();
+            int mm = (int) integer(m, "mm", path, defaultMm, 1, Integer.MAX_VALUE - 1);
             boolean owner = mm == pid;
             if (!owner && !seen.containsKey(mm)) {
                 throw new ScenarioException(join(path, "mm"), "mm " + mm + " must be the pid of a task defined before");

@@ -100,4 +100,42 @@ class EdgeCasesTest {
         assertThat(run.results()).hasSize(5);
         assertThat(((EventResult.OomScore) run.results().get(4)).oomScore()).isZero();
     }
+
+    @Test
+    void anEarlierVictimExitsBeforeTheRetryAndTheNextOomKillsAgain() {
+        ScenarioRun run = Yaml.run("""
+                sysctl: {min_free_kbytes: 1024, oom_dump_tasks: 0}
+                nodes: [{id: 0, zones: [{type: NORMAL, managed_pages: 4096, free_pages: 8}]}]
+                tasks:
+                  - {pid: 900, comm: java, rss: {0: {anon: 3000}}}
+                  - {pid: 950, comm: dying, flags: [memdie], rss: {0: {anon: 10}}}
+                  - {pid: 1000, comm: bash, rss: {0: {anon: 10}}}
+                events:
+                  - alloc: {pid: 1000, gfp: GFP_KERNEL, order: 0}
+                """);
+        EventResult.Alloc a = (EventResult.Alloc) run.results().get(0);
+        assertThat(a.oomCalls()).extracting(o -> o.aborted()).containsExactly(true, false);
+        assertThat(a.oom().killed()).containsExactly(900);
+        assertThat(a.page()).isNotNull();
+    }
+
+    @Test
+    void threadsShareTheirLeadersMmAndDieWithIt() {
+        ScenarioRun run = Yaml.run("""
+                sysctl: {min_free_kbytes: 1024}
+                nodes: [{id: 0, zones: [{type: NORMAL, managed_pages: 4096, free_pages: 8}]}]
+                tasks:
+                  - {pid: 900, comm: java, rss: {0: {anon: 3000}}}
+                  - {pid: 901, tgid: 900, comm: GC-thread}
+                  - {pid: 1000, comm: bash, rss: {0: {anon: 10}}}
+                events:
+                  - alloc: {pid: 1000, gfp: GFP_KERNEL, order: 0}
+                """);
+        EventResult.Alloc a = (EventResult.Alloc) run.results().get(0);
+        assertThat(a.oom().chosen().pid()).isEqualTo(900);
+        assertThat(a.oom().signalled()).isEmpty();
+        assertThat(a.log()).contains("[  900]     0   900        0     3000       0       0        0             0 java")
+                .noneMatch(l -> l.contains("GC-thread"));
+        assertThat(run.state().toString()).contains("pid=901, alive=false");
+    }
 }
