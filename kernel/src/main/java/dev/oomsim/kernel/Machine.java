@@ -2,8 +2,10 @@ package dev.oomsim.kernel;
 
 import dev.oomsim.kernel.mm.Arch;
 import dev.oomsim.kernel.mm.CompactionModel;
-import dev.oomsim.kernel.mm.MachineAccess;
+import dev.oomsim.kernel.mm.LocalNodeMemory;
 import dev.oomsim.kernel.mm.NodeMask;
+import dev.oomsim.kernel.mm.NodeMemories;
+import dev.oomsim.kernel.mm.NodeMemory;
 import dev.oomsim.kernel.mm.NumaNode;
 import dev.oomsim.kernel.mm.Page;
 import dev.oomsim.kernel.mm.ReclaimModel;
@@ -18,16 +20,21 @@ import dev.oomsim.kernel.task.Task;
 import dev.oomsim.kernel.task.TaskFlag;
 import dev.oomsim.kernel.task.TaskTable;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The global state of kernel-model.md §3: nodes and zones, the task table, sysctls, swap, suspend state, the OOM lock,
  * the notifier, memcgs, and the pluggable reclaim and compaction models. Mutable; owned by the single thread that runs
  * the model (the scenario runner). The logical clock ({@link #setNowMs}) feeds the rate limits; -1 disables them.
+ * Every operation on a node's zones and on the pages tasks hold there goes through that node's {@link NodeMemory}
+ * ({@link #memory}); by default every node's is a {@link LocalNodeMemory}.
  */
-public final class Machine {
+public final class Machine implements NodeMemories {
     private final Profile profile;
     private final Arch arch;
     private final List<NumaNode> nodes;
@@ -43,17 +50,33 @@ public final class Machine {
     private final CompactionModel compactionModel;
     private final boolean exitVictimsBeforeRetry;
     private final int maxRetries;
-    private final Map<Integer, List<Page>> kernelHoldings = new LinkedHashMap<>();
+    private final NodeMemory[] memories;
     private final Ratelimit oomReportRatelimit = Ratelimit.kernelDefault();
     private final Ratelimit nopageRatelimit = Ratelimit.kernelDefault();
     private long nowMs = -1;
     private boolean panicked;
 
-    /** Assembles a machine; nodes must already carry watermarks and reserves (see {@code MachineBuilder}). */
+    /**
+     * Assembles a machine with every node's memory in-process; nodes must already carry watermarks and reserves (see
+     * {@code ScenarioRunner}).
+     */
     public Machine(Profile profile, Arch arch, List<NumaNode> nodes, TaskTable tasks, VmSysctl sysctl,
             long totalSwapPages, boolean suspendedStorage, boolean oomKillerDisabled, OomLock oomLock,
             long oomNotifierFreesPages, List<Memcg> memcgs, ReclaimModel reclaimModel, CompactionModel compactionModel,
             boolean exitVictimsBeforeRetry, int maxRetries) {
+        this(profile, arch, nodes, tasks, sysctl, totalSwapPages, suspendedStorage, oomKillerDisabled, oomLock,
+                oomNotifierFreesPages, memcgs, reclaimModel, compactionModel, exitVictimsBeforeRetry, maxRetries,
+                NodeMemory.Factory.local());
+    }
+
+    /**
+     * Assembles a machine whose node memories {@code memoryFactory} builds (given each node's {@link LocalNodeMemory});
+     * nodes must already carry watermarks and reserves.
+     */
+    public Machine(Profile profile, Arch arch, List<NumaNode> nodes, TaskTable tasks, VmSysctl sysctl,
+            long totalSwapPages, boolean suspendedStorage, boolean oomKillerDisabled, OomLock oomLock,
+            long oomNotifierFreesPages, List<Memcg> memcgs, ReclaimModel reclaimModel, CompactionModel compactionModel,
+            boolean exitVictimsBeforeRetry, int maxRetries, NodeMemory.Factory memoryFactory) {
         if (totalSwapPages < 0) {
             throw new IllegalArgumentException("swap_pages: must be >= 0, got " + totalSwapPages);
         }
@@ -80,6 +103,18 @@ public final class Machine {
         this.compactionModel = compactionModel;
         this.exitVictimsBeforeRetry = exitVictimsBeforeRetry;
         this.maxRetries = maxRetries;
+        this.memories = new NodeMemory[this.nodes.size()];
+        for (int i = 0; i < memories.length; i++) {
+            NumaNode n = this.nodes.get(i);
+            if (n.id() != i) {
+                throw new IllegalArgumentException("nodes: node at position " + i + " has id " + n.id());
+            }
+            NodeMemory mem = memoryFactory.create(n, new LocalNodeMemory(n, arch, profile));
+            if (mem == null || mem.nodeId() != i) {
+                throw new IllegalArgumentException("node memory: factory gave " + mem + " for node " + i);
+            }
+            memories[i] = mem;
+        }
     }
 
     public Profile profile() {
@@ -102,9 +137,18 @@ public final class Machine {
         return nodes.get(id);
     }
 
-    /** The zone at a zonelist entry. */
+    /**
+     * The zone at a zonelist entry, for tests and boot-time setup only: the kernel's code reaches zones through
+     * {@link #memory}.
+     */
     public Zone zone(int nodeId, int zoneIdx) {
         return nodes.get(nodeId).zone(zoneIdx);
+    }
+
+    /** The memory of node {@code nodeId}: every operation on its zones and on the pages tasks hold there. */
+    @Override
+    public NodeMemory memory(int nodeId) {
+        return memories[nodeId];
     }
 
     public TaskTable tasks() {
@@ -219,13 +263,7 @@ public final class Machine {
 
     /** Records a block handed to {@code t}: an mm's anon rss on the node, or a kernel holding for mm-less tasks. */
     public void chargeAllocation(Task t, Page page) {
-        int zi = arch.zoneIndex(page.zone());
-        if (t.mm() != null) {
-            t.mm().holding(page.nodeId(), zi).blocks().put(page.pfn(), page.order());
-            t.mm().addRss(page.nodeId(), 1L << page.order(), 0);
-        } else {
-            kernelHoldings.computeIfAbsent(t.pid(), k -> new ArrayList<>()).add(page);
-        }
+        memory(page.nodeId()).chargeAllocation(t, page);
     }
 
     /**
@@ -233,56 +271,8 @@ public final class Machine {
      * them all.
      */
     public void freePages(Task t, int node, long pfn, int order) {
-        long size = 1L << order;
-        NumaNode n = node(node);
-        Zone zone = null;
-        for (int zi = 0; zi < n.nrZones(); zi++) {
-            Zone z = n.zone(zi);
-            if (z.populated() && pfn >= z.startPfn() && pfn + size <= z.endPfn()) {
-                zone = z;
-            }
-        }
-        if (zone == null || (pfn & (size - 1)) != 0) {
-            throw new IllegalArgumentException("free: pfn " + pfn + " order " + order + " is not an aligned block of node "
-                    + node);
-        }
-        if (t.mm() == null) {
-            List<Page> held = kernelHoldings.getOrDefault(t.pid(), new ArrayList<>());
-            if (!held.remove(new Page(node, zone.type(), pfn, order))) {
-                throw new IllegalArgumentException("free: pid " + t.pid() + " does not hold pfn " + pfn + " order " + order);
-            }
-            zone.freeOneBlock(pfn, order);
-            return;
-        }
-        Mm.Holding h = t.mm().holding(node, zone.index());
-        Integer heldOrder = h.blocks().get(pfn);
-        if (heldOrder != null && heldOrder == order) {
-            h.blocks().remove(pfn);
-            zone.freeOneBlock(pfn, order);
-            t.mm().subRss(node, size);
-            return;
-        }
-        long first = MachineAccess.rankOf(zone, pfn);
-        long last = MachineAccess.rankOf(zone, pfn + size - 1);
-        if (first < 0 || last - first != size - 1) {
-            throw new IllegalArgumentException("free: pid " + t.pid() + " does not hold pfn " + pfn + " order " + order);
-        }
-        for (int i = 0; i < h.rankRanges().size(); i++) {
-            long[] r = h.rankRanges().get(i);
-            if (r[0] <= first && last < r[1]) {
-                h.rankRanges().remove(i);
-                if (r[0] < first) {
-                    h.rankRanges().add(i++, new long[] {r[0], first});
-                }
-                if (last + 1 < r[1]) {
-                    h.rankRanges().add(i, new long[] {last + 1, r[1]});
-                }
-                zone.freeOneBlock(pfn, order);
-                t.mm().subRss(node, size);
-                return;
-            }
-        }
-        throw new IllegalArgumentException("free: pid " + t.pid() + " does not hold pfn " + pfn + " order " + order);
+        node(node);
+        memory(node).freePages(t, pfn, order);
     }
 
     /**
@@ -300,33 +290,26 @@ public final class Machine {
         t.set(TaskFlag.MEMDIE, false);
         Mm mm = t.mm();
         t.clearMm();
-        List<Page> kernel = kernelHoldings.remove(t.pid());
-        if (kernel != null) {
-            for (Page p : kernel) {
-                zone(p.nodeId(), arch.zoneIndex(p.zone())).freeOneBlock(p.pfn(), p.order());
-            }
+        for (NodeMemory mem : memories) {
+            mem.releaseKernelPages(t.pid());
         }
         if (mm != null && tasks.users(mm).isEmpty()) {
-            for (Map.Entry<Long, Mm.Holding> e : mm.holdings().entrySet()) {
-                int node = (int) (e.getKey() >>> 8);
-                int zi = (int) (e.getKey() & 0xff);
-                Zone zone = zone(node, zi);
-                for (long[] r : e.getValue().rankRanges()) {
-                    MachineAccess.freeLoadRanks(zone, r[0], r[1]);
-                }
-                for (Map.Entry<Long, Integer> b : e.getValue().blocks().entrySet()) {
-                    zone.freeOneBlock(b.getKey(), b.getValue());
-                }
+            for (NodeMemory mem : memories) {
+                mem.releaseMm(mm);
             }
             mm.release();
         }
     }
 
-    /** Exits every live task with a pending SIGKILL, except {@code current} (it dies on return to user space). */
+    /**
+     * Exits every live OOM victim (memdie, or SIGKILL pending) except {@code current}'s thread group (it dies on
+     * return to user space): kernel-model.md §10e, "processed before the requester's next retry".
+     */
     public List<Integer> exitKilledTasks(Task current) {
         List<Integer> exited = new ArrayList<>();
         for (Task t : tasks.live()) {
-            if (t.sigkillPending() && t.alive() && (current == null || t.tgid() != current.tgid())) {
+            boolean victim = t.sigkillPending() || t.has(TaskFlag.MEMDIE);
+            if (victim && t.alive() && (current == null || t.tgid() != current.tgid())) {
                 exited.add(t.pid());
                 exitTask(t);
             }
@@ -337,12 +320,35 @@ public final class Machine {
     /** Usage of a memcg: rss of the distinct mms of its live tasks (charges add to the charging task's rss). */
     public long memcgUsagePages(Memcg memcg) {
         long sum = 0;
-        java.util.Set<Mm> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<Mm> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Task t : tasks.live()) {
             if (t.mm() != null && memcg.name().equals(t.memcg()) && seen.add(t.mm())) {
-                sum += t.mm().rssPages();
+                sum += rssPages(t.mm());
             }
         }
         return sum;
+    }
+
+    /** Σ {@code MM_ANONPAGES} of {@code mm} over every node's memory. */
+    public long anonPages(Mm mm) {
+        long sum = 0;
+        for (NodeMemory mem : memories) {
+            sum += mem.anonPages(mm);
+        }
+        return sum;
+    }
+
+    /** Σ {@code MM_FILEPAGES} of {@code mm} over every node's memory. */
+    public long filePages(Mm mm) {
+        long sum = 0;
+        for (NodeMemory mem : memories) {
+            sum += mem.filePages(mm);
+        }
+        return sum;
+    }
+
+    /** Mirrors {@code get_mm_rss}: anon + file over every node's memory (+ shmem, a counter of the mm). */
+    public long rssPages(Mm mm) {
+        return anonPages(mm) + filePages(mm) + mm.shmemPages();
     }
 }

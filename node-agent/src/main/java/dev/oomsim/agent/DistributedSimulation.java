@@ -64,8 +64,39 @@ public final class DistributedSimulation {
         }
         List<CommandLog> agents = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
+        List<ClusterLock> locks = new ArrayList<>();
+        try {
+            startAgents(scenario, bootstrapServers, topics, agents, threads, locks);
+            return feed(scenario, bootstrapServers, topics);
+        } finally {
+            agents.forEach(CommandLog::close);
+            for (Thread t : threads) {
+                try {
+                    t.join(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            locks.forEach(ClusterLock::close);
+        }
+    }
+
+    private static void startAgents(Scenario scenario, String bootstrapServers, Topics topics, List<CommandLog> agents,
+            List<Thread> threads, List<ClusterLock> locks) {
+        if (scenario.oomLockHeld()) {
+            // "oom_lock: held" means held by someone outside the scenario: a contender of its own takes it and keeps it.
+            ClusterLock outside = new CompactedTopicClusterLock(bootstrapServers, topics.oomLock().name(), "outside",
+                    new SimpleMeterRegistry());
+            locks.add(outside);
+            if (outside.tryLock().isEmpty()) {
+                throw new IllegalStateException("the outside contender could not take oom_lock on a fresh topic");
+            }
+        }
         for (int node = 0; node < scenario.nodes().size(); node++) {
-            KernelNode kernelNode = new KernelNode(scenario.nodes().get(node).id(), scenario, topics);
+            ClusterLock lock = new CompactedTopicClusterLock(bootstrapServers, topics.oomLock().name(), "node-" + node,
+                    new SimpleMeterRegistry());
+            locks.add(lock);
+            KernelNode kernelNode = new KernelNode(scenario.nodes().get(node).id(), scenario, topics, lock);
             CommandLog agent = new CommandLog(new CommandLog.Settings(bootstrapServers, topics, node,
                     Duration.ofMillis(20), "node-agent-" + node), kernelNode, new SimpleMeterRegistry());
             Thread t = new Thread(agent, "node-agent-" + node);
@@ -74,6 +105,9 @@ public final class DistributedSimulation {
             agents.add(agent);
             threads.add(t);
         }
+    }
+
+    private static ScenarioRun feed(Scenario scenario, String bootstrapServers, Topics topics) {
         try (Feeder feeder = new Feeder(bootstrapServers, topics)) {
             Map<String, Object> boot = bootTree(feeder.snapshot("boot"));
             List<EventResult> results = new ArrayList<>();
@@ -86,15 +120,6 @@ public final class DistributedSimulation {
                 }
             }
             return new ScenarioRun(boot, results, stateTree(feeder.snapshot("final")));
-        } finally {
-            agents.forEach(CommandLog::close);
-            for (Thread t : threads) {
-                try {
-                    t.join(10_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
         }
     }
 
@@ -179,7 +204,7 @@ public final class DistributedSimulation {
     }
 
     /** Sends commands one at a time and reads each one's outcome back (read_committed). */
-    private static final class Feeder implements AutoCloseable {
+    static final class Feeder implements AutoCloseable {
         private final Topics topics;
         private final KafkaProducer<byte[], byte[]> producer;
         private final KafkaConsumer<byte[], byte[]> consumer;
@@ -213,7 +238,17 @@ public final class DistributedSimulation {
 
         ProgressEvent request(AllocRequest request) {
             send(request);
-            return await(request.getRequestId(), progress);
+            return outcome(request.getRequestId());
+        }
+
+        /** Sends a request without waiting for its outcome. */
+        void submit(AllocRequest request) {
+            send(request);
+        }
+
+        /** Waits for the outcome of a request sent before. */
+        ProgressEvent outcome(String requestId) {
+            return await(requestId, progress);
         }
 
         NodeState snapshot(String requestId) {

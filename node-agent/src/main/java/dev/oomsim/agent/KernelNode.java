@@ -1,21 +1,28 @@
 package dev.oomsim.agent;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import dev.oomsim.agent.runtime.CommandHandler;
 import dev.oomsim.agent.runtime.CommandOutput;
+import dev.oomsim.agent.runtime.RequestScheduler;
 import dev.oomsim.kernel.Machine;
 import dev.oomsim.kernel.mm.AllocRequest;
 import dev.oomsim.kernel.mm.GfpFlags;
-import dev.oomsim.kernel.mm.NumaNode;
-import dev.oomsim.kernel.mm.Zone;
+import dev.oomsim.kernel.mm.NodeMemory;
+import dev.oomsim.kernel.mm.ZoneSnapshot;
+import dev.oomsim.kernel.oom.OomLock;
+import dev.oomsim.kernel.oom.OomLockToken;
 import dev.oomsim.kernel.scenario.EventResult;
 import dev.oomsim.kernel.scenario.Scenario;
 import dev.oomsim.kernel.scenario.ScenarioException;
 import dev.oomsim.kernel.scenario.ScenarioRunner;
 import dev.oomsim.kernel.task.Task;
 import dev.oomsim.kernel.task.TaskFlag;
+import dev.oomsim.schemas.LockResult;
 import dev.oomsim.schemas.NodeCommand;
 import dev.oomsim.schemas.NodeState;
 import dev.oomsim.schemas.Profile;
@@ -43,15 +50,23 @@ public final class KernelNode implements CommandHandler {
     private final Topics topics;
     private final ScenarioRunner runner;
     private final Machine machine;
+    private final ClusterLock clusterLock;
+    private final JournaledOomLock oomLock;
+    private final RequestScheduler<LockCall, Optional<OomLockToken>, EventResult> scheduler;
+    /** Requester pid of each suspended request, for its progress event. */
+    private final Map<String, Integer> suspendedPids = new HashMap<>();
 
-    public KernelNode(int nodeId, Scenario machineSpec, Topics topics) {
+    public KernelNode(int nodeId, Scenario machineSpec, Topics topics, ClusterLock clusterLock) {
         if (machineSpec.nodes().size() != 1) {
             throw new IllegalArgumentException("the node agent runs one-node machines so far; this machine has "
                     + machineSpec.nodes().size() + " nodes (cross-node zonelist walks come with the kernel's node-memory seam)");
         }
         this.nodeId = nodeId;
         this.topics = topics;
-        this.runner = new ScenarioRunner(machineSpec);
+        this.clusterLock = clusterLock;
+        this.oomLock = new JournaledOomLock();
+        this.runner = new ScenarioRunner(machineSpec, oomLock, NodeMemory.Factory.local());
+        this.scheduler = new RequestScheduler<>("node-" + nodeId + "-request");
         this.machine = runner.machine();
         if (machine.nodes().get(0).id() != nodeId) {
             throw new IllegalArgumentException("node.id " + nodeId + " is not a node of the machine (its node is "
@@ -67,6 +82,11 @@ public final class KernelNode implements CommandHandler {
 
     @Override
     public void handle(NodeCommand command, long offset, CommandOutput out) {
+        oomLock.replaying = out.replaying();
+        if (command.getBody() instanceof LockResult result) {
+            resumeWithLockResult(result, out);
+            return;
+        }
         dev.oomsim.schemas.AllocRequest r = (dev.oomsim.schemas.AllocRequest) command.getBody();
         int index = r.getSequence() == null ? (int) offset : (int) (long) r.getSequence();
         if (r.getOp() == dev.oomsim.schemas.AllocOp.SNAPSHOT) {
@@ -80,14 +100,52 @@ public final class KernelNode implements CommandHandler {
             out.reject(e.reason);
             return;
         }
-        EventResult result;
-        try {
-            result = runner.runEvent(index, event);
-        } catch (ScenarioException e) {
-            out.reject(new RejectReason("rejected-by-kernel", e.getMessage()));
+        if (scheduler.isSuspended(r.getRequestId())) {
+            out.reject(new RejectReason("duplicate-request", "request " + r.getRequestId() + " is already in progress"));
             return;
         }
-        out.send(topics.progress(), nodeId, OutcomeMapper.toProgress(r.getRequestId(), nodeId, r.getPid(), result));
+        suspendedPids.put(r.getRequestId(), r.getPid());
+        settle(scheduler.start(r.getRequestId(), suspension -> {
+            oomLock.bind(suspension);
+            return runner.runEvent(index, event);
+        }), out);
+    }
+
+    /** A journaled lock outcome: the request that asked for it continues. */
+    private void resumeWithLockResult(LockResult result, CommandOutput out) {
+        if (!scheduler.isSuspended(result.getRequestId())) {
+            out.reject(new RejectReason("orphan-lock-result", "no request " + result.getRequestId() + " waits for a lock result"));
+            return;
+        }
+        Optional<OomLockToken> token = result.getGranted() ? Optional.of(new OomLockToken(result.getToken())) : Optional.empty();
+        settle(scheduler.resume(result.getRequestId(), token), out);
+    }
+
+    /**
+     * Where the request stopped: reported when it ended; when it waits for {@code oom_lock}, the live agent tries the
+     * cluster lock and journals the outcome into its own command log (a replay finds it there and tries nothing).
+     */
+    private void settle(RequestScheduler.Step<LockCall, EventResult> step, CommandOutput out) {
+        String requestId = step.requestId();
+        if (step instanceof RequestScheduler.Suspended<LockCall, EventResult>) {
+            if (!out.replaying()) {
+                Optional<Long> token = clusterLock.tryLock();
+                out.toNode(nodeId, NodeCommand.newBuilder().setCommandId(requestId + "/lock").setOrigin(nodeId)
+                        .setTaskEventsOffset(0)
+                        .setBody(LockResult.newBuilder().setRequestId(requestId).setGranted(token.isPresent())
+                                .setToken(token.orElse(-1L)).build())
+                        .build());
+            }
+            return;
+        }
+        int pid = suspendedPids.remove(requestId);
+        if (step instanceof RequestScheduler.Completed<LockCall, EventResult> done) {
+            out.send(topics.progress(), nodeId, OutcomeMapper.toProgress(requestId, nodeId, pid, done.outcome()));
+        } else if (step instanceof RequestScheduler.Failed<LockCall, EventResult> failed) {
+            RuntimeException e = failed.error();
+            out.reject(new RejectReason(e instanceof ScenarioException ? "rejected-by-kernel" : "kernel-error",
+                    String.valueOf(e.getMessage())));
+        }
     }
 
     /** The request as the kernel event it names, or the reason it is bad input. */
@@ -146,13 +204,9 @@ public final class KernelNode implements CommandHandler {
 
     /** The node as it stands: zones with marks, reserves and free lists; tasks with liveness and rss on this node. */
     NodeState snapshot(long sequence, String requestId) {
+        NodeMemory memory = machine.memory(nodeId);
         List<ZoneState> zones = new ArrayList<>();
-        NumaNode node = machine.node(nodeId);
-        for (int zi = 0; zi < node.nrZones(); zi++) {
-            Zone z = node.zone(zi);
-            if (!z.populated()) {
-                continue;
-            }
+        for (ZoneSnapshot z : memory.zoneSnapshots()) {
             List<Long> nrFree = new ArrayList<>();
             for (long v : z.nrFree()) {
                 nrFree.add(v);
@@ -180,7 +234,7 @@ public final class KernelNode implements CommandHandler {
                     .setAlive(t.alive())
                     .setMemdie(t.has(TaskFlag.MEMDIE))
                     .setKilled(t.killed())
-                    .setRssPages(t.mm() == null ? 0L : t.mm().rssPages(nodeId))
+                    .setRssPages(t.mm() == null ? 0L : memory.anonPages(t.mm()) + memory.filePages(t.mm()))
                     .build());
         }
         return NodeState.newBuilder()
@@ -194,6 +248,45 @@ public final class KernelNode implements CommandHandler {
                 .setZones(zones)
                 .setTasks(tasks)
                 .build();
+    }
+
+    /** What a suspended request waits for: the outcome of a trylock of the cluster {@code oom_lock}. */
+    record LockCall() {
+    }
+
+    /**
+     * The kernel's {@code oom_lock} inside the agent: {@code tryLock} suspends the calling request until its journaled
+     * outcome comes back through the command log; {@code unlock} releases the cluster grant unless the agent replays.
+     * Each request runs on its own thread, so the suspension is found per thread.
+     */
+    private final class JournaledOomLock implements OomLock {
+        private final ThreadLocal<RequestScheduler.Suspension<LockCall, Optional<OomLockToken>>> suspension = new ThreadLocal<>();
+        volatile boolean replaying;
+
+        void bind(RequestScheduler.Suspension<LockCall, Optional<OomLockToken>> s) {
+            suspension.set(s);
+        }
+
+        @Override
+        public Optional<OomLockToken> tryLock() {
+            RequestScheduler.Suspension<LockCall, Optional<OomLockToken>> s = suspension.get();
+            if (s == null) {
+                throw new IllegalStateException("oom_lock taken outside a request");
+            }
+            return s.await(new LockCall());
+        }
+
+        @Override
+        public void unlock(OomLockToken token) {
+            if (!replaying) {
+                clusterLock.unlock(token.fencingToken());
+            }
+        }
+
+        @Override
+        public boolean isHeld() {
+            return clusterLock.isHeld();
+        }
     }
 
     /** A request that is bad input, with its reason. */

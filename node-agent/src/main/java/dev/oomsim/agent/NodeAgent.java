@@ -36,6 +36,7 @@ public final class NodeAgent implements AutoCloseable {
     private final AgentConfig config;
     private final PrometheusMeterRegistry registry;
     private final CommandLog commandLog;
+    private final ClusterLock clusterLock;
     private final MetricsServer metrics;
     private final Thread loopThread;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -48,7 +49,9 @@ public final class NodeAgent implements AutoCloseable {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
             new TopicEnsurer(admin, config.replicationFactor()).ensure(config.topics().all());
         }
-        KernelNode node = new KernelNode(config.nodeId(), machine, config.topics());
+        this.clusterLock = new CompactedTopicClusterLock(config.bootstrapServers(), config.topics().oomLock().name(),
+                "node-" + config.nodeId(), registry);
+        KernelNode node = new KernelNode(config.nodeId(), machine, config.topics(), clusterLock);
         String service = "node-agent-" + config.nodeId();
         this.commandLog = new CommandLog(new CommandLog.Settings(config.bootstrapServers(), config.topics(), config.nodeId(),
                 config.pollTimeout(), service), node, registry);
@@ -96,6 +99,7 @@ public final class NodeAgent implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        clusterLock.close();
         metrics.close();
         registry.close();
     }

@@ -32,13 +32,21 @@ public final class LockTopic {
     private LockTopic() {
     }
 
-    /** The lock topic named {@code topic} for a bound M = {@code minCompactionLagMs}. */
+    /** The lock topic named {@code topic} for a bound M = {@code minCompactionLagMs} on a single broker. */
     public static TopicSpec<String, LockClaim> spec(String topic, long minCompactionLagMs) {
+        return spec(topic, minCompactionLagMs, 1);
+    }
+
+    /** The lock topic for M on {@code brokers} brokers: with 3 or more, {@code min.insync.replicas} must be at least 2. */
+    public static TopicSpec<String, LockClaim> spec(String topic, long minCompactionLagMs, int brokers) {
         Map<String, ConfigRule> configs = new LinkedHashMap<>();
         configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, ConfigRule.equalTo(TopicConfig.CLEANUP_POLICY_COMPACT));
         configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, ConfigRule.equalTo("LogAppendTime"));
         configs.put(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, ConfigRule.atLeast(minCompactionLagMs));
         configs.put(TopicConfig.DELETE_RETENTION_MS_CONFIG, ConfigRule.atLeast(minCompactionLagMs + 1));
+        if (brokers >= 3) {
+            configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, ConfigRule.atLeast(2));
+        }
         return new TopicSpec<>(topic, Serdes.String(), AvroEventSerde.of(LockClaim.class), new PartitionRule.Exactly(1),
                 configs);
     }
@@ -65,7 +73,7 @@ public final class LockTopic {
         long deadline = System.nanoTime() + METADATA_WAIT.toNanos();
         while (true) {
             try {
-                ensurer.ensure(List.of(spec(topic, minCompactionLagMs)));
+                ensurer.ensure(List.of(spec(topic, minCompactionLagMs, brokers)));
                 return;
             } catch (IllegalStateException e) {
                 // A topic just created (here or by another contender) may not be described yet: ask again shortly.

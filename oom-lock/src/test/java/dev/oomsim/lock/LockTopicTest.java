@@ -37,4 +37,12 @@ class LockTopicTest {
     void settingsThatBreakTheProtocolAreRefused(String setting, String actual) {
         assertThat(spec.configs().get(setting).accepts(actual)).isFalse();
     }
+
+    @Test
+    void withThreeOrMoreBrokersTheTopicNeedsTwoInSyncReplicas() {
+        assertThat(spec.configs()).doesNotContainKey("min.insync.replicas");
+        ConfigRule isr = LockTopic.spec("t", 600_000, 3).configs().get("min.insync.replicas");
+        assertThat(isr.accepts("2")).isTrue();
+        assertThat(isr.accepts("1")).isFalse();
+    }
 }

@@ -8,8 +8,12 @@ public interface CompactionModel {
     /** Mirrors the part of {@code enum compact_result} the allocator looks at. */
     enum CompactResult { COMPACT_SKIPPED, COMPACT_COMPLETE, COMPACT_SUCCESS }
 
-    /** Tries to compact {@code zones} for a block of {@code order}; success makes the allocator walk the lists again. */
-    CompactResult compact(List<Zone> zones, int order, GfpFlags gfp);
+    /**
+     * Tries to compact {@code zones} (eligible, zonelist order) for a block of {@code order}; success makes the
+     * allocator walk the lists again. The default models read no zone state; one that does goes through
+     * {@link NodeMemory}.
+     */
+    CompactResult compact(List<ZoneRef> zones, int order, GfpFlags gfp);
 
     /** The default: compaction never produces a page. */
     static CompactionModel alwaysFails() {

@@ -171,6 +171,9 @@ public final class FreeArea {
         long stride = r[1];
         long count = r[2];
         long idx = (pfn - start) / stride;
+        if ((pfn - start) % stride != 0 || idx >= count) {
+            throw new IllegalStateException("pfn " + pfn + " is marked free at order " + order + " but is on no list");
+        }
         runs.remove(start);
         if (idx > 0) {
             runs.put(start, new long[] {start, stride, idx});

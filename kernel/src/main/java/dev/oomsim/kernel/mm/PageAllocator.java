@@ -7,7 +7,6 @@ import static dev.oomsim.kernel.mm.AllocFlags.ALLOC_NO_WATERMARKS;
 import static dev.oomsim.kernel.mm.AllocFlags.ALLOC_OOM;
 import static dev.oomsim.kernel.mm.AllocFlags.ALLOC_WMARK_HIGH;
 import static dev.oomsim.kernel.mm.AllocFlags.ALLOC_WMARK_LOW;
-import static dev.oomsim.kernel.mm.AllocFlags.ALLOC_WMARK_MASK;
 import static dev.oomsim.kernel.mm.AllocFlags.ALLOC_WMARK_MIN;
 
 import dev.oomsim.kernel.KernelLog;
@@ -51,10 +50,12 @@ public final class PageAllocator {
     // ---------------------------------------------------------------- free-page machinery (kernel-model.md §7)
 
     /**
-     * Mirrors {@code __zone_watermark_ok}, mm/page_alloc.c, on a given free count (signed arithmetic, {@code <=} fails).
+     * Steps 1–5 of {@code __zone_watermark_ok}, mm/page_alloc.c (kernel-model.md §7): true when {@code freePages}
+     * less the request and (unless HARDER) the highatomic reserve stays above the relieved mark plus
+     * {@code lowmemReserve}. Signed arithmetic; {@code <=} fails.
      */
-    public static boolean zoneWatermarkOk(Zone z, int order, long mark, int classzoneIdx, int allocFlags,
-            long freePages, Profile profile) {
+    static boolean watermarkAboveReserve(long freePages, int order, long mark, long lowmemReserve,
+            long reservedHighatomicPages, int allocFlags, Profile profile) {
         long min = mark;
         long free = freePages - ((1L << order) - 1);
         if ((allocFlags & ALLOC_HIGH) != 0) {
@@ -63,29 +64,34 @@ public final class PageAllocator {
         boolean harder = profile == Profile.SEED ? (allocFlags & ALLOC_HARDER) != 0
                 : (allocFlags & (ALLOC_HARDER | ALLOC_OOM)) != 0;
         if (!harder) {
-            free -= z.reservedHighatomicPages();
+            free -= reservedHighatomicPages;
         } else if (profile == Profile.MODERN && (allocFlags & ALLOC_OOM) != 0) {
             min -= min / 2;
         } else {
             min -= min / 4;
         }
-        if (free <= min + z.lowmemReserve(classzoneIdx)) {
+        return free > min + lowmemReserve;
+    }
+
+    /**
+     * Mirrors {@code __zone_watermark_ok}, mm/page_alloc.c, on a zone snapshot and a given free count (signed
+     * arithmetic, {@code <=} fails).
+     */
+    public static boolean zoneWatermarkOk(ZoneSnapshot z, int order, long mark, int classzoneIdx, int allocFlags,
+            long freePages, Profile profile) {
+        if (!watermarkAboveReserve(freePages, order, mark, z.lowmemReserve(classzoneIdx), z.reservedHighatomicPages(),
+                allocFlags, profile)) {
             return false;
         }
         if (order == 0) {
             return true;
         }
         for (int o = order; o < Zone.MAX_ORDER; o++) {
-            if (z.freeArea(o).nrFree() > 0) {
+            if (z.nrFree(o) > 0) {
                 return true;
             }
         }
         return false;
-    }
-
-    /** Mirrors {@code zone_watermark_ok} on the zone's own free count. */
-    public boolean zoneWatermarkOk(Zone z, int order, long mark, int classzoneIdx, int allocFlags) {
-        return zoneWatermarkOk(z, order, mark, classzoneIdx, allocFlags, z.freePages(), m.profile());
     }
 
     /** Mirrors {@code __cpuset_node_allowed}, kernel/cpuset.c (no interrupt context in the model). */
@@ -114,26 +120,15 @@ public final class PageAllocator {
     }
 
     /**
-     * The per-zone step of {@code get_page_from_freelist}: the cpuset rule (with ALLOC_CPUSET), the watermark check
-     * (unless ALLOC_NO_WATERMARKS) and the buddy take, for one zone. Returns the page or null. This is the unit a
-     * node's agent runs for a walk handed to it.
+     * The per-zone step of {@code get_page_from_freelist}: the cpuset rule (with ALLOC_CPUSET), then the zone's node
+     * does the watermark check (unless ALLOC_NO_WATERMARKS) and the buddy take ({@link NodeMemory#zoneStep}). Returns
+     * the page or null. This is the unit a node's agent runs for a walk handed to it.
      */
     public Page zoneStep(ZoneRef ref, GfpFlags gfp, int order, int allocFlags, int classzoneIdx, Task current) {
-        Zone zone = m.zone(ref.nodeId(), ref.zoneIdx());
         if ((allocFlags & ALLOC_CPUSET) != 0 && !cpusetNodeAllowed(ref.nodeId(), gfp, current)) {
             return null;
         }
-        long mark = zone.watermarks().mark(allocFlags & ALLOC_WMARK_MASK);
-        if (!zoneWatermarkOk(zone, order, mark, classzoneIdx, allocFlags)) {
-            if ((allocFlags & ALLOC_NO_WATERMARKS) == 0) {
-                return null;
-            }
-        }
-        long pfn = zone.rmqueueSmallest(order);
-        if (pfn < 0) {
-            return null;
-        }
-        return new Page(ref.nodeId(), zone.type(), pfn, order);
+        return m.memory(ref.nodeId()).zoneStep(ref.zoneIdx(), order, allocFlags, classzoneIdx);
     }
 
     /** Result of a walk: the page (or null) and the zonelist position after the last zone tried. */
@@ -478,12 +473,12 @@ public final class PageAllocator {
     }
 
     /** Zones direct reclaim may scan: the list up to high_zoneidx, inside the nodemask, cpuset-allowed as HARDWALL. */
-    List<Zone> reclaimZones(AllocContext ac, Task current) {
-        List<Zone> out = new ArrayList<>();
+    List<ZoneRef> reclaimZones(AllocContext ac, Task current) {
+        List<ZoneRef> out = new ArrayList<>();
         GfpFlags wall = GfpFlags.GFP_KERNEL.with(GfpFlags.HARDWALL);
         for (ZoneRef ref : ac.zonelist.zones()) {
             if (eligible(ref, ac.highZoneidx, ac.nodemask) && cpusetNodeAllowed(ref.nodeId(), wall, current)) {
-                out.add(m.zone(ref.nodeId(), ref.zoneIdx()));
+                out.add(ref);
             }
         }
         return out;
@@ -491,7 +486,7 @@ public final class PageAllocator {
 
     /** Mirrors {@code __alloc_pages_direct_reclaim}: reclaim, then (on progress) walk, unreserve highatomic, walk. */
     private long directReclaim(SlowPathState st, Task current, int flags) {
-        long progress = m.reclaimModel().tryToFreePages(reclaimZones(st.ac, current), st.order, st.gfp);
+        long progress = m.reclaimModel().tryToFreePages(m, reclaimZones(st.ac, current), st.order, st.gfp);
         st.reclaimPasses++;
         st.path.add("reclaim:" + progress);
         if (progress == 0) {
@@ -512,13 +507,9 @@ public final class PageAllocator {
             if (!eligible(ref, ac.highZoneidx, ac.nodemask)) {
                 continue;
             }
-            Zone z = m.zone(ref.nodeId(), ref.zoneIdx());
-            long reserved = z.reservedHighatomicPages();
-            if (reserved == 0 || (!force && reserved <= PAGEBLOCK_NR_PAGES)) {
-                continue;
+            if (m.memory(ref.nodeId()).unreserveHighatomicPageblock(ref.zoneIdx(), force)) {
+                return true;
             }
-            z.setReservedHighatomicPages(reserved - Math.min(PAGEBLOCK_NR_PAGES, reserved));
-            return true;
         }
         return false;
     }
@@ -880,7 +871,7 @@ public final class PageAllocator {
             if (!eligible(ref, st.ac.highZoneidx, st.ac.nodemask)) {
                 continue;
             }
-            Zone z = m.zone(ref.nodeId(), ref.zoneIdx());
+            ZoneSnapshot z = m.memory(ref.nodeId()).zoneSnapshot(ref.zoneIdx());
             long available = z.reclaimablePages() + z.freePages();
             available -= (st.noProgressLoops * available + MAX_RECLAIM_RETRIES - 1) / MAX_RECLAIM_RETRIES;
             if (zoneWatermarkOk(z, st.order, z.watermarks().minPages(), st.ac.highZoneidx, allocFlags, available,

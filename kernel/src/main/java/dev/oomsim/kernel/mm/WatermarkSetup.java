@@ -44,6 +44,17 @@ public final class WatermarkSetup {
         return r;
     }
 
+    /** Replaces the computed marks of every zone whose spec states its own (a scenario's {@code watermarks}). */
+    public static void applyWatermarkOverrides(List<NumaNode> nodes, Arch arch, List<NodeSpec> specs) {
+        for (NodeSpec ns : specs) {
+            for (ZoneSpec zs : ns.zones()) {
+                if (zs.watermarks() != null) {
+                    nodes.get(ns.id()).zone(arch.zoneIndex(zs.type())).setWatermarks(zs.watermarks());
+                }
+            }
+        }
+    }
+
     /** Mirrors {@code __setup_per_zone_wmarks} for the profile. */
     public static void setupPerZoneWmarks(List<NumaNode> nodes, Arch arch, Profile profile, long minFreeKbytes,
             long watermarkScaleFactor) {

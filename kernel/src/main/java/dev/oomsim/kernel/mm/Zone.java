@@ -31,7 +31,7 @@ public final class Zone {
     private long reservedRankFrom;
 
     /**
-     * A zone whose boot-time free blocks are {@code regions} (see {@link #plan}); every other pfn is held by a task
+     * A zone whose boot-time free blocks are {@code regions} (see {@code ZoneLayout.plan}); every other pfn is held by a task
      * (claimed with {@link #claimLoadPages}) or reserved.
      */
     Zone(int nodeId, ZoneType type, int index, int nrZones, long startPfn, long managedPages,

@@ -223,9 +223,9 @@ public final class OomKiller {
         return false;
     }
 
-    /** The points before adj and floor: rss + swapents + page tables. */
-    static long basePoints(Mm mm) {
-        return mm.rssPages() + mm.swapents() + mm.nrPtes() + mm.nrPmds();
+    /** The points before adj and floor: rss (from every node's memory) + swapents + page tables. */
+    long basePoints(Mm mm) {
+        return m.rssPages(mm) + mm.swapents() + mm.nrPtes() + mm.nrPmds();
     }
 
     /**
@@ -395,15 +395,12 @@ public final class OomKiller {
             call.killed.add(p.pid());
             return;
         }
-        boolean report = m.oomReportRatelimit().allow(m.nowMs());
-        if (seed) {
-            if (report) {
-                dumpHeader(oc, null, current, log);
-            }
-            log.print(message + ": Kill process " + p.pid() + " (" + p.comm() + ") score " + points
-                    + " or sacrifice child");
-        } else if (report) {
-            dumpHeader(oc, p, current, log);
+        if (m.oomReportRatelimit().allow(m.nowMs())) {
+            dumpHeader(oc, seed ? null : p, current, log);
+        }
+        String chosenLine = format().chosenLine(message, p, points);
+        if (chosenLine != null) {
+            log.print(chosenLine);
         }
         Task victim = p;
         if (m.profile().sacrificeChild()) {
@@ -441,15 +438,7 @@ public final class OomKiller {
         markOomVictim(victim);
         victim.setKilled();
         call.killed.add(victim.pid());
-        if (seed) {
-            log.print("Killed process " + victim.pid() + " (" + victim.comm() + ") total-vm:" + kb(mm.totalVmPages())
-                    + "kB, anon-rss:" + kb(mm.anonPages()) + "kB, file-rss:" + kb(mm.filePages()) + "kB");
-        } else {
-            log.print(message + ": Killed process " + victim.pid() + " (" + victim.comm() + ") total-vm:"
-                    + kb(mm.totalVmPages()) + "kB, anon-rss:" + kb(mm.anonPages()) + "kB, file-rss:"
-                    + kb(mm.filePages()) + "kB, shmem-rss:" + kb(mm.shmemPages()) + "kB, UID:" + victim.uid()
-                    + " pgtables:" + kb(mm.nrPtes() + mm.nrPmds()) + "kB oom_score_adj:" + victim.oomScoreAdj());
-        }
+        log.print(format().killedLine(message, victim, m.anonPages(mm), m.filePages(mm)));
         for (Task q : m.tasks().live()) {
             if (!q.isThreadGroupLeader() || q.tgid() == victim.tgid()) {
                 continue;
@@ -487,8 +476,8 @@ public final class OomKiller {
         }
     }
 
-    private static long kb(long pages) {
-        return pages * 4;
+    private OomReportFormat format() {
+        return OomReportFormat.of(m.profile());
     }
 
     // ------------------------------------------------------------------ reports
@@ -496,12 +485,7 @@ public final class OomKiller {
     /** Mirrors {@code dump_header}: header lines, then the task dump (modern: then the one-line summary). */
     void dumpHeader(OomControl oc, Task victim, Task current, KernelLog log) {
         Profile profile = m.profile();
-        log.print(current.comm() + " invoked oom-killer: gfp_mask=" + oc.gfp().headerText(profile) + ", order="
-                + oc.order() + ", oom_score_adj=" + current.oomScoreAdj());
-        if (profile == Profile.SEED) {
-            log.print(current.comm() + " cpuset=" + current.cpuset().cgroupName() + " mems_allowed="
-                    + current.cpuset().mems().rangeList());
-        }
+        format().header(current, oc.gfp().headerText(profile), oc.order()).forEach(log::print);
         if (m.sysctl().oomDumpTasks() == 1) {
             dumpTasks(oc, current, log);
         }
@@ -529,12 +513,7 @@ public final class OomKiller {
     void dumpTasks(OomControl oc, Task current, KernelLog log) {
         boolean seed = m.profile() == Profile.SEED;
         Memcg memcg = oc.memcg() == null ? null : m.memcg(oc.memcg());
-        if (seed) {
-            log.print("[ pid ]   uid  tgid total_vm      rss nr_ptes nr_pmds swapents oom_score_adj name");
-        } else {
-            log.print("Tasks state (memory values in pages):");
-            log.print("[  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name");
-        }
+        format().dumpTasksHeader().forEach(log::print);
         for (Task p : m.tasks().live()) {
             if (!p.isThreadGroupLeader()) {
                 continue;
@@ -559,17 +538,9 @@ public final class OomKiller {
         }
     }
 
-    /** One row of {@code dump_tasks}: seed {@code [%5d] %5d %5d %8lu %8lu %7ld %7ld %8lu         %5hd %s}. */
+    /** One row of {@code dump_tasks} in the profile's printf layout (seed {@code [%5d] %5d %5d %8lu …}). */
     public String dumpTaskRow(Task t) {
-        Mm mm = t.mm();
-        if (m.profile() == Profile.SEED) {
-            return String.format("[%5d] %5d %5d %8d %8d %7d %7d %8d         %5d %s", t.pid(), t.uid(), t.tgid(),
-                    mm.totalVmPages(), mm.rssPages(), mm.nrPtes(), mm.nrPmds(), mm.swapents(), t.oomScoreAdj(),
-                    t.comm());
-        }
-        return String.format("[%7d] %5d %5d %8d %8d %8d %8d         %5d %s", t.pid(), t.uid(), t.tgid(),
-                mm.totalVmPages(), mm.rssPages(), (mm.nrPtes() + mm.nrPmds()) * 4096, mm.swapents(), t.oomScoreAdj(),
-                t.comm());
+        return format().dumpTaskRow(t, m.rssPages(t.mm()));
     }
 
     // ------------------------------------------------------------------ memcg OOM (§10f)

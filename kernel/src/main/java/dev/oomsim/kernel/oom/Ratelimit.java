@@ -37,7 +37,7 @@ public final class Ratelimit {
         if (nowMs < 0) {
             return true;
         }
-        if (beginMs < 0 || nowMs >= beginMs + intervalMs) {
+        if (beginMs < 0 || nowMs > beginMs + intervalMs) {
             beginMs = nowMs;
             printed = 0;
         }

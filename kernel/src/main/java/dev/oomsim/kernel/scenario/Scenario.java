@@ -66,7 +66,7 @@ public record Scenario(Profile profile, Arch arch, SysctlSpec sysctl, long swapP
 
     /** Run options: retry budget, victim exits, reclaim and compaction models, logical time per event (null: none). */
     public record Options(int maxRetries, boolean exitVictimsBeforeRetry, Long reclaimPagesPerPass,
-            boolean compactionSucceeds, Long timeMsPerEvent) {
+            boolean compactionSucceeds, Long timeMsPerEvent, boolean reclaimQuirk44) {
         /** Validates the numbers. */
         public Options {
             if (maxRetries < 0) {

@@ -51,7 +51,7 @@ public final class ScenarioParser {
     private static final Set<String> TASK = Set.of("pid", "tgid", "comm", "uid", "parent", "mm", "rss", "swapents",
             "nr_ptes", "nr_pmds", "total_vm", "oom_score_adj", "cap_sys_admin", "cpuset", "mempolicy", "memcg", "flags");
     private static final Set<String> OPTIONS = Set.of("max_retries", "exit_victims_before_retry",
-            "reclaim_pages_per_pass", "compaction", "time_ms_per_event");
+            "reclaim_pages_per_pass", "compaction", "time_ms_per_event", "reclaim_quirk_44");
 
     private ScenarioParser() {
     }
@@ -320,7 +320,8 @@ public final class ScenarioParser {
             if (parent != 0 && !seen.containsKey(parent)) {
                 throw new ScenarioException(join(path, "parent"), "parent " + parent + " is not defined before");
             }
-            int mm = (int) integer(m, "mm", path, pid, 1, Integer.MAX_VALUE - 1);
+            int defaultMm = tgid == pid ? pid : out.get(seen.get(tgid)).mm();
+            int mm = (int) integer(m, "mm", path, defaultMm, 1, Integer.MAX_VALUE - 1);
             boolean owner = mm == pid;
             if (!owner && !seen.containsKey(mm)) {
                 throw new ScenarioException(join(path, "mm"), "mm " + mm + " must be the pid of a task defined before");
@@ -509,7 +510,7 @@ public final class ScenarioParser {
 
     private static Scenario.Options options(Object v) {
         if (v == null) {
-            return new Scenario.Options(5, true, null, false, null);
+            return new Scenario.Options(5, true, null, false, null, false);
         }
         Map<Object, Object> m = map(v, "options");
         onlyFields(m, "options", OPTIONS);
@@ -520,6 +521,7 @@ public final class ScenarioParser {
         return new Scenario.Options((int) integer(m, "max_retries", "options", 5, 0, 100000),
                 bool(m, "exit_victims_before_retry", "options", true),
                 optionalInteger(m, "reclaim_pages_per_pass", "options", 0, MAX_PAGES), compaction.equals("succeed"),
-                optionalInteger(m, "time_ms_per_event", "options", 0, 1L << 40));
+                optionalInteger(m, "time_ms_per_event", "options", 0, 1L << 40),
+                bool(m, "reclaim_quirk_44", "options", false));
     }
 }

@@ -8,18 +8,17 @@ import dev.oomsim.kernel.mm.AllocTrace;
 import dev.oomsim.kernel.mm.Arch;
 import dev.oomsim.kernel.mm.CompactionModel;
 import dev.oomsim.kernel.mm.GfpFlags;
-import dev.oomsim.kernel.mm.MachineAccess;
 import dev.oomsim.kernel.mm.MayOomResult;
 import dev.oomsim.kernel.mm.NodeMask;
-import dev.oomsim.kernel.mm.NodeSpec;
+import dev.oomsim.kernel.mm.NodeMemory;
 import dev.oomsim.kernel.mm.NumaNode;
 import dev.oomsim.kernel.mm.PageAllocator;
 import dev.oomsim.kernel.mm.ReclaimModel;
 import dev.oomsim.kernel.mm.Topology;
 import dev.oomsim.kernel.mm.WatermarkSetup;
-import dev.oomsim.kernel.mm.Zone;
-import dev.oomsim.kernel.mm.ZoneSpec;
+import dev.oomsim.kernel.mm.ZoneSnapshot;
 import dev.oomsim.kernel.oom.LocalOomLock;
+import dev.oomsim.kernel.oom.OomLock;
 import dev.oomsim.kernel.oom.OomKiller;
 import dev.oomsim.kernel.oom.OomOutcome;
 import dev.oomsim.kernel.profile.Profile;
@@ -48,8 +47,24 @@ public final class ScenarioRunner {
     private final PageAllocator allocator;
     private final long minFreeKbytes;
 
-    /** Boots the machine a scenario describes (no events run yet). */
+    /** Boots the machine a scenario describes (no events run yet): in-process {@code oom_lock}, every node's memory local. */
     public ScenarioRunner(Scenario scenario) {
+        this(scenario, localLock(scenario), NodeMemory.Factory.local());
+    }
+
+    /**
+     * Boots the machine a scenario describes (no events run yet), with the node memories {@code memoryFactory} builds
+     * (for instance a decorator, or a node answered elsewhere).
+     */
+    public ScenarioRunner(Scenario scenario, NodeMemory.Factory memoryFactory) {
+        this(scenario, localLock(scenario), memoryFactory);
+    }
+
+    /**
+     * Boots the machine with the given {@code oom_lock} and node memories (a node agent passes the cluster-wide lock;
+     * the scenario's {@code oom_lock: held} is then the lock owner's business).
+     */
+    public ScenarioRunner(Scenario scenario, OomLock oomLock, NodeMemory.Factory memoryFactory) {
         this.scenario = scenario;
         Profile profile = scenario.profile();
         Arch arch = scenario.arch();
@@ -66,13 +81,7 @@ public final class ScenarioRunner {
         VmSysctl sysctl = new VmSysctl(minFreeKbytes, sc.panicOnOom(), sc.oomKillAllocatingTask(), sc.oomDumpTasks(),
                 ratio, sc.watermarkScaleFactor());
         WatermarkSetup.setupPerZoneWmarks(nodes, arch, profile, minFreeKbytes, sc.watermarkScaleFactor());
-        for (NodeSpec ns : scenario.nodes()) {
-            for (ZoneSpec zs : ns.zones()) {
-                if (zs.watermarks() != null) {
-                    nodes.get(ns.id()).zone(arch.zoneIndex(zs.type())).setWatermarks(zs.watermarks());
-                }
-            }
-        }
+        WatermarkSetup.applyWatermarkOverrides(nodes, arch, scenario.nodes());
         WatermarkSetup.setupPerZoneLowmemReserve(nodes, sysctl.lowmemReserveRatioArray(), profile);
         List<Integer> memNodes = new ArrayList<>();
         for (NumaNode n : nodes) {
@@ -84,18 +93,18 @@ public final class ScenarioRunner {
         for (Cpuset cs : scenario.cpusets()) {
             tasks.addCpuset(cs);
         }
-        LocalOomLock lock = new LocalOomLock();
-        if (scenario.oomLockHeld()) {
-            lock.holdElsewhere();
-        }
+        OomLock lock = oomLock;
         Scenario.Options o = scenario.options();
         ReclaimModel reclaim = o.reclaimPagesPerPass() == null ? ReclaimModel.swapClusterPerZone()
                 : ReclaimModel.fixedPerPass(o.reclaimPagesPerPass());
+        if (o.reclaimQuirk44()) {
+            reclaim = reclaim.withReclaimQuirk44();
+        }
         CompactionModel compaction = o.compactionSucceeds() ? CompactionModel.alwaysSucceeds()
                 : CompactionModel.alwaysFails();
         this.machine = new Machine(profile, arch, nodes, tasks, sysctl, scenario.swapPages(),
                 scenario.suspendedStorage(), scenario.oomKillerDisabled(), lock, scenario.oomNotifierFreesPages(),
-                scenario.memcgs(), reclaim, compaction, o.exitVictimsBeforeRetry(), o.maxRetries());
+                scenario.memcgs(), reclaim, compaction, o.exitVictimsBeforeRetry(), o.maxRetries(), memoryFactory);
         loadTasks(nodes.size());
         this.oomKiller = new OomKiller(machine);
         this.allocator = new PageAllocator(machine, oomKiller);
@@ -160,19 +169,23 @@ public final class ScenarioRunner {
                 }
             }
             long pages = r.anonPages() + r.filePages();
-            if (pages > 0) {
-                if (zi < 0 || !node.zone(zi).populated()) {
-                    throw new ScenarioException(path + ".rss." + r.node(), "node " + r.node() + " has no such zone");
-                }
-                try {
-                    long first = MachineAccess.claimLoadPages(node.zone(zi), pages);
-                    mm.holding(r.node(), zi).rankRanges().add(new long[] {first, first + pages});
-                } catch (IllegalArgumentException e) {
-                    throw new ScenarioException(path + ".rss." + r.node(), e.getMessage(), e);
-                }
+            if (pages > 0 && (zi < 0 || !node.zone(zi).populated())) {
+                throw new ScenarioException(path + ".rss." + r.node(), "node " + r.node() + " has no such zone");
             }
-            mm.addRss(r.node(), r.anonPages(), r.filePages());
+            try {
+                machine.memory(r.node()).loadTaskPages(mm, zi, r.anonPages(), r.filePages());
+            } catch (IllegalArgumentException e) {
+                throw new ScenarioException(path + ".rss." + r.node(), e.getMessage(), e);
+            }
         }
+    }
+
+    private static OomLock localLock(Scenario scenario) {
+        LocalOomLock lock = new LocalOomLock();
+        if (scenario.oomLockHeld()) {
+            lock.holdElsewhere();
+        }
+        return lock;
     }
 
     /** Parses and runs a scenario tree in one go. */
@@ -182,14 +195,16 @@ public final class ScenarioRunner {
 
     /** Runs every event of a scenario and reports. */
     public static ScenarioRun run(Scenario scenario) {
-        ScenarioRunner runner = new ScenarioRunner(scenario);
+        return run(scenario, NodeMemory.Factory.local());
+    }
+
+    /** Runs every event of a scenario, on the node memories {@code memoryFactory} builds, and reports. */
+    public static ScenarioRun run(Scenario scenario, NodeMemory.Factory memoryFactory) {
+        ScenarioRunner runner = new ScenarioRunner(scenario, memoryFactory);
         Map<String, Object> boot = runner.bootReport();
         List<EventResult> results = new ArrayList<>();
         List<Scenario.Event> events = scenario.events();
         for (int i = 0; i < events.size() && !runner.machine.panicked(); i++) {
-            if (scenario.options().timeMsPerEvent() != null) {
-                runner.machine.setNowMs(i * scenario.options().timeMsPerEvent());
-            }
             results.add(runner.runEvent(i, events.get(i)));
         }
         return new ScenarioRun(boot, results, runner.stateReport());
@@ -210,8 +225,14 @@ public final class ScenarioRunner {
         return allocator;
     }
 
-    /** Runs one event and returns its result. */
+    /**
+     * Runs event {@code index} of the scenario and returns its result. With {@code options.time_ms_per_event} the
+     * logical clock first moves to {@code index} times that, wherever the event runs (in process or in an agent).
+     */
     public EventResult runEvent(int index, Scenario.Event event) {
+        if (scenario.options().timeMsPerEvent() != null) {
+            machine.setNowMs(index * scenario.options().timeMsPerEvent());
+        }
         try {
             if (event instanceof Scenario.AllocEvent a) {
                 return afterOom(allocate(index, new AllocRequest(a.pid(), a.gfp(), a.order(), a.node())));
@@ -220,17 +241,23 @@ public final class ScenarioRunner {
                 return afterOom(mayOom(index, new AllocRequest(a.pid(), a.gfp(), a.order(), a.node())));
             }
             if (event instanceof Scenario.FreeEvent f) {
+                if (exited(f.pid())) {
+                    return new EventResult.Simple(index, "free", f.pid());
+                }
                 machine.freePages(task(f.pid()), f.node(), f.pfn(), f.order());
                 return new EventResult.Simple(index, "free", f.pid());
             }
             if (event instanceof Scenario.ExitEvent x) {
-                machine.exitTask(task(x.pid()));
+                if (!exited(x.pid())) {
+                    machine.exitTask(task(x.pid()));
+                }
                 return new EventResult.Simple(index, "exit", x.pid());
             }
             if (event instanceof Scenario.SetEvent s) {
-                Task t = task(s.pid());
-                for (Task thread : machine.tasks().threads(t)) {
-                    thread.setOomScoreAdj(s.oomScoreAdj());
+                if (!exited(s.pid())) {
+                    for (Task thread : machine.tasks().threads(task(s.pid()))) {
+                        thread.setOomScoreAdj(s.oomScoreAdj());
+                    }
                 }
                 return new EventResult.Simple(index, "set", s.pid());
             }
@@ -249,6 +276,12 @@ public final class ScenarioRunner {
             machine.exitKilledTasks(null);
         }
         return result;
+    }
+
+    /** A task that already exited (an OOM victim exits on its own): free, exit and set on it change nothing. */
+    private boolean exited(int pid) {
+        Task t = machine.tasks().get(pid);
+        return t != null && !t.alive();
     }
 
     private Task task(int pid) {
@@ -304,7 +337,7 @@ public final class ScenarioRunner {
             boolean force = t.has(TaskFlag.MEMDIE) || t.has(TaskFlag.FATAL_SIGNAL) || t.has(TaskFlag.EXITING);
             if (memcg == null || force || machine.memcgUsagePages(memcg) + c.pages() <= memcg.limitPages()) {
                 if (t.mm() != null) {
-                    t.mm().addRss(t.cpuset().mems().nodes().get(0), c.pages(), 0);
+                    machine.memory(t.cpuset().mems().nodes().get(0)).chargeRss(t.mm(), c.pages());
                 }
                 charged = true;
                 break;
@@ -334,11 +367,7 @@ public final class ScenarioRunner {
         b.put("totalram_pages", machine.totalramPages());
         List<Object> zones = new ArrayList<>();
         for (NumaNode n : machine.nodes()) {
-            for (int zi = 0; zi < n.nrZones(); zi++) {
-                Zone z = n.zone(zi);
-                if (!z.populated()) {
-                    continue;
-                }
+            for (ZoneSnapshot z : machine.memory(n.id()).zoneSnapshots()) {
                 Map<String, Object> zt = new LinkedHashMap<>();
                 zt.put("node", n.id());
                 zt.put("zone", z.type().name());
@@ -365,11 +394,7 @@ public final class ScenarioRunner {
         Map<String, Object> s = new LinkedHashMap<>();
         List<Object> zones = new ArrayList<>();
         for (NumaNode n : machine.nodes()) {
-            for (int zi = 0; zi < n.nrZones(); zi++) {
-                Zone z = n.zone(zi);
-                if (!z.populated()) {
-                    continue;
-                }
+            for (ZoneSnapshot z : machine.memory(n.id()).zoneSnapshots()) {
                 Map<String, Object> zt = new LinkedHashMap<>();
                 zt.put("node", n.id());
                 zt.put("zone", z.type().name());
@@ -392,7 +417,8 @@ public final class ScenarioRunner {
             tt.put("killed", t.killed());
             Map<String, Object> rss = new LinkedHashMap<>();
             for (NumaNode n : machine.nodes()) {
-                rss.put(String.valueOf(n.id()), t.mm() == null ? 0L : t.mm().rssPages(n.id()));
+                rss.put(String.valueOf(n.id()), t.mm() == null ? 0L
+                        : machine.memory(n.id()).anonPages(t.mm()) + machine.memory(n.id()).filePages(t.mm()));
             }
             tt.put("rss", rss);
             tasks.add(tt);

@@ -13,6 +13,7 @@ public final class TaskTable {
     private final List<Task> tasks = new ArrayList<>();
     private final Map<Integer, Task> byPid = new LinkedHashMap<>();
     private final Map<String, Cpuset> cpusets = new LinkedHashMap<>();
+    private final Map<Integer, List<Task>> byTgid = new LinkedHashMap<>();
 
     /** A table whose root cpuset holds {@code allNodes}. */
     public TaskTable(dev.oomsim.kernel.mm.NodeMask allNodes) {
@@ -56,6 +57,7 @@ public final class TaskTable {
         }
         tasks.add(t);
         byPid.put(t.pid(), t);
+        byTgid.computeIfAbsent(t.tgid(), k -> new ArrayList<>()).add(t);
         Task parent = byPid.get(t.parentPid());
         if (parent != null) {
             parent.children().add(t.pid());
@@ -86,8 +88,8 @@ public final class TaskTable {
     /** Live threads of {@code t}'s thread group ({@code for_each_thread}), creation order. */
     public List<Task> threads(Task t) {
         List<Task> out = new ArrayList<>();
-        for (Task x : tasks) {
-            if (x.alive() && x.tgid() == t.tgid()) {
+        for (Task x : byTgid.getOrDefault(t.tgid(), List.of())) {
+            if (x.alive()) {
                 out.add(x);
             }
         }

@@ -72,4 +72,25 @@ class SlowPathTest {
         assertThat(res.log()).as("log").isEqualTo(log);
         assertThat(res.oomCalls()).as("oom calls").isEmpty();
     }
+
+    @org.junit.jupiter.api.Test
+    void reclaimQuirk44KeepsRetryingWhileAZoneLooksReclaimable() {
+        String yaml = """
+                sysctl: {min_free_kbytes: 1024}
+                nodes: [{id: 0, zones: [{type: NORMAL, managed_pages: 4096, free_pages: 8, reclaimable_pages: 50}]}]
+                tasks:
+                  - {pid: 900, comm: java, rss: {0: {anon: 4078}}}
+                  - {pid: 1000, comm: req, rss: {0: {anon: 10}}}
+                options: {max_retries: 2, reclaim_quirk_44: %s}
+                """;
+        ScenarioRunner quirk = Yaml.boot(yaml.formatted("true"));
+        EventResult.Alloc looping = quirk.allocate(new AllocRequest(1000, GfpFlags.GFP_KERNEL, 0, 0));
+        assertThat(looping.path()).containsExactly("fastpath:fail", "kswapd:wake", "slowpath:min:fail", "reclaim:1",
+                "retry", "kswapd:wake", "slowpath:min:fail", "reclaim:1", "retry", "kswapd:wake", "slowpath:min:fail",
+                "reclaim:1");
+        assertThat(looping.oomCalls()).isEmpty();
+        ScenarioRunner plain = Yaml.boot(yaml.formatted("false"));
+        EventResult.Alloc killing = plain.allocate(new AllocRequest(1000, GfpFlags.GFP_KERNEL, 0, 0));
+        assertThat(killing.oom().killed()).containsExactly(900);
+    }
 }

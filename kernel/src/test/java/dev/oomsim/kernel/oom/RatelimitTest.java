@@ -16,8 +16,8 @@ class RatelimitTest {
             allowed.add(rl.allow(100L * i));
         }
         assertThat(allowed).containsExactly(true, true, true, true, true, true, true, true, true, true, false, false);
-        assertThat(rl.allow(4999)).isFalse();
-        assertThat(rl.allow(5000)).isTrue();
+        assertThat(rl.allow(5000)).isFalse();
+        assertThat(rl.allow(5001)).isTrue();
     }
 
     @Test

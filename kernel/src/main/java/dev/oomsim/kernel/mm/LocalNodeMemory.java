@@ -1,0 +1,230 @@
+package dev.oomsim.kernel.mm;
+
+import static dev.oomsim.kernel.mm.AllocFlags.ALLOC_NO_WATERMARKS;
+import static dev.oomsim.kernel.mm.AllocFlags.ALLOC_WMARK_MASK;
+
+import dev.oomsim.kernel.profile.Profile;
+import dev.oomsim.kernel.task.Mm;
+import dev.oomsim.kernel.task.Task;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@link NodeMemory} over the node's own {@link Zone}s, in-process: the only runtime code that touches a zone's
+ * mutable state and the per-node holdings of an {@link Mm}. It also keeps the kernel (mm-less) blocks tasks hold on
+ * this node. Mutable; owned by the thread that owns the node (the scenario runner, later the node's agent).
+ */
+public final class LocalNodeMemory implements NodeMemory {
+    private final NumaNode node;
+    private final Arch arch;
+    private final Profile profile;
+    private final Map<Integer, List<Page>> kernelHoldings = new LinkedHashMap<>();
+
+    /** The memory of {@code node} under {@code profile}'s watermark rule. */
+    public LocalNodeMemory(NumaNode node, Arch arch, Profile profile) {
+        this.node = node;
+        this.arch = arch;
+        this.profile = profile;
+    }
+
+    @Override
+    public int nodeId() {
+        return node.id();
+    }
+
+    /** Mirrors {@code zone_watermark_ok} on the zone's own free count. */
+    private boolean zoneWatermarkOk(Zone z, int order, long mark, int reserveIdx, int allocFlags) {
+        if (!PageAllocator.watermarkAboveReserve(z.freePages(), order, mark, z.lowmemReserve(reserveIdx),
+                z.reservedHighatomicPages(), allocFlags, profile)) {
+            return false;
+        }
+        if (order == 0) {
+            return true;
+        }
+        for (int o = order; o < Zone.MAX_ORDER; o++) {
+            if (z.freeArea(o).nrFree() > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public Page zoneStep(int zoneIdx, int order, int allocFlags, int reserveIdx) {
+        Zone zone = node.zone(zoneIdx);
+        long mark = zone.watermarks().mark(allocFlags & ALLOC_WMARK_MASK);
+        if (!zoneWatermarkOk(zone, order, mark, reserveIdx, allocFlags)) {
+            if ((allocFlags & ALLOC_NO_WATERMARKS) == 0) {
+                return null;
+            }
+        }
+        long pfn = zone.rmqueueSmallest(order);
+        if (pfn < 0) {
+            return null;
+        }
+        return new Page(node.id(), zone.type(), pfn, order);
+    }
+
+    @Override
+    public ZoneSnapshot zoneSnapshot(int zoneIdx) {
+        return ZoneSnapshot.of(node.zone(zoneIdx));
+    }
+
+    @Override
+    public List<ZoneSnapshot> zoneSnapshots() {
+        List<ZoneSnapshot> out = new ArrayList<>();
+        for (int zi = 0; zi < node.nrZones(); zi++) {
+            Zone z = node.zone(zi);
+            if (z.populated()) {
+                out.add(ZoneSnapshot.of(z));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public long reclaimZone(int zoneIdx, long maxPages) {
+        Zone z = node.zone(zoneIdx);
+        long want = Math.min(maxPages, z.reclaimablePages());
+        long freed = z.reclaimReserved(want);
+        z.setReclaimablePages(z.reclaimablePages() - freed);
+        return freed;
+    }
+
+    @Override
+    public boolean unreserveHighatomicPageblock(int zoneIdx, boolean force) {
+        Zone z = node.zone(zoneIdx);
+        long reserved = z.reservedHighatomicPages();
+        if (reserved == 0 || (!force && reserved <= PageAllocator.PAGEBLOCK_NR_PAGES)) {
+            return false;
+        }
+        z.setReservedHighatomicPages(reserved - Math.min(PageAllocator.PAGEBLOCK_NR_PAGES, reserved));
+        return true;
+    }
+
+    @Override
+    public void chargeAllocation(Task t, Page page) {
+        if (page.nodeId() != node.id()) {
+            throw new IllegalArgumentException("charge: page of node " + page.nodeId() + " sent to node " + node.id());
+        }
+        int zi = arch.zoneIndex(page.zone());
+        if (t.mm() != null) {
+            t.mm().holding(page.nodeId(), zi).blocks().put(page.pfn(), page.order());
+            t.mm().addRss(page.nodeId(), 1L << page.order(), 0);
+        } else {
+            kernelHoldings.computeIfAbsent(t.pid(), k -> new ArrayList<>()).add(page);
+        }
+    }
+
+    @Override
+    public void freePages(Task t, long pfn, int order) {
+        int nodeId = node.id();
+        long size = 1L << order;
+        Zone zone = null;
+        for (int zi = 0; zi < node.nrZones(); zi++) {
+            Zone z = node.zone(zi);
+            if (z.populated() && pfn >= z.startPfn() && pfn + size <= z.endPfn()) {
+                zone = z;
+            }
+        }
+        if (zone == null || (pfn & (size - 1)) != 0) {
+            throw new IllegalArgumentException("free: pfn " + pfn + " order " + order + " is not an aligned block of node "
+                    + nodeId);
+        }
+        if (t.mm() == null) {
+            List<Page> held = kernelHoldings.getOrDefault(t.pid(), new ArrayList<>());
+            if (!held.remove(new Page(nodeId, zone.type(), pfn, order))) {
+                throw new IllegalArgumentException("free: pid " + t.pid() + " does not hold pfn " + pfn + " order " + order);
+            }
+            zone.freeOneBlock(pfn, order);
+            return;
+        }
+        Mm.Holding h = t.mm().holding(nodeId, zone.index());
+        Integer heldOrder = h.blocks().get(pfn);
+        if (heldOrder != null && heldOrder == order) {
+            h.blocks().remove(pfn);
+            zone.freeOneBlock(pfn, order);
+            t.mm().subRss(nodeId, size);
+            return;
+        }
+        long first = zone.rankOf(pfn);
+        long last = zone.rankOf(pfn + size - 1);
+        if (first < 0 || last - first != size - 1) {
+            throw new IllegalArgumentException("free: pid " + t.pid() + " does not hold pfn " + pfn + " order " + order);
+        }
+        for (int i = 0; i < h.rankRanges().size(); i++) {
+            long[] r = h.rankRanges().get(i);
+            if (r[0] <= first && last < r[1]) {
+                h.rankRanges().remove(i);
+                if (r[0] < first) {
+                    h.rankRanges().add(i++, new long[] {r[0], first});
+                }
+                if (last + 1 < r[1]) {
+                    h.rankRanges().add(i, new long[] {last + 1, r[1]});
+                }
+                zone.freeOneBlock(pfn, order);
+                t.mm().subRss(nodeId, size);
+                return;
+            }
+        }
+        throw new IllegalArgumentException("free: pid " + t.pid() + " does not hold pfn " + pfn + " order " + order);
+    }
+
+    @Override
+    public void chargeRss(Mm mm, long pages) {
+        mm.addRss(node.id(), pages, 0);
+    }
+
+    @Override
+    public void loadTaskPages(Mm mm, int zoneIdx, long anonPages, long filePages) {
+        long pages = anonPages + filePages;
+        if (pages > 0) {
+            long first = node.zone(zoneIdx).claimLoadPages(pages);
+            mm.holding(node.id(), zoneIdx).rankRanges().add(new long[] {first, first + pages});
+        }
+        mm.addRss(node.id(), anonPages, filePages);
+    }
+
+    @Override
+    public void releaseKernelPages(int pid) {
+        List<Page> kernel = kernelHoldings.remove(pid);
+        if (kernel != null) {
+            for (Page p : kernel) {
+                node.zone(arch.zoneIndex(p.zone())).freeOneBlock(p.pfn(), p.order());
+            }
+        }
+    }
+
+    @Override
+    public void releaseMm(Mm mm) {
+        Iterator<Map.Entry<Long, Mm.Holding>> it = mm.holdings().entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<Long, Mm.Holding> e = it.next();
+            if ((int) (e.getKey() >>> 8) != node.id()) {
+                continue;
+            }
+            Zone zone = node.zone((int) (e.getKey() & 0xff));
+            for (long[] r : e.getValue().rankRanges()) {
+                zone.freeLoadRanks(r[0], r[1]);
+            }
+            for (Map.Entry<Long, Integer> b : e.getValue().blocks().entrySet()) {
+                zone.freeOneBlock(b.getKey(), b.getValue());
+            }
+            it.remove();
+        }
+        mm.subRss(node.id(), mm.anonPages(node.id()) + mm.filePages(node.id()));
+    }
+
+    @Override
+    public long anonPages(Mm mm) {
+        return mm.anonPages(node.id());
+    }
+
+    @Override
+    public long filePages(Mm mm) {
+        return mm.filePages(node.id());
+    }
+}

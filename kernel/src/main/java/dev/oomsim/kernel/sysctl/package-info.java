@@ -1,0 +1,2 @@
+/** The {@code vm.*} sysctls the model reads. */
+package dev.oomsim.kernel.sysctl;

@@ -1,0 +1,2 @@
+/** Tasks, their shared mm counters and page holdings, cpusets, mempolicies and memcgs. */
+package dev.oomsim.kernel.task;

@@ -1,0 +1,22 @@
+package dev.oomsim.agent;
+
+import java.util.Optional;
+
+/**
+ * The cluster-wide {@code oom_lock} as the agent uses it: a trylock that never waits for the holder. The agent calls it
+ * only while serving live commands and journals each outcome in its command log, so a replay never calls it.
+ */
+public interface ClusterLock extends AutoCloseable {
+
+    /** A fencing token when taken, empty when someone else holds the lock (or this claim lost). */
+    Optional<Long> tryLock();
+
+    /** Releases the grant with {@code token}. */
+    void unlock(long token);
+
+    /** Whether some contender holds the lock, as this agent's fold of the lock topic sees it. */
+    boolean isHeld();
+
+    @Override
+    void close();
+}

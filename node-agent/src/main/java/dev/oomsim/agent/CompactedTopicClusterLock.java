@@ -1,0 +1,45 @@
+package dev.oomsim.agent;
+
+import java.util.Map;
+import java.util.Optional;
+
+import dev.oomsim.lock.CompactedTopicLock;
+import dev.oomsim.lock.LockConfig;
+import dev.oomsim.lock.LockGrant;
+import dev.oomsim.lock.LockState;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.CommonClientConfigs;
+
+/** {@link ClusterLock} over the compacted-topic lock of lock-protocol.md, one contender incarnation per agent start. */
+public final class CompactedTopicClusterLock implements ClusterLock {
+
+    private final CompactedTopicLock lock;
+
+    public CompactedTopicClusterLock(String bootstrapServers, String topic, String contender, MeterRegistry registry) {
+        this.lock = CompactedTopicLock.builder(LockConfig.defaults(topic, contender),
+                        Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))
+                .meterRegistry(registry)
+                .start();
+    }
+
+    @Override
+    public Optional<Long> tryLock() {
+        return lock.tryLock().map(LockGrant::token);
+    }
+
+    @Override
+    public void unlock(long token) {
+        lock.unlock(token);
+    }
+
+    @Override
+    public boolean isHeld() {
+        LockState.View view = lock.view();
+        return view.holderAt(view.logTimeMs()).isPresent();
+    }
+
+    @Override
+    public void close() {
+        lock.close();
+    }
+}
