@@ -23,6 +23,12 @@ public final class ClusterLockBenchmark implements LiveBenchmark {
 
     static final int CONTENDERS = 8;
 
+    /**
+     * Below this many contended tryLocks (quick runs, tests) a few dozen grants are shared by 8 contenders and one can
+     * miss out by chance, so liveness is reported without a verdict.
+     */
+    static final long JUDGED_LIVENESS_TRYLOCKS = 10_000;
+
     @Override
     public String name() {
         return "cluster oom_lock";
@@ -45,6 +51,7 @@ public final class ClusterLockBenchmark implements LiveBenchmark {
                 BenchRow.info("cluster tryLock grants, " + CONTENDERS + " contenders (" + r.grants() + " in "
                         + r.tryLocks() + " tryLocks)", r.grantsPerSecond(), "grants/s"),
                 BenchRow.of("every one of " + CONTENDERS + " contenders acquired at least once (1 = yes)",
-                        r.everyContenderAcquired() ? 1 : 0, "bool", Target.atLeast(1)));
+                        r.everyContenderAcquired() ? 1 : 0, "bool",
+                        plan.contendedTryLocks() >= JUDGED_LIVENESS_TRYLOCKS ? Target.atLeast(1) : Target.none()));
     }
 }
