@@ -1,7 +1,6 @@
 package dev.oomsim.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,13 +14,10 @@ import dev.oomsim.kernel.scenario.EventResult;
 import dev.oomsim.kernel.scenario.Scenario;
 import dev.oomsim.kernel.scenario.ScenarioParser;
 import dev.oomsim.kernel.scenario.ScenarioRun;
-import dev.oomsim.schemas.ProgressEvent;
 import dev.oomsim.schemas.topics.TopicEnsurer;
 import dev.oomsim.schemas.topics.Topics;
 import dev.oomsim.testkit.EmbeddedKafkaExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -105,21 +101,9 @@ class CrashRecoveryIT {
     }
 
     private static List<String> progressRequestIds(Topics topics) {
-        List<String> ids = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<byte[], byte[]>(KAFKA.consumerProps("check-" + System.nanoTime()))) {
-            TopicPartition tp = new TopicPartition(topics.progress().name(), 0);
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            long end = consumer.endOffsets(List.of(tp)).get(tp);
-            await().atMost(Duration.ofSeconds(20)).until(() -> {
-                consumer.poll(Duration.ofMillis(50)).forEach(r -> {
-                    ProgressEvent e = topics.progress().valueSerde().deserializer().deserialize(r.topic(), r.value());
-                    ids.add(e.getRequestId());
-                });
-                return consumer.position(tp) >= end;
-            });
-        }
-        return ids;
+        return KAFKA.readAll(topics.progress().name()).stream()
+                .map(r -> topics.progress().valueSerde().deserializer().deserialize(r.topic(), r.value()).getRequestId())
+                .toList();
     }
 
     /** One agent incarnation: its own kernel booted from the machine, its own lock contender, the node's command log. */
