@@ -2,6 +2,7 @@ package dev.oomsim.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,35 +32,11 @@ class CrashRecoveryIT {
     @RegisterExtension
     static final EmbeddedKafkaExtension KAFKA = EmbeddedKafkaExtension.create();
 
-    private static final String MACHINE = """
-            sysctl: {min_free_kbytes: 1024}
-            nodes:
-              - id: 0
-                zones:
-                  - {type: NORMAL, managed_pages: 8192, free_pages: 40}
-            tasks:
-              - {pid: 1, comm: init, flags: [global_init], rss: {0: {anon: 100}}}
-              - {pid: 100, comm: cache, rss: {0: {anon: 3000}}, nr_ptes: 8, total_vm: 4000}
-              - {pid: 200, comm: worker, rss: {0: {anon: 2000, file: 500}}, nr_ptes: 6, total_vm: 3000}
-              - {pid: 300, comm: agent, rss: {0: {anon: 1200}}, nr_ptes: 4, total_vm: 2000}
-              - {pid: 1000, comm: bash, rss: {0: {anon: 100}}, nr_ptes: 1, total_vm: 300}
-            events:
-              - alloc: {pid: 1000, gfp: GFP_KERNEL, order: 0}
-              - alloc: {pid: 300, gfp: GFP_KERNEL, order: 2}
-              - alloc: {pid: 300, gfp: GFP_KERNEL, order: 0}
-              - set: {pid: 300, oom_score_adj: 900}
-              - oom_score: {pid: 300}
-              - may_oom: {pid: 200, gfp: GFP_KERNEL, order: 3}
-              - exit: {pid: 200}
-              - alloc: {pid: 1000, gfp: GFP_KERNEL, order: 1}
-              - alloc: {pid: 1000, gfp: GFP_NOFS, order: 0}
-              - alloc: {pid: 1000, gfp: GFP_KERNEL, order: 0}
-              - oom_score: {pid: 1000}
-            """;
+    static final Path MACHINE = Path.of("src", "test", "resources", "crash-machine.yaml");
 
     @Test
     void aRestartedAgentReplaysItsLogAndEndsExactlyAsAnUninterruptedRun() throws Exception {
-        Scenario scenario = ScenarioParser.parse(new ObjectMapper(new YAMLFactory()).readValue(MACHINE, Object.class));
+        Scenario scenario = ScenarioParser.parse(new ObjectMapper(new YAMLFactory()).readValue(MACHINE.toFile(), Object.class));
         ScenarioRun uninterrupted = DistributedSimulation.run(scenario, KAFKA.bootstrapServers(),
                 new Topics(KAFKA.uniqueTopic("whole") + ".", 1));
         assertThat(uninterrupted.results()).hasSize(scenario.events().size());
