@@ -1,8 +1,8 @@
 package dev.oomsim.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,13 +15,10 @@ import dev.oomsim.kernel.scenario.EventResult;
 import dev.oomsim.kernel.scenario.Scenario;
 import dev.oomsim.kernel.scenario.ScenarioParser;
 import dev.oomsim.kernel.scenario.ScenarioRun;
-import dev.oomsim.schemas.ProgressEvent;
 import dev.oomsim.schemas.topics.TopicEnsurer;
 import dev.oomsim.schemas.topics.Topics;
 import dev.oomsim.testkit.EmbeddedKafkaExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -35,35 +32,11 @@ class CrashRecoveryIT {
     @RegisterExtension
     static final EmbeddedKafkaExtension KAFKA = EmbeddedKafkaExtension.create();
 
-    private static final String MACHINE = """
-            sysctl: {min_free_kbytes: 1024}
-            nodes:
-              - id: 0
-                zones:
-                  - {type: NORMAL, managed_pages: 8192, free_pages: 40}
-            tasks:
-              - {pid: 1, comm: init, flags: [global_init], rss: {0: {anon: 100}}}
-              - {pid: 100, comm: cache, rss: {0: {anon: 3000}}, nr_ptes: 8, total_vm: 4000}
-              - {pid: 200, comm: worker, rss: {0: {anon: 2000, file: 500}}, nr_ptes: 6, total_vm: 3000}
-              - {pid: 300, comm: agent, rss: {0: {anon: 1200}}, nr_ptes: 4, total_vm: 2000}
-              - {pid: 1000, comm: bash, rss: {0: {anon: 100}}, nr_ptes: 1, total_vm: 300}
-            events:
-              - alloc: {pid: 1000, gfp: GFP_KERNEL, order: 0}
-              - alloc: {pid: 300, gfp: GFP_KERNEL, order: 2}
-              - alloc: {pid: 300, gfp: GFP_KERNEL, order: 0}
-              - set: {pid: 300, oom_score_adj: 900}
-              - oom_score: {pid: 300}
-              - may_oom: {pid: 200, gfp: GFP_KERNEL, order: 3}
-              - exit: {pid: 200}
-              - alloc: {pid: 1000, gfp: GFP_KERNEL, order: 1}
-              - alloc: {pid: 1000, gfp: GFP_NOFS, order: 0}
-              - alloc: {pid: 1000, gfp: GFP_KERNEL, order: 0}
-              - oom_score: {pid: 1000}
-            """;
+    static final Path MACHINE = Path.of("src", "test", "resources", "crash-machine.yaml");
 
     @Test
     void aRestartedAgentReplaysItsLogAndEndsExactlyAsAnUninterruptedRun() throws Exception {
-        Scenario scenario = ScenarioParser.parse(new ObjectMapper(new YAMLFactory()).readValue(MACHINE, Object.class));
+        Scenario scenario = ScenarioParser.parse(new ObjectMapper(new YAMLFactory()).readValue(MACHINE.toFile(), Object.class));
         ScenarioRun uninterrupted = DistributedSimulation.run(scenario, KAFKA.bootstrapServers(),
                 new Topics(KAFKA.uniqueTopic("whole") + ".", 1));
         assertThat(uninterrupted.results()).hasSize(scenario.events().size());
@@ -105,21 +78,9 @@ class CrashRecoveryIT {
     }
 
     private static List<String> progressRequestIds(Topics topics) {
-        List<String> ids = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<byte[], byte[]>(KAFKA.consumerProps("check-" + System.nanoTime()))) {
-            TopicPartition tp = new TopicPartition(topics.progress().name(), 0);
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            long end = consumer.endOffsets(List.of(tp)).get(tp);
-            await().atMost(Duration.ofSeconds(20)).until(() -> {
-                consumer.poll(Duration.ofMillis(50)).forEach(r -> {
-                    ProgressEvent e = topics.progress().valueSerde().deserializer().deserialize(r.topic(), r.value());
-                    ids.add(e.getRequestId());
-                });
-                return consumer.position(tp) >= end;
-            });
-        }
-        return ids;
+        return KAFKA.readAll(topics.progress().name()).stream()
+                .map(r -> topics.progress().valueSerde().deserializer().deserialize(r.topic(), r.value()).getRequestId())
+                .toList();
     }
 
     /** One agent incarnation: its own kernel booted from the machine, its own lock contender, the node's command log. */

@@ -10,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +22,8 @@ import dev.oomsim.schemas.ProgressEvent;
 import dev.oomsim.schemas.topics.TopicSpec;
 import dev.oomsim.schemas.topics.Topics;
 import dev.oomsim.testkit.EmbeddedKafkaExtension;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -117,18 +114,7 @@ class NodeAgentIT {
     }
 
     private static <V> List<V> readAll(TopicSpec<?, V> topic) {
-        List<V> out = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<byte[], byte[]>(KAFKA.consumerProps("reader-" + System.nanoTime()))) {
-            var partitions = consumer.partitionsFor(topic.name()).stream()
-                    .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            var end = consumer.endOffsets(partitions);
-            await().atMost(Duration.ofSeconds(20)).until(() -> {
-                consumer.poll(Duration.ofMillis(50)).forEach(r -> out.add(topic.valueSerde().deserializer().deserialize(r.topic(), r.value())));
-                return partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp));
-            });
-        }
-        return out;
+        return KAFKA.readAll(topic.name()).stream()
+                .map(r -> topic.valueSerde().deserializer().deserialize(r.topic(), r.value())).toList();
     }
 }

@@ -16,7 +16,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -92,10 +91,8 @@ class EmbeddedKafkaExtensionIT {
             });
         }
         Map<String, String> latest = new HashMap<>();
-        try (var consumer = new KafkaConsumer<byte[], byte[]>(KAFKA.consumerProps(topic + "-check"))) {
-            for (ConsumerRecord<byte[], byte[]> r : readToEnd(consumer, topic)) {
-                latest.put(new String(r.key(), UTF_8), new String(r.value(), UTF_8));
-            }
+        for (ConsumerRecord<byte[], byte[]> r : KAFKA.readAll(topic)) {
+            latest.put(new String(r.key(), UTF_8), new String(r.value(), UTF_8));
         }
         for (int key = 0; key < 5; key++) {
             assertThat(latest).containsEntry("key-" + key, "round-49");
@@ -103,22 +100,7 @@ class EmbeddedKafkaExtensionIT {
     }
 
     private static int countRecords(String topic) {
-        try (var consumer = new KafkaConsumer<byte[], byte[]>(KAFKA.consumerProps(topic + "-count"))) {
-            return readToEnd(consumer, topic).size();
-        }
-    }
-
-    private static List<ConsumerRecord<byte[], byte[]>> readToEnd(KafkaConsumer<byte[], byte[]> consumer, String topic) {
-        TopicPartition tp = new TopicPartition(topic, 0);
-        consumer.assign(List.of(tp));
-        consumer.seekToBeginning(List.of(tp));
-        long end = consumer.endOffsets(List.of(tp)).get(tp);
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            consumer.poll(Duration.ofMillis(100)).forEach(out::add);
-            return consumer.position(tp) >= end;
-        });
-        return out;
+        return KAFKA.readAll(topic).size();
     }
 
     private static List<String> consumeAll(String topic, String isolation, int expected) {

@@ -1,0 +1,74 @@
+package dev.oomsim.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.oomsim.kernel.scenario.EventResult;
+import dev.oomsim.kernel.scenario.Scenario;
+import dev.oomsim.kernel.scenario.ScenarioParser;
+import dev.oomsim.kernel.scenario.ScenarioRun;
+import dev.oomsim.kernel.scenario.ScenarioRunner;
+import dev.oomsim.schemas.topics.Topics;
+import dev.oomsim.testkit.EmbeddedKafkaExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The broker stops and starts again on the same log directory in the middle of a run: the agent rides it out (its
+ * clients reconnect, or it restarts itself and replays), and nothing is lost or doubled.
+ */
+class BrokerRestartIT {
+
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = EmbeddedKafkaExtension.create();
+
+    @Test
+    void aBrokerRestartMidRunLosesNothingAndDoublesNothing() throws Exception {
+        Scenario scenario = ScenarioParser.parse(new ObjectMapper(new YAMLFactory()).readValue(CrashRecoveryIT.MACHINE.toFile(), Object.class));
+        ScenarioRun expected = ScenarioRunner.run(scenario);
+
+        String prefix = KAFKA.uniqueTopic("restart") + ".";
+        Topics topics = new Topics(prefix, 1);
+        Map<String, String> settings = new HashMap<>();
+        settings.put("node.id", "0");
+        settings.put("nodes", "1");
+        settings.put("bootstrap.servers", KAFKA.bootstrapServers());
+        settings.put("topic.prefix", prefix);
+        settings.put("machine.file", CrashRecoveryIT.MACHINE.toString());
+        settings.put("metrics.port", "0");
+        settings.put("poll.timeout.ms", "20");
+
+        int half = 5;
+        List<EventResult> results = new ArrayList<>();
+        Map<String, Object> state;
+        try (NodeAgent agent = new NodeAgent(new AgentConfig(settings)).start();
+             DistributedSimulation.Feeder feeder = new DistributedSimulation.Feeder(KAFKA.bootstrapServers(), topics)) {
+            for (int i = 0; i < half; i++) {
+                results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i))));
+            }
+            KAFKA.broker().restart();
+            for (int i = half; i < scenario.events().size(); i++) {
+                results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i))));
+            }
+            state = DistributedSimulation.stateTree(feeder.snapshot("final"));
+        }
+
+        assertThat(results).containsExactlyElementsOf(expected.results());
+        assertThat(state).isEqualTo(expected.state());
+        List<String> ids = KAFKA.readAll(topics.progress().name()).stream()
+                .map(r -> topics.progress().valueSerde().deserializer().deserialize(r.topic(), r.value()).getRequestId())
+                .toList();
+        assertThat(ids).doesNotHaveDuplicates().hasSize(scenario.events().size());
+    }
+
+    private static dev.oomsim.schemas.AllocRequest command(Scenario scenario, int i) {
+        return DistributedSimulation.command("event-" + i, i, scenario.events().get(i), scenario.profile());
+    }
+
+}
