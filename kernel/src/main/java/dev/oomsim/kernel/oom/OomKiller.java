@@ -206,7 +206,10 @@ public final class OomKiller {
 
     /** Mirrors {@code has_intersects_mems_allowed} / {@code oom_cpuset_eligible}, over the task's threads. */
     public boolean hasIntersectsMemsAllowed(Task p, NodeMask nodemask, Task current) {
-        for (Task t : m.tasks().threads(p)) {
+        for (Task t : m.tasks().threadGroup(p)) {
+            if (!t.alive()) {
+                continue;
+            }
             if (nodemask != null) {
                 Mempolicy pol = t.mempolicy();
                 if (pol.mode() == Mempolicy.Mode.BIND || pol.mode() == Mempolicy.Mode.INTERLEAVE) {
@@ -348,8 +351,8 @@ public final class OomKiller {
     }
 
     private boolean isOomVictim(Task p) {
-        for (Task t : m.tasks().threads(p)) {
-            if (t.has(TaskFlag.MEMDIE)) {
+        for (Task t : m.tasks().threadGroup(p)) {
+            if (t.alive() && t.has(TaskFlag.MEMDIE)) {
                 return true;
             }
         }
