@@ -18,6 +18,13 @@ public record AllocTrace(Page page, Integer didSomeProgress, int mayOomCalls, in
         path = List.copyOf(path);
     }
 
+    private static final List<String> FAST_PATH_OK = List.of("fastpath:ok");
+
+    /** The trace of an allocation the fast path served: no slow path, no OOM call, no log, path {@code fastpath:ok}. */
+    static AllocTrace fastPathOk(Page page) {
+        return new AllocTrace(page, null, 0, 0, List.of(), null, List.of(), FAST_PATH_OK);
+    }
+
     /** The last {@code out_of_memory} call, or null. */
     public OomOutcome lastOom() {
         return oomCalls.isEmpty() ? null : oomCalls.get(oomCalls.size() - 1);

@@ -141,11 +141,12 @@ public final class FreeArea {
         if (!isFreeHead(pfn)) {
             throw new IllegalStateException("pfn " + pfn + " is not free at order " + order);
         }
-        int off = offset(pfn);
-        if (links.contains(off)) {
-            int p = links.prev(off);
-            int n = links.next(off);
-            int chain = links.chain(off);
+        int slot = links.indexOf(offset(pfn));
+        if (slot != PfnLinks.NONE) {
+            int p = links.prevAt(slot);
+            int n = links.nextAt(slot);
+            int chain = links.chainAt(slot);
+            links.removeAt(slot);
             if (p != PfnLinks.NONE) {
                 links.setNext(p, n);
             } else {
@@ -156,7 +157,6 @@ public final class FreeArea {
             } else {
                 last[chain] = p;
             }
-            links.remove(off);
         } else {
             removeFromRun(pfn);
         }

@@ -47,6 +47,14 @@ public record NodeMask(long bits) {
         return bits == 0;
     }
 
+    /**
+     * Mirrors {@code first_node}: the lowest node id, without building {@link #nodes()}. An empty mask throws the
+     * {@link IndexOutOfBoundsException} {@code nodes().get(0)} throws.
+     */
+    public int first() {
+        return bits != 0 ? Long.numberOfTrailingZeros(bits) : nodes().get(0);
+    }
+
     /** Node ids in ascending order. */
     public List<Integer> nodes() {
         List<Integer> out = new ArrayList<>();

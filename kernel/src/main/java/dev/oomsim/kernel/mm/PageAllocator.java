@@ -206,7 +206,7 @@ public final class PageAllocator {
      */
     public AllocContext prepareContext(AllocRequest req, GfpFlags gfp, Task current) {
         int highZoneidx = req.gfp().gfpZoneIndex(m.arch());
-        int localNode = req.node() >= 0 ? req.node() : current.cpuset().mems().nodes().get(0);
+        int localNode = req.node() >= 0 ? req.node() : current.cpuset().mems().first();
         m.node(localNode);
         Mempolicy pol = gfp.has(GfpFlags.THISNODE) ? Mempolicy.DEFAULT : current.mempolicy();
         Zonelist zonelist;
@@ -230,32 +230,31 @@ public final class PageAllocator {
     /** Mirrors {@code __alloc_pages_nodemask} (v4.4) / {@code __alloc_pages} (v6.1): fast path, then the slow path. */
     public AllocResult allocPages(AllocRequest req) {
         Task current = requester(req.pid());
-        KernelLog log = new KernelLog();
         GfpFlags gfp = req.gfp();
         gfp.gfpZone(m.arch());
         if (m.suspendedStorage()) {
             gfp = gfp.without(GfpFlags.IO).without(GfpFlags.FS);
         }
         AllocContext ac = prepareContext(req, gfp, current);
-        SlowPathState st = new SlowPathState(req, gfp, ac, log);
         if (m.profile() == Profile.MODERN && req.order() >= Zone.MAX_ORDER) {
-            return finish(st, current);
+            return finish(new SlowPathState(req, gfp, ac, new KernelLog()), current);
         }
         if (!firstZones(ac, ac.nodemask != null ? ac.nodemask : current.cpuset().mems())) {
-            return finish(st, current);
+            return finish(new SlowPathState(req, gfp, ac, new KernelLog()), current);
         }
         Page page;
         if (m.profile() == Profile.SEED) {
             page = getPageFromFreelist(gfp.with(GfpFlags.HARDWALL), req.order(), ALLOC_WMARK_LOW | ALLOC_CPUSET, ac,
                     current);
         } else {
-            page = fastPathModern(st, current);
+            page = fastPathModern(gfp, req.order(), ac, current);
         }
         if (page != null) {
-            st.path.add("fastpath:ok");
-            st.page = page;
-            return finish(st, current);
+            // The fast path logs nothing and leaves no slow-path state: its trace is the page and "fastpath:ok".
+            m.chargeAllocation(current, page);
+            return new AllocResult.Allocated(page, AllocTrace.fastPathOk(page));
         }
+        SlowPathState st = new SlowPathState(req, gfp, ac, new KernelLog());
         st.path.add("fastpath:fail");
         slowPath(st, current);
         return finish(st, current);
@@ -270,9 +269,8 @@ public final class PageAllocator {
         }
     }
 
-    private Page fastPathModern(SlowPathState st, Task current) {
-        AllocContext ac = st.ac;
-        GfpFlags alloc = st.gfp;
+    private Page fastPathModern(GfpFlags gfp, int order, AllocContext ac, Task current) {
+        GfpFlags alloc = gfp;
         int flags = ALLOC_WMARK_LOW;
         NodeMask saved = ac.nodemask;
         if (m.tasks().cpusetsEnabled()) {
@@ -283,7 +281,7 @@ public final class PageAllocator {
                 flags |= ALLOC_CPUSET;
             }
         }
-        Page page = getPageFromFreelist(alloc, st.order, flags, ac, current);
+        Page page = getPageFromFreelist(alloc, order, flags, ac, current);
         ac.nodemask = saved;
         return page;
     }

@@ -84,8 +84,38 @@ final class PfnLinks {
     }
 
     void remove(int key) {
+        removeAt(find(key));
+    }
+
+    /**
+     * The slot holding {@code key}, or {@link #NONE} when it has no entry: one probe for a caller that reads and then
+     * removes the entry ({@link #prevAt}, {@link #nextAt}, {@link #chainAt}, {@link #removeAt}). Valid until the next
+     * put or remove.
+     */
+    int indexOf(int key) {
+        int s = slot(key);
+        return keys[s] == key ? s : NONE;
+    }
+
+    /** The previous offset of the entry at {@code slot} (from {@link #indexOf}). */
+    int prevAt(int slot) {
+        return prev[slot];
+    }
+
+    /** The next offset of the entry at {@code slot} (from {@link #indexOf}). */
+    int nextAt(int slot) {
+        return next[slot];
+    }
+
+    /** The chain of the entry at {@code slot} (from {@link #indexOf}). */
+    int chainAt(int slot) {
+        return chain[slot];
+    }
+
+    /** Removes the entry at {@code slot} (from {@link #indexOf}), shifting back the entries probed past it. */
+    void removeAt(int slot) {
         int mask = keys.length - 1;
-        int i = find(key);
+        int i = slot;
         keys[i] = NONE;
         size--;
         int j = i;

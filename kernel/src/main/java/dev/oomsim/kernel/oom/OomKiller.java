@@ -206,7 +206,10 @@ public final class OomKiller {
 
     /** Mirrors {@code has_intersects_mems_allowed} / {@code oom_cpuset_eligible}, over the task's threads. */
     public boolean hasIntersectsMemsAllowed(Task p, NodeMask nodemask, Task current) {
-        for (Task t : m.tasks().threads(p)) {
+        for (Task t : m.tasks().threadGroup(p)) {
+            if (!t.alive()) {
+                continue;
+            }
             if (nodemask != null) {
                 Mempolicy pol = t.mempolicy();
                 if (pol.mode() == Mempolicy.Mode.BIND || pol.mode() == Mempolicy.Mode.INTERLEAVE) {
@@ -266,7 +269,10 @@ public final class OomKiller {
     public record Selection(Task chosen, long points, boolean aborted) {
     }
 
-    /** Mirrors {@code select_bad_process} (v4.4 over threads; v6.1 over processes via {@code oom_evaluate_task}). */
+    /**
+     * Mirrors {@code select_bad_process} (v4.4 over threads; v6.1 over processes via {@code oom_evaluate_task}). Walks
+     * the task list in place, skipping dead tasks: selection changes no task, so it needs no snapshot of the live ones.
+     */
     public Selection selectBadProcess(OomControl oc, long totalpages, Task current, Memcg memcg) {
         return m.profile() == Profile.SEED ? selectSeed(oc, totalpages, current, memcg)
                 : selectModern(oc, totalpages, current, memcg);
@@ -275,7 +281,10 @@ public final class OomKiller {
     private Selection selectSeed(OomControl oc, long totalpages, Task current, Memcg memcg) {
         Task chosen = null;
         long chosenPoints = 0;
-        for (Task p : m.tasks().live()) {
+        for (Task p : m.tasks().all()) {
+            if (!p.alive()) {
+                continue;
+            }
             if (memcg != null && !memcg.contains(p.memcg())) {
                 continue;
             }
@@ -312,8 +321,8 @@ public final class OomKiller {
     private Selection selectModern(OomControl oc, long totalpages, Task current, Memcg memcg) {
         Task chosen = null;
         long chosenPoints = LONG_MIN;
-        for (Task p : m.tasks().live()) {
-            if (!p.isThreadGroupLeader()) {
+        for (Task p : m.tasks().all()) {
+            if (!p.alive() || !p.isThreadGroupLeader()) {
                 continue;
             }
             if (memcg != null && !memcg.contains(p.memcg())) {
@@ -348,8 +357,8 @@ public final class OomKiller {
     }
 
     private boolean isOomVictim(Task p) {
-        for (Task t : m.tasks().threads(p)) {
-            if (t.has(TaskFlag.MEMDIE)) {
+        for (Task t : m.tasks().threadGroup(p)) {
+            if (t.alive() && t.has(TaskFlag.MEMDIE)) {
                 return true;
             }
         }

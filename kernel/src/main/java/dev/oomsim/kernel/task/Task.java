@@ -29,6 +29,7 @@ public final class Task {
     private boolean killed;
     private boolean sigkillPending;
     private int ilNext = -1;
+    private List<Task> threadGroup;
 
     /** A live task. */
     public Task(int pid, int tgid, String comm, int uid, int parentPid, Mm mm, int oomScoreAdj, boolean capSysAdmin,
@@ -67,6 +68,16 @@ public final class Task {
     /** Mirrors {@code thread_group_leader}. */
     public boolean isThreadGroupLeader() {
         return pid == tgid;
+    }
+
+    /** The thread group this task joined when added to the {@link TaskTable} (shared, creation order), or null. */
+    List<Task> threadGroup() {
+        return threadGroup;
+    }
+
+    /** Set once by {@link TaskTable#add}: the list of every thread of this task's tgid, this one included. */
+    void joinThreadGroup(List<Task> group) {
+        this.threadGroup = group;
     }
 
     public String comm() {

@@ -57,7 +57,9 @@ public final class TaskTable {
         }
         tasks.add(t);
         byPid.put(t.pid(), t);
-        byTgid.computeIfAbsent(t.tgid(), k -> new ArrayList<>()).add(t);
+        List<Task> group = byTgid.computeIfAbsent(t.tgid(), k -> new ArrayList<>());
+        group.add(t);
+        t.joinThreadGroup(group);
         Task parent = byPid.get(t.parentPid());
         if (parent != null) {
             parent.children().add(t.pid());
@@ -85,10 +87,20 @@ public final class TaskTable {
         return tasks;
     }
 
+    /**
+     * Every thread ever added to {@code t}'s thread group, dead ones included, creation order: the group itself, not
+     * a copy (read only). Callers walking it as {@code for_each_thread} skip the dead. A task of the table carries its
+     * group; any other task (the reader {@code oom_score} builds) is looked up by tgid.
+     */
+    public List<Task> threadGroup(Task t) {
+        List<Task> group = t.threadGroup();
+        return group != null ? group : byTgid.getOrDefault(t.tgid(), List.of());
+    }
+
     /** Live threads of {@code t}'s thread group ({@code for_each_thread}), creation order. */
     public List<Task> threads(Task t) {
         List<Task> out = new ArrayList<>();
-        for (Task x : byTgid.getOrDefault(t.tgid(), List.of())) {
+        for (Task x : threadGroup(t)) {
             if (x.alive()) {
                 out.add(x);
             }
@@ -98,8 +110,8 @@ public final class TaskTable {
 
     /** Mirrors {@code find_lock_task_mm}: a live thread of the group that still has an mm, or null. */
     public Task findTaskMm(Task t) {
-        for (Task x : threads(t)) {
-            if (x.mm() != null) {
+        for (Task x : threadGroup(t)) {
+            if (x.alive() && x.mm() != null) {
                 return x;
             }
         }
