@@ -3,7 +3,6 @@ package dev.oomsim.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -35,14 +34,7 @@ class BrokerRestartIT {
 
         String prefix = KAFKA.uniqueTopic("restart") + ".";
         Topics topics = new Topics(prefix, 1);
-        Map<String, String> settings = new HashMap<>();
-        settings.put("node.id", "0");
-        settings.put("nodes", "1");
-        settings.put("bootstrap.servers", KAFKA.bootstrapServers());
-        settings.put("topic.prefix", prefix);
-        settings.put("machine.file", CrashRecoveryIT.MACHINE.toString());
-        settings.put("metrics.port", "0");
-        settings.put("poll.timeout.ms", "20");
+        Map<String, String> settings = NodeAgentIT.oneNodeAgent(KAFKA.bootstrapServers(), prefix, CrashRecoveryIT.MACHINE);
 
         int half = 5;
         List<EventResult> results = new ArrayList<>();

@@ -39,13 +39,8 @@ class NodeAgentIT {
     void servesRequestsSendsEveryBadInputToDeadLetterWithItsReasonAndKeepsGoing() throws Exception {
         String prefix = KAFKA.uniqueTopic("agent") + ".";
         Topics topics = new Topics(prefix, 1);
-        Map<String, String> settings = new HashMap<>();
-        settings.put("node.id", "0");
-        settings.put("nodes", "1");
-        settings.put("bootstrap.servers", KAFKA.bootstrapServers());
-        settings.put("topic.prefix", prefix);
-        settings.put("machine.file", Path.of("..", "scenarios", "1-node-child-sacrifice.yaml").toString());
-        settings.put("metrics.port", "0");
+        Map<String, String> settings = oneNodeAgent(KAFKA.bootstrapServers(), prefix,
+                Path.of("..", "scenarios", "1-node-child-sacrifice.yaml"));
 
         try (NodeAgent agent = new NodeAgent(new AgentConfig(settings)).start()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> get(agent, "/health").statusCode() == 200);
@@ -94,6 +89,19 @@ class NodeAgentIT {
             assertThat(metrics).contains("oomsim_agent_commands_total{mode=\"live\",node=\"0\"} 11.0");
             assertThat(metrics).contains("kafka_producer_");
         }
+    }
+
+    /** Settings of the agent of a one-node machine on {@code bootstrapServers}, metrics on any free port. */
+    static Map<String, String> oneNodeAgent(String bootstrapServers, String topicPrefix, Path machine) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("node.id", "0");
+        settings.put("nodes", "1");
+        settings.put("bootstrap.servers", bootstrapServers);
+        settings.put("topic.prefix", topicPrefix);
+        settings.put("machine.file", machine.toString());
+        settings.put("metrics.port", "0");
+        settings.put("poll.timeout.ms", "20");
+        return settings;
     }
 
     private HttpResponse<String> get(NodeAgent agent, String path) throws Exception {
