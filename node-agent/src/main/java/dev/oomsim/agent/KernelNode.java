@@ -16,6 +16,7 @@ import dev.oomsim.kernel.mm.NodeMemory;
 import dev.oomsim.kernel.mm.ZoneSnapshot;
 import dev.oomsim.kernel.oom.OomLock;
 import dev.oomsim.kernel.oom.OomLockToken;
+import dev.oomsim.kernel.oom.OomReport;
 import dev.oomsim.kernel.scenario.EventResult;
 import dev.oomsim.kernel.scenario.Scenario;
 import dev.oomsim.kernel.scenario.ScenarioException;
@@ -55,6 +56,11 @@ public final class KernelNode implements CommandHandler {
     private final RequestScheduler<LockCall, Optional<OomLockToken>, EventResult> scheduler;
     /** Requester pid of each suspended request, for its progress event. */
     private final Map<String, Integer> suspendedPids = new HashMap<>();
+    /**
+     * What the killer reported since the request last stopped, on the request's thread; read by the loop thread after
+     * the scheduler's hand-off (which orders the two).
+     */
+    private final List<Reported> oomReports = new ArrayList<>();
 
     public KernelNode(int nodeId, Scenario machineSpec, Topics topics, ClusterLock clusterLock) {
         if (machineSpec.nodes().size() != 1) {
@@ -68,6 +74,7 @@ public final class KernelNode implements CommandHandler {
         this.runner = new ScenarioRunner(machineSpec, oomLock, NodeMemory.Factory.local());
         this.scheduler = new RequestScheduler<>("node-" + nodeId + "-request");
         this.machine = runner.machine();
+        runner.oomKiller().setObserver(report -> oomReports.add(new Reported(report, oomLock.grantedToken)));
         if (machine.nodes().get(0).id() != nodeId) {
             throw new IllegalArgumentException("node.id " + nodeId + " is not a node of the machine (its node is "
                     + machine.nodes().get(0).id() + ")");
@@ -118,6 +125,9 @@ public final class KernelNode implements CommandHandler {
             return;
         }
         Optional<OomLockToken> token = result.getGranted() ? Optional.of(new OomLockToken(result.getToken())) : Optional.empty();
+        if (token.isPresent()) {
+            oomLock.grantedToken = result.getToken();
+        }
         settle(scheduler.resume(result.getRequestId(), token), out);
     }
 
@@ -127,6 +137,7 @@ public final class KernelNode implements CommandHandler {
      */
     private void settle(RequestScheduler.Step<LockCall, EventResult> step, CommandOutput out) {
         String requestId = step.requestId();
+        publishKills(requestId, out);
         if (step instanceof RequestScheduler.Suspended<LockCall, EventResult>) {
             if (!out.replaying()) {
                 Optional<Long> token = clusterLock.tryLock();
@@ -146,6 +157,17 @@ public final class KernelNode implements CommandHandler {
             out.reject(new RejectReason(e instanceof ScenarioException ? "rejected-by-kernel" : "kernel-error",
                     String.valueOf(e.getMessage())));
         }
+    }
+
+    /** A {@code KillEvent} on {@code kills} for every task the request's OOM calls killed since it last stopped. */
+    private void publishKills(String requestId, CommandOutput out) {
+        for (Reported r : oomReports) {
+            if (r.report().victim() != null && !out.replaying()) {
+                out.send(topics.kills(), r.report().victim().pid(),
+                        KillEvents.of(requestId, nodeId, r.report(), machine.profile(), r.lockToken()));
+            }
+        }
+        oomReports.clear();
     }
 
     /** The request as the kernel event it names, or the reason it is bad input. */
@@ -250,6 +272,10 @@ public final class KernelNode implements CommandHandler {
                 .build();
     }
 
+    /** An OOM call's report with the fencing token of the grant held while it ran (-1 for none). */
+    private record Reported(OomReport report, long lockToken) {
+    }
+
     /** What a suspended request waits for: the outcome of a trylock of the cluster {@code oom_lock}. */
     record LockCall() {
     }
@@ -262,6 +288,8 @@ public final class KernelNode implements CommandHandler {
     private final class JournaledOomLock implements OomLock {
         private final ThreadLocal<RequestScheduler.Suspension<LockCall, Optional<OomLockToken>>> suspension = new ThreadLocal<>();
         volatile boolean replaying;
+        /** The fencing token of the grant the running request holds, -1 when it holds none (a memcg OOM). */
+        volatile long grantedToken = -1;
 
         void bind(RequestScheduler.Suspension<LockCall, Optional<OomLockToken>> s) {
             suspension.set(s);
@@ -278,6 +306,7 @@ public final class KernelNode implements CommandHandler {
 
         @Override
         public void unlock(OomLockToken token) {
+            grantedToken = -1;
             if (!replaying) {
                 clusterLock.unlock(token.fencingToken());
             }
