@@ -22,12 +22,15 @@ import dev.oomsim.kernel.scenario.EventResult;
 import dev.oomsim.kernel.scenario.Scenario;
 import dev.oomsim.kernel.scenario.ScenarioParser;
 import dev.oomsim.kernel.scenario.ScenarioRun;
+import dev.oomsim.kernel.scenario.ScenarioRunner;
 import dev.oomsim.schemas.topics.TopicEnsurer;
 import dev.oomsim.schemas.topics.Topics;
 import dev.oomsim.testkit.EmbeddedKafkaExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The node agent as its own JVM, killed with SIGKILL mid-load and started again: the new process replays the command
@@ -89,6 +92,70 @@ class AgentProcessCrashIT {
                 .map(r -> topics.progress().valueSerde().deserializer().deserialize(r.topic(), r.value()).getRequestId())
                 .toList();
         assertThat(ids).doesNotHaveDuplicates().hasSize(scenario.events().size());
+    }
+
+    /**
+     * A two-node machine, one agent in this JVM and one in its own, the latter SIGKILLed while a request that crosses
+     * nodes is in flight (node 0: the requester waiting at oom_lock or for node 1's rss and releases; node 1: the node
+     * serving those calls) and started again: the run ends exactly as the in-process model's, one outcome per request.
+     */
+    @ParameterizedTest(name = "SIGKILL the agent of node {0}")
+    @ValueSource(ints = {0, 1})
+    void aTwoNodeMachineEndsAsTheModelWhicheverAgentIsKilled(int victim, @TempDir Path dir) throws Exception {
+        Path machineFile = Path.of("src", "test", "resources", "crash-2nodes-machine.yaml");
+        Scenario scenario = ScenarioParser.parse(new ObjectMapper(new YAMLFactory()).readValue(machineFile.toFile(), Object.class));
+        ScenarioRun model = ScenarioRunner.run(scenario);
+        dev.oomsim.kernel.Machine machine = new ScenarioRunner(scenario).machine();
+
+        String prefix = KAFKA.uniqueTopic("sigkill2") + ".";
+        Topics topics = new Topics(prefix, 2);
+        new TopicEnsurer(KAFKA.admin(), (short) 1).ensure(topics.all());
+        int port = freePort();
+        Path settings = dir.resolve("agent-" + victim + ".properties");
+        Files.writeString(settings, String.join("\n",
+                "node.id=" + victim, "nodes=2", "bootstrap.servers=" + KAFKA.bootstrapServers(), "topic.prefix=" + prefix,
+                "machine.file=" + machineFile.toAbsolutePath(), "metrics.port=" + port, "poll.timeout.ms=20", ""));
+        Map<String, String> survivor = NodeAgentIT.oneNodeAgent(KAFKA.bootstrapServers(), prefix, machineFile.toAbsolutePath());
+        survivor.put("node.id", String.valueOf(1 - victim));
+        survivor.put("nodes", "2");
+
+        int crashAt = 3; // a direct may_oom on node 0: oom_lock, then rss gathered from node 1 and the victim's pages released there
+        List<EventResult> results = new ArrayList<>();
+        Map<String, Object> state;
+        try (NodeAgent other = new NodeAgent(new AgentConfig(survivor)).start();
+                DistributedSimulation.Feeder feeder = new DistributedSimulation.Feeder(KAFKA.bootstrapServers(), topics)) {
+            Process first = startAgent(settings, dir.resolve("agent-1.log"), port);
+            for (int i = 0; i < crashAt; i++) {
+                results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i), origin(scenario, i, machine))));
+            }
+            feeder.submit(command(scenario, crashAt), origin(scenario, crashAt, machine));
+            first.destroyForcibly();
+            assertThat(first.waitFor()).as("exit status of SIGKILL").isEqualTo(137);
+
+            Process second = startAgent(settings, dir.resolve("agent-2.log"), port);
+            try {
+                results.add(OutcomeMapper.toResult(feeder.outcome("event-" + crashAt)));
+                for (int i = crashAt + 1; i < scenario.events().size(); i++) {
+                    results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i), origin(scenario, i, machine))));
+                }
+                state = DistributedSimulation.stateTree(feeder.snapshots("final", List.of(0, 1)));
+            } finally {
+                second.destroy();
+                second.waitFor();
+            }
+        }
+
+        assertThat(results).containsExactlyElementsOf(model.results());
+        assertThat(state).isEqualTo(model.state());
+        List<String> ids = KAFKA.readAll(topics.progress().name()).stream()
+                .map(r -> topics.progress().valueSerde().deserializer().deserialize(r.topic(), r.value()).getRequestId())
+                .toList();
+        assertThat(ids).doesNotHaveDuplicates().hasSize(scenario.events().size());
+        assertThat(KAFKA.readAll(topics.kills().name())).as("one kill event for the one kill").hasSize(1);
+    }
+
+    private static int origin(Scenario scenario, int i, dev.oomsim.kernel.Machine machine) {
+        return DistributedSimulation.originNode(scenario.events().get(i), machine);
     }
 
     private Process startAgent(Path settings, Path log, int port) throws IOException {
