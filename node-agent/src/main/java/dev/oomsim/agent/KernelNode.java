@@ -175,6 +175,7 @@ public final class KernelNode implements CommandHandler {
         Optional<OomLockToken> token = result.getGranted() ? Optional.of(new OomLockToken(result.getToken())) : Optional.empty();
         if (token.isPresent()) {
             oomLock.grantedToken = result.getToken();
+            oomLock.holder = run.id;
             fencing.observeAcquisition(result.getToken());
         }
         resume(run, token, out);
@@ -221,6 +222,10 @@ public final class KernelNode implements CommandHandler {
         }
         stops++;
         requests.remove(requestId);
+        if (requestId.equals(oomLock.holder)) {
+            // It ended holding oom_lock (its kernel code threw between trylock and unlock): released with it.
+            oomLock.release(oomLock.grantedToken, out);
+        }
         if (step instanceof RequestScheduler.Completed<Await, EventResult> done) {
             out.send(topics.progress(), nodeId, OutcomeMapper.toProgress(requestId, nodeId, run.pid, done.outcome()));
         } else if (step instanceof RequestScheduler.Failed<Await, EventResult> failed) {
@@ -233,9 +238,16 @@ public final class KernelNode implements CommandHandler {
     /** {@code mutex_trylock(&oom_lock)} on the cluster lock; a grant is announced to every node's fencing floor. */
     private void tryClusterLock(String requestId, CommandOutput out) {
         Long stillHeld = oomLock.releasePending;
-        oomLock.releasePending = null;
-        // Unlocked in this transaction but not yet released: the grant never left this node, so it is taken again.
-        Optional<Long> token = stillHeld != null ? Optional.of(stillHeld) : clusterLock.tryLock();
+        Optional<Long> token;
+        if (oomLock.holder != null) {
+            // Another request of this node holds oom_lock (suspended in a call to another node): a mutex, so no.
+            stillHeld = null;
+            token = Optional.empty();
+        } else {
+            oomLock.releasePending = null;
+            // Unlocked in this transaction but not yet released: the grant never left this node, so it is taken again.
+            token = stillHeld != null ? Optional.of(stillHeld) : clusterLock.tryLock();
+        }
         out.toNode(nodeId, command(requestId + "/lock", LockResult.newBuilder().setRequestId(requestId)
                 .setGranted(token.isPresent()).setToken(token.orElse(-1L)).build()));
         if (token.isPresent() && stillHeld == null) {
@@ -661,6 +673,8 @@ public final class KernelNode implements CommandHandler {
         volatile boolean replaying;
         /** The fencing token of the grant the running request holds, -1 when it holds none (a memcg OOM). */
         volatile long grantedToken = -1;
+        /** The request of this node holding the grant, else null (the lock is a mutex among this node's requests too). */
+        volatile String holder;
         /** A grant unlocked by the kernel whose cluster release waits for the transaction's commit, else null. */
         volatile Long releasePending;
 
@@ -676,11 +690,16 @@ public final class KernelNode implements CommandHandler {
 
         @Override
         public void unlock(OomLockToken token) {
+            release(token.fencingToken(), current.get().out);
+        }
+
+        /** {@code mutex_unlock(&oom_lock)}: the cluster release waits for the commit of {@code out}'s transaction. */
+        void release(long fencingToken, CommandOutput out) {
             grantedToken = -1;
+            holder = null;
             if (!replaying) {
-                long fencingToken = token.fencingToken();
                 releasePending = fencingToken;
-                current.get().out.afterCommit(() -> {
+                out.afterCommit(() -> {
                     Long pending = releasePending;
                     if (pending != null && pending == fencingToken) {
                         releasePending = null;
