@@ -62,36 +62,11 @@ class AgentProcessCrashIT {
 
         int half = 5; // event 5 is a direct may_oom call: the agent dies while it may wait at oom_lock
         assertThat(((EventResult.Alloc) uninterrupted.results().get(half)).mayOomCalls()).isPositive();
-        List<EventResult> results = new ArrayList<>();
-        Map<String, Object> state;
-        try (DistributedSimulation.Feeder feeder = new DistributedSimulation.Feeder(KAFKA.bootstrapServers(), topics)) {
-            Process first = startAgent(settings, dir.resolve("agent-1.log"), port);
-            for (int i = 0; i < half; i++) {
-                results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i), 0)));
-            }
-            feeder.submit(command(scenario, half), 0);
-            first.destroyForcibly();
-            assertThat(first.waitFor()).as("exit status of SIGKILL").isEqualTo(137);
+        Crashed run = feedAcrossASigkill(scenario, topics, half, settings, dir, port);
 
-            Process second = startAgent(settings, dir.resolve("agent-2.log"), port);
-            try {
-                results.add(OutcomeMapper.toResult(feeder.outcome("event-" + half)));
-                for (int i = half + 1; i < scenario.events().size(); i++) {
-                    results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i), 0)));
-                }
-                state = DistributedSimulation.stateTree(feeder.snapshots("final", java.util.List.of(0)));
-            } finally {
-                second.destroy();
-                second.waitFor();
-            }
-        }
-
-        assertThat(results).containsExactlyElementsOf(uninterrupted.results());
-        assertThat(state).isEqualTo(uninterrupted.state());
-        List<String> ids = KAFKA.readAll(topics.progress().name()).stream()
-                .map(r -> topics.progress().valueSerde().deserializer().deserialize(r.topic(), r.value()).getRequestId())
-                .toList();
-        assertThat(ids).doesNotHaveDuplicates().hasSize(scenario.events().size());
+        assertThat(run.results()).containsExactlyElementsOf(uninterrupted.results());
+        assertThat(run.state()).isEqualTo(uninterrupted.state());
+        assertOneOutcomePerRequest(topics, scenario);
     }
 
     /**
@@ -105,7 +80,6 @@ class AgentProcessCrashIT {
         Path machineFile = Path.of("src", "test", "resources", "crash-2nodes-machine.yaml");
         Scenario scenario = ScenarioParser.parse(new ObjectMapper(new YAMLFactory()).readValue(machineFile.toFile(), Object.class));
         ScenarioRun model = ScenarioRunner.run(scenario);
-        dev.oomsim.kernel.Machine machine = new ScenarioRunner(scenario).machine();
 
         String prefix = KAFKA.uniqueTopic("sigkill2") + ".";
         Topics topics = new Topics(prefix, 2);
@@ -120,10 +94,29 @@ class AgentProcessCrashIT {
         survivor.put("nodes", "2");
 
         int crashAt = 3; // a direct may_oom on node 0: oom_lock, then rss gathered from node 1 and the victim's pages released there
+        try (NodeAgent other = new NodeAgent(new AgentConfig(survivor)).start()) {
+            Crashed run = feedAcrossASigkill(scenario, topics, crashAt, settings, dir, port);
+            assertThat(run.results()).containsExactlyElementsOf(model.results());
+            assertThat(run.state()).isEqualTo(model.state());
+        }
+        assertOneOutcomePerRequest(topics, scenario);
+        assertThat(KAFKA.readAll(topics.kills().name())).as("one kill event for the one kill").hasSize(1);
+    }
+
+    /** The outcomes and final state of a run whose child-JVM agent died. */
+    private record Crashed(List<EventResult> results, Map<String, Object> state) {
+    }
+
+    /**
+     * Starts the agent of {@code settings} in its own JVM, feeds the scenario's events one at a time, SIGKILLs the
+     * agent right after submitting event {@code crashAt}, starts it again and feeds the rest.
+     */
+    private Crashed feedAcrossASigkill(Scenario scenario, Topics topics, int crashAt, Path settings, Path dir, int port)
+            throws Exception {
+        dev.oomsim.kernel.Machine machine = new ScenarioRunner(scenario).machine();
+        List<Integer> nodes = machine.nodes().stream().map(n -> n.id()).toList();
         List<EventResult> results = new ArrayList<>();
-        Map<String, Object> state;
-        try (NodeAgent other = new NodeAgent(new AgentConfig(survivor)).start();
-                DistributedSimulation.Feeder feeder = new DistributedSimulation.Feeder(KAFKA.bootstrapServers(), topics)) {
+        try (DistributedSimulation.Feeder feeder = new DistributedSimulation.Feeder(KAFKA.bootstrapServers(), topics)) {
             Process first = startAgent(settings, dir.resolve("agent-1.log"), port);
             for (int i = 0; i < crashAt; i++) {
                 results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i), origin(scenario, i, machine))));
@@ -138,20 +131,19 @@ class AgentProcessCrashIT {
                 for (int i = crashAt + 1; i < scenario.events().size(); i++) {
                     results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i), origin(scenario, i, machine))));
                 }
-                state = DistributedSimulation.stateTree(feeder.snapshots("final", List.of(0, 1)));
+                return new Crashed(results, DistributedSimulation.stateTree(feeder.snapshots("final", nodes)));
             } finally {
                 second.destroy();
                 second.waitFor();
             }
         }
+    }
 
-        assertThat(results).containsExactlyElementsOf(model.results());
-        assertThat(state).isEqualTo(model.state());
+    private static void assertOneOutcomePerRequest(Topics topics, Scenario scenario) {
         List<String> ids = KAFKA.readAll(topics.progress().name()).stream()
                 .map(r -> topics.progress().valueSerde().deserializer().deserialize(r.topic(), r.value()).getRequestId())
                 .toList();
         assertThat(ids).doesNotHaveDuplicates().hasSize(scenario.events().size());
-        assertThat(KAFKA.readAll(topics.kills().name())).as("one kill event for the one kill").hasSize(1);
     }
 
     private static int origin(Scenario scenario, int i, dev.oomsim.kernel.Machine machine) {
