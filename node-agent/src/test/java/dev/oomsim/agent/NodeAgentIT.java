@@ -95,6 +95,10 @@ class NodeAgentIT {
             assertThat(metrics).contains("oomsim_dead_letters_total{reason=\"invalid-order\",service=\"node-agent-0\"} 1.0");
             assertThat(metrics).contains("oomsim_agent_commands_total{mode=\"live\",node=\"0\"} 11.0");
             assertThat(metrics).contains("kafka_producer_");
+            assertThat(metrics).contains("oomsim_agent_requests_total{node=\"0\",op=\"ALLOC\"} 1.0");
+            assertThat(metrics).contains("oomsim_agent_outcomes_total{end=\"slowpath:min:ok\",kind=\"alloc\",node=\"0\"} 1.0");
+            assertThat(metrics).contains("oomsim_agent_kills_total{constraint=\"CONSTRAINT_NONE\",node=\"0\"} 1.0");
+            assertThat(metrics).contains("oomsim_agent_lock_wait_seconds_count{granted=\"true\",node=\"0\"} 1");
         }
     }
 
