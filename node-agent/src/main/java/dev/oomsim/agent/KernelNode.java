@@ -15,8 +15,6 @@ import dev.oomsim.kernel.mm.AllocRequest;
 import dev.oomsim.kernel.mm.GfpFlags;
 import dev.oomsim.kernel.mm.NodeMemory;
 import dev.oomsim.kernel.mm.NumaNode;
-import dev.oomsim.kernel.mm.Page;
-import dev.oomsim.kernel.mm.Zone;
 import dev.oomsim.kernel.mm.ZoneSnapshot;
 import dev.oomsim.kernel.oom.OomLock;
 import dev.oomsim.kernel.oom.OomLockToken;
@@ -34,7 +32,6 @@ import dev.oomsim.schemas.LockResult;
 import dev.oomsim.schemas.MemoryCall;
 import dev.oomsim.schemas.MemoryOp;
 import dev.oomsim.schemas.MemoryReply;
-import dev.oomsim.schemas.MmRss;
 import dev.oomsim.schemas.NodeCommand;
 import dev.oomsim.schemas.NodeState;
 import dev.oomsim.schemas.Profile;
@@ -43,7 +40,6 @@ import dev.oomsim.schemas.TaskEvent;
 import dev.oomsim.schemas.TaskState;
 import dev.oomsim.schemas.TaskStatus;
 import dev.oomsim.schemas.TaskSync;
-import dev.oomsim.schemas.ZoneCounters;
 import dev.oomsim.schemas.ZoneState;
 import dev.oomsim.schemas.topics.Topics;
 import dev.oomsim.service.RejectReason;
@@ -82,8 +78,7 @@ public final class KernelNode implements CommandHandler {
      * the scheduler's hand-off (which orders the two).
      */
     private final List<Reported> oomReports = new ArrayList<>();
-    /** Each task's status as every node last heard it (this node's changes broadcast, others' applied). */
-    private final Map<Integer, TaskStatus> synced = new HashMap<>();
+    private final TaskTableSync taskSync;
     private final Map<Integer, Mm> mms = new HashMap<>();
     /** The grant under which each OOM victim (task, and mm) was killed: its pages' releases carry it for fencing. */
     private final Map<Integer, Long> killTokenByPid = new HashMap<>();
@@ -91,6 +86,7 @@ public final class KernelNode implements CommandHandler {
     /** The newest {@code oom_lock} acquisition this node has seen: kill applications below it are refused. */
     private final FencingCheck fencing = new FencingCheck();
     private final AgentMeters meters;
+    private final MemoryServer memoryServer;
     /** Counts request stops (ends, and waits other than an rss gather): a gather is good until the next one. */
     private long stops;
 
@@ -118,9 +114,9 @@ public final class KernelNode implements CommandHandler {
             if (t.mm() != null) {
                 mms.putIfAbsent(t.mm().id(), t.mm());
             }
-            synced.put(t.pid(), status(t));
         }
-        machine.tasks().drainChanged();
+        this.taskSync = new TaskTableSync(machine.tasks());
+        this.memoryServer = new MemoryServer(machine, nodeId, mms);
     }
 
     @Override
@@ -317,17 +313,13 @@ public final class KernelNode implements CommandHandler {
 
     /** Sends the task-table entries the request changed since it last stopped to every other node. */
     private void syncTasks(String requestId, CommandOutput out) {
-        List<TaskStatus> changed = new ArrayList<>();
-        long token = -1;
-        for (Task t : machine.tasks().drainChanged()) {
-            TaskStatus s = status(t);
-            if (!s.equals(synced.put(t.pid(), s))) {
-                changed.add(s);
-                token = Math.max(token, killTokenByPid.getOrDefault(t.pid(), -1L));
-            }
-        }
+        List<TaskStatus> changed = taskSync.drainChanges();
         if (changed.isEmpty() || machine.nodes().size() == 1) {
             return;
+        }
+        long token = -1;
+        for (TaskStatus s : changed) {
+            token = Math.max(token, killTokenByPid.getOrDefault(s.getPid(), -1L));
         }
         TaskSync sync = TaskSync.newBuilder().setRequestId(requestId).setLockToken(token).setTasks(changed).build();
         for (NumaNode n : machine.nodes()) {
@@ -342,60 +334,11 @@ public final class KernelNode implements CommandHandler {
         if (stale(sync.getLockToken(), "task changes of request " + sync.getRequestId(), out)) {
             return;
         }
-        for (TaskStatus s : sync.getTasks()) {
-            Task t = machine.tasks().get(s.getPid());
-            if (t == null) {
-                out.reject(new RejectReason("unknown-pid", "task sync of request " + sync.getRequestId()
-                        + " names unknown pid " + s.getPid()));
-                return;
-            }
+        try {
+            taskSync.apply(sync.getTasks(), "task sync of request " + sync.getRequestId());
+        } catch (Rejected e) {
+            out.reject(e.reason);
         }
-        for (TaskStatus s : sync.getTasks()) {
-            apply(machine.tasks().get(s.getPid()), s);
-            synced.put(s.getPid(), s);
-        }
-        machine.tasks().drainChanged();
-    }
-
-    private void apply(Task t, TaskStatus s) {
-        for (dev.oomsim.kernel.task.TaskFlag f : dev.oomsim.kernel.task.TaskFlag.values()) {
-            t.set(f, s.getFlags().contains(dev.oomsim.schemas.TaskFlag.valueOf(f.name())));
-        }
-        if (s.getSigkillPending() && !t.sigkillPending()) {
-            t.sendSigkill();
-        }
-        if (s.getKilled()) {
-            t.setKilled();
-        }
-        if (!s.getAlive()) {
-            t.setDead();
-        }
-        t.setOomScoreAdj(s.getOomScoreAdj());
-        t.setInterleaveNext(s.getInterleaveNext());
-        Mm mm = t.mm();
-        if (mm != null) {
-            mm.setOomSkip(s.getMmOomSkip());
-            if (!s.getHasMm()) {
-                t.clearMm();
-                if (machine.tasks().users(mm).isEmpty()) {
-                    mm.release();
-                }
-            }
-        }
-    }
-
-    /** A task's status as the other nodes need it. */
-    private static TaskStatus status(Task t) {
-        List<dev.oomsim.schemas.TaskFlag> flags = new ArrayList<>();
-        for (dev.oomsim.kernel.task.TaskFlag f : dev.oomsim.kernel.task.TaskFlag.values()) {
-            if (t.has(f)) {
-                flags.add(dev.oomsim.schemas.TaskFlag.valueOf(f.name()));
-            }
-        }
-        return TaskStatus.newBuilder().setPid(t.pid()).setAlive(t.alive()).setKilled(t.killed())
-                .setSigkillPending(t.sigkillPending()).setFlags(flags).setOomScoreAdj(t.oomScoreAdj())
-                .setInterleaveNext(t.interleaveNext()).setHasMm(t.mm() != null)
-                .setMmOomSkip(t.mm() != null && t.mm().oomSkip()).build();
     }
 
     /** Whether {@code token} (a kill's grant; -1 for none) is older than an acquisition seen: then refused. */
@@ -415,100 +358,20 @@ public final class KernelNode implements CommandHandler {
 
     /** Serves another node's call on this node's zones: at once, without suspending; answers when the call asks. */
     private void serve(MemoryCall c, CommandOutput out) {
-        NodeMemory local = machine.memory(nodeId);
-        String what = c.getOp() + " of request " + c.getRequestId();
         if (!out.replaying()) {
             meters.memoryCall("served", c.getOp());
         }
-        MemoryReply.Builder reply = MemoryReply.newBuilder().setRequestId(c.getRequestId()).setCallId(c.getCallId())
-                .setNode(nodeId).setPage(null).setZone(null).setError(null);
-        try {
-            switch (c.getOp()) {
-                case ZONE_STEP -> {
-                    Page p = local.zoneStep(zoneIdx(c), c.getOrder(), c.getAllocFlags(), c.getReserveIdx());
-                    reply.setPage(p == null ? null : new dev.oomsim.schemas.Page(p.nodeId(),
-                            dev.oomsim.schemas.ZoneType.valueOf(p.zone().name()), p.pfn(), p.order()));
-                }
-                case ZONE_SNAPSHOT -> {
-                    ZoneSnapshot z = local.zoneSnapshot(zoneIdx(c));
-                    List<Long> nrFree = new ArrayList<>();
-                    for (long v : z.nrFree()) {
-                        nrFree.add(v);
-                    }
-                    reply.setZone(new ZoneCounters(z.freePages(), nrFree, z.reservedHighatomicPages(), z.reclaimablePages()));
-                }
-                case RECLAIM_ZONE -> reply.setCount(local.reclaimZone(zoneIdx(c), c.getMaxPages()));
-                case UNRESERVE_HIGHATOMIC -> reply.setCount(local.unreserveHighatomicPageblock(zoneIdx(c), c.getForce()) ? 1 : 0);
-                case RSS_GATHER -> {
-                    List<MmRss> rss = new ArrayList<>();
-                    for (Mm mm : mms.values()) {
-                        long anon = local.anonPages(mm);
-                        long file = local.filePages(mm);
-                        if (anon != 0 || file != 0) {
-                            rss.add(new MmRss(mm.id(), anon, file));
-                        }
-                    }
-                    reply.setRss(rss);
-                }
-                case FREE_PAGES -> {
-                    try {
-                        local.freePages(task(c, what), c.getPfn(), c.getOrder());
-                    } catch (IllegalArgumentException e) {
-                        reply.setError(e.getMessage());
-                    }
-                }
-                case CHARGE_ALLOCATION -> {
-                    Zone z = machine.node(nodeId).zone(zoneIdx(c));
-                    local.chargeAllocation(task(c, what), new Page(nodeId, z.type(), c.getPfn(), c.getOrder()));
-                    return;
-                }
-                case CHARGE_RSS -> {
-                    local.chargeRss(mm(c, what), c.getPages());
-                    return;
-                }
-                case RELEASE_KERNEL_PAGES -> {
-                    if (!stale(c.getLockToken(), "release of pid " + c.getPid() + "'s pages", out)) {
-                        local.releaseKernelPages(c.getPid());
-                    }
-                    return;
-                }
-                case RELEASE_MM -> {
-                    if (!stale(c.getLockToken(), "release of mm " + c.getMm() + "'s pages", out)) {
-                        local.releaseMm(mm(c, what));
-                    }
-                    return;
-                }
-                default -> throw new Rejected("unknown-op", "unknown memory call " + c.getOp());
-            }
-        } catch (Rejected e) {
-            out.reject(e.reason);
+        if ((c.getOp() == MemoryOp.RELEASE_MM || c.getOp() == MemoryOp.RELEASE_KERNEL_PAGES)
+                && stale(c.getLockToken(), c.getOp() == MemoryOp.RELEASE_MM ? "release of mm " + c.getMm() + "'s pages"
+                        : "release of pid " + c.getPid() + "'s pages", out)) {
             return;
         }
-        out.toNode(c.getReplyTo(), command(c.getRequestId() + "/" + c.getCallId() + "/reply", reply.build()));
-    }
-
-    private int zoneIdx(MemoryCall c) throws Rejected {
-        NumaNode n = machine.node(nodeId);
-        if (c.getZoneIdx() < 0 || c.getZoneIdx() >= n.nrZones() || !n.zone(c.getZoneIdx()).populated()) {
-            throw new Rejected("unknown-zone", "node " + nodeId + " has no populated zone " + c.getZoneIdx());
+        try {
+            memoryServer.serve(c).ifPresent(reply -> out.toNode(c.getReplyTo(),
+                    command(c.getRequestId() + "/" + c.getCallId() + "/reply", reply)));
+        } catch (Rejected e) {
+            out.reject(e.reason);
         }
-        return c.getZoneIdx();
-    }
-
-    private Task task(MemoryCall c, String what) throws Rejected {
-        Task t = machine.tasks().get(c.getPid());
-        if (t == null) {
-            throw new Rejected("unknown-pid", what + " names unknown pid " + c.getPid());
-        }
-        return t;
-    }
-
-    private Mm mm(MemoryCall c, String what) throws Rejected {
-        Mm mm = mms.get(c.getMm());
-        if (mm == null) {
-            throw new Rejected("unknown-mm", what + " names unknown mm " + c.getMm());
-        }
-        return mm;
     }
 
     /** The request as the kernel event it names, or the reason it is bad input. */
@@ -745,17 +608,6 @@ public final class KernelNode implements CommandHandler {
         @Override
         public boolean isHeld() {
             return clusterLock.isHeld();
-        }
-    }
-
-    /** A request that is bad input, with its reason. */
-    private static final class Rejected extends Exception {
-        private static final long serialVersionUID = 1L;
-        final transient RejectReason reason;
-
-        Rejected(String category, String message) {
-            super(message, null, false, false);
-            this.reason = new RejectReason(category, message);
         }
     }
 }
