@@ -1,5 +1,6 @@
 package dev.oomsim.agent.runtime;
 
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -8,7 +9,8 @@ import java.util.function.Function;
 
 /**
  * Runs requests as coroutines so the kernel's straight-line code can wait for another node without blocking
- * the agent (docs/node-agent-design.md). A request runs on its own parked worker thread, but only one thing
+ * the agent (docs/node-agent-design.md). A request runs on a parked worker thread of its own while it lives (a worker
+ * whose request ended takes the next one: a thread start costs far more than a hand-off), but only one thing
  * ever runs at a time: {@link #start} and {@link #resume} hand control to the request and return only when it
  * {@linkplain Suspension#await suspends} on a call or ends. The owner thread therefore sees a deterministic
  * sequence of {@link Step}s that depends only on the order in which it starts and resumes requests.
@@ -47,6 +49,8 @@ public final class RequestScheduler<C, R, O> implements AutoCloseable {
 
     private final String threadPrefix;
     private final Map<String, Worker> suspended = new HashMap<>();
+    /** Workers whose request ended, waiting for the next: a thread start costs far more than a hand-off. */
+    private final ArrayDeque<Worker> idle = new ArrayDeque<>();
     private boolean closed;
 
     public RequestScheduler(String threadPrefix) {
@@ -61,8 +65,18 @@ public final class RequestScheduler<C, R, O> implements AutoCloseable {
         if (suspended.containsKey(requestId)) {
             throw new IllegalArgumentException("request " + requestId + " is already running");
         }
-        Worker worker = new Worker(requestId, body);
-        worker.thread.start();
+        Worker worker = idle.poll();
+        if (worker == null) {
+            worker = new Worker();
+            worker.thread.start();
+        }
+        worker.requestId = requestId;
+        try {
+            worker.toWorker.put(new Job<>(body));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting request " + requestId, e);
+        }
         return settle(worker, worker.awaitStep());
     }
 
@@ -98,12 +112,18 @@ public final class RequestScheduler<C, R, O> implements AutoCloseable {
         for (Worker w : suspended.values()) {
             w.thread.interrupt();
         }
+        for (Worker w : idle) {
+            w.thread.interrupt();
+        }
         suspended.clear();
+        idle.clear();
     }
 
     private Step<C, O> settle(Worker worker, Step<C, O> step) {
         if (step instanceof Suspended) {
             suspended.put(worker.requestId, worker);
+        } else {
+            idle.push(worker);
         }
         return step;
     }
@@ -111,37 +131,57 @@ public final class RequestScheduler<C, R, O> implements AutoCloseable {
     private record Resume<R>(R answer) {
     }
 
+    private record Job<C, R, O>(Function<Suspension<C, R>, O> body) {
+    }
+
     private final class Worker {
-        final String requestId;
+        volatile String requestId;
         final Thread thread;
-        /** The owner's message to the worker: the answer it waits for. */
-        final SynchronousQueue<Resume<R>> toWorker = new SynchronousQueue<>();
+        /** The owner's message to the worker: a job to run, or the answer it waits for. */
+        final SynchronousQueue<Object> toWorker = new SynchronousQueue<>();
         /** The worker's message to the owner: where it stopped. */
         final SynchronousQueue<Step<C, O>> toOwner = new SynchronousQueue<>();
 
-        Worker(String requestId, Function<Suspension<C, R>, O> body) {
-            this.requestId = requestId;
-            this.thread = new Thread(() -> run(body), threadPrefix + "-" + requestId);
+        Worker() {
+            this.thread = new Thread(this::loop, threadPrefix + "-worker");
             this.thread.setDaemon(true);
         }
 
-        private void run(Function<Suspension<C, R>, O> body) {
+        @SuppressWarnings("unchecked")
+        private void loop() {
+            while (true) {
+                Object m;
+                try {
+                    m = toWorker.take();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (!run(((Job<C, R, O>) m).body())) {
+                    return;
+                }
+            }
+        }
+
+        private boolean run(Function<Suspension<C, R>, O> body) {
             Step<C, O> last;
+            String id = requestId;
             try {
                 O outcome = body.apply(call -> {
-                    put(new Suspended<>(requestId, call));
+                    put(new Suspended<>(id, call));
                     return take().answer();
                 });
-                last = new Completed<>(requestId, outcome);
+                last = new Completed<>(id, outcome);
             } catch (Abandoned e) {
-                return;
+                return false;
             } catch (RuntimeException e) {
-                last = new Failed<>(requestId, e);
+                last = new Failed<>(id, e);
             }
             try {
                 toOwner.put(last);
+                return true;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return false;
             }
         }
 
@@ -153,9 +193,10 @@ public final class RequestScheduler<C, R, O> implements AutoCloseable {
             }
         }
 
+        @SuppressWarnings("unchecked")
         private Resume<R> take() {
             try {
-                return toWorker.take();
+                return (Resume<R>) toWorker.take();
             } catch (InterruptedException e) {
                 throw new Abandoned();
             }

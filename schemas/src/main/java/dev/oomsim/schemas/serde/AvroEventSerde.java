@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.oomsim.schemas.EventType;
 import org.apache.avro.AvroRuntimeException;
@@ -34,6 +35,7 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class AvroEventSerde<T extends SpecificRecord> implements Serde<T>, Serializer<T>, Deserializer<T> {
 
     private static final Map<Long, EventType> ALL_FINGERPRINTS = indexFingerprints();
+    private static final Map<Class<?>, AvroEventSerde<?>> BY_CLASS = new ConcurrentHashMap<>();
 
     private final EventType type;
     private final BinaryMessageEncoder<T> encoder;
@@ -48,8 +50,14 @@ public final class AvroEventSerde<T extends SpecificRecord> implements Serde<T>,
         this.decoder = new BinaryMessageDecoder<>(SpecificData.get(), type.schema(), store);
     }
 
+    /**
+     * The serde of {@code recordClass}, built once per JVM (building one loads the schema history and computes its
+     * fingerprints: too dear per record, and the serde is thread-safe).
+     */
+    @SuppressWarnings("unchecked")
     public static <T extends SpecificRecord> AvroEventSerde<T> of(Class<T> recordClass) {
-        return new AvroEventSerde<>(EventType.of(recordClass), List.of());
+        return (AvroEventSerde<T>) BY_CLASS.computeIfAbsent(recordClass,
+                c -> new AvroEventSerde<>(EventType.of(recordClass), List.of()));
     }
 
     /**
