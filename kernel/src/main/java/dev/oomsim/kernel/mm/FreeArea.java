@@ -1,5 +1,6 @@
 package dev.oomsim.kernel.mm;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.LongConsumer;
@@ -8,33 +9,71 @@ import java.util.function.LongConsumer;
  * Mirrors {@code struct free_area}, include/linux/mmzone.h: the free list of one order of one zone, with its
  * {@code nr_free}. Migrate types are collapsed into one list (kernel-model.md §2).
  *
- * <p>No per-page objects: membership ("is this pfn the head of a free block of exactly this order") is one bit in a
- * lazily allocated bitmap indexed by {@code pfn >> order}; list order is kept as two intrusive chains of explicitly
- * listed blocks (pushed at the head, pushed at the tail) in the zone's shared primitive {@link PfnLinks} map, around a
- * middle section of arithmetic runs ({@code start, stride, count}) produced by bulk loading. The list reads: head
- * chain, runs in ascending pfn order, tail chain. Owned by the thread that owns the {@link Zone} (the node's agent).
+ * <p>No per-page objects. A block is named by its key, {@code (pfn - linkBase) >> order}, where {@code linkBase} is
+ * the zone's start rounded down to a {@code MAX_ORDER - 1} boundary. Membership ("is this pfn the head of a free block
+ * of exactly this order") is one bit per key in a lazily allocated bitmap. List order is kept as in the kernel, by an
+ * intrusive doubly-linked list whose links live where {@code page->lru} lives: in the block's own pages. A free block
+ * of order ≥ 1 owns two pages, the first holds its {@code prev} and the second its {@code next}; a free order-0 block
+ * borrows its buddy's page, which no free block can cover while the block itself is free and unmerged. The zone shares
+ * one {@link LinkStore} of one entry per page for orders below {@code MAX_ORDER - 1}; the top order, whose buddies
+ * never merge, has its own store of two entries per block. The one case where an order-0 block cannot borrow its buddy
+ * (both buddies free at order 0, which only a boot layout can produce) keeps its links in a small map.
+ *
+ * <p>The list reads: head chain (blocks pushed at the head), the bulk-loaded runs ({@code start, stride, count}) in
+ * ascending pfn order, tail chain (blocks pushed at the tail). The first block of a chain does not store its
+ * {@code prev}, nor the last its {@code next}, so a block pushed onto an empty list and taken straight back (the
+ * split halves of {@code expand} on a zone of large free blocks) never touches the link store. Owned by the thread that
+ * owns the {@link Zone} (the node's agent).
  */
 public final class FreeArea {
+    private static final int NONE = -1;
     private static final int HEAD_CHAIN = 0;
     private static final int TAIL_CHAIN = 1;
 
     private final int order;
-    private final long zoneStartPfn;
-    private final long baseIndex;
+    private final long linkBase;
     private final SparseBitmap heads;
-    private final PfnLinks links;
-    private final int[] first = {PfnLinks.NONE, PfnLinks.NONE};
-    private final int[] last = {PfnLinks.NONE, PfnLinks.NONE};
+    private final LinkStore links;
+    private final int slotShift;
+    private Map<Integer, int[]> unpaired;
+    private final int[] first = {NONE, NONE};
+    private final int[] last = {NONE, NONE};
     private final TreeMap<Long, long[]> runs = new TreeMap<>();
+    private long runsFrom = Long.MAX_VALUE;
+    private long runsTo = Long.MIN_VALUE;
     private long nrFree;
 
-    FreeArea(int order, long zoneStartPfn, long zoneEndPfn, PfnLinks links) {
+    /**
+     * The free area of {@code order} for the zone {@code [zoneStartPfn, zoneEndPfn)}; below the top order, its links
+     * go to the zone's shared per-page store {@code pageLinks} (see {@link #pageLinks}).
+     */
+    FreeArea(int order, long zoneStartPfn, long zoneEndPfn, LinkStore pageLinks) {
         this.order = order;
-        this.zoneStartPfn = zoneStartPfn;
-        this.baseIndex = zoneStartPfn >>> order;
-        long endIndex = zoneEndPfn == zoneStartPfn ? baseIndex : ((zoneEndPfn - 1) >>> order) + 1;
-        this.heads = new SparseBitmap(endIndex - baseIndex);
-        this.links = links;
+        this.linkBase = linkBase(zoneStartPfn);
+        long keys = keys(order, zoneStartPfn, zoneEndPfn);
+        this.heads = new SparseBitmap(keys);
+        if (order == Zone.MAX_ORDER - 1) {
+            this.links = new LinkStore(2 * keys, Math.max(0, keys - 1));
+            this.slotShift = 1;
+        } else {
+            this.links = pageLinks;
+            this.slotShift = order;
+        }
+    }
+
+    /** The store of one link per page the zone's free areas below the top order share. */
+    static LinkStore pageLinks(long zoneStartPfn, long zoneEndPfn) {
+        long pages = (zoneEndPfn - linkBase(zoneStartPfn) + 1) & ~1L;
+        return new LinkStore(pages, Math.max(0, keys(0, zoneStartPfn, zoneEndPfn) - 1));
+    }
+
+    private static long linkBase(long zoneStartPfn) {
+        return zoneStartPfn & -(1L << (Zone.MAX_ORDER - 1));
+    }
+
+    private static long keys(int order, long zoneStartPfn, long zoneEndPfn) {
+        long base = linkBase(zoneStartPfn);
+        return zoneEndPfn <= zoneStartPfn ? 0 : (zoneEndPfn - base + (1L << order) - 1) >>> order;
     }
 
     /** The order of the blocks on this list. */
@@ -52,45 +91,55 @@ public final class FreeArea {
         if ((pfn & ((1L << order) - 1)) != 0) {
             return false;
         }
-        return heads.get((pfn >>> order) - baseIndex);
+        return heads.get((pfn - linkBase) >> order);
     }
 
     /** Mirrors {@code list_add}: puts a block at the head. */
     void addHead(long pfn) {
-        link(pfn, HEAD_CHAIN, true);
+        int key = claim(pfn);
+        int f = first[HEAD_CHAIN];
+        if (f == NONE) {
+            first[HEAD_CHAIN] = key;
+            last[HEAD_CHAIN] = key;
+        } else {
+            setNext(key, f);
+            setPrev(f, key);
+            first[HEAD_CHAIN] = key;
+        }
     }
 
     /** Mirrors {@code list_add_tail}: puts a block at the tail. */
     void addTail(long pfn) {
-        link(pfn, TAIL_CHAIN, false);
+        int key = claim(pfn);
+        int l = last[TAIL_CHAIN];
+        if (l == NONE) {
+            first[TAIL_CHAIN] = key;
+            last[TAIL_CHAIN] = key;
+        } else {
+            setPrev(key, l);
+            setNext(l, key);
+            last[TAIL_CHAIN] = key;
+        }
     }
 
-    private void link(long pfn, int chain, boolean atFront) {
-        int off = offset(pfn);
-        if (isFreeHead(pfn)) {
+    /** Marks a block free (its links are the caller's to set) and counts it; rejects a block already free. */
+    private int claim(long pfn) {
+        long offset = pfn - linkBase;
+        if (offset >= 1L << 31) {
+            throw new IllegalStateException("pfn " + pfn + " lies beyond the 2^31 pages a zone's free lists can link");
+        }
+        int key = (int) (offset >> order);
+        if (!heads.testAndSet(key)) {
             throw new IllegalStateException("pfn " + pfn + " already free at order " + order);
         }
-        if (atFront) {
-            int f = first[chain];
-            links.put(off, PfnLinks.NONE, f, chain);
-            if (f != PfnLinks.NONE) {
-                links.setPrev(f, off);
-            } else {
-                last[chain] = off;
+        if (order == 0 && heads.get(key ^ 1)) {
+            if (unpaired == null) {
+                unpaired = new HashMap<>();
             }
-            first[chain] = off;
-        } else {
-            int l = last[chain];
-            links.put(off, l, PfnLinks.NONE, chain);
-            if (l != PfnLinks.NONE) {
-                links.setNext(l, off);
-            } else {
-                first[chain] = off;
-            }
-            last[chain] = off;
+            unpaired.put(key, new int[] {NONE, NONE});
         }
-        heads.set((pfn >>> order) - baseIndex, true);
         nrFree++;
+        return key;
     }
 
     /** Appends {@code count} blocks at {@code start, start+stride, ...} in list order (bulk load, before any tail push). */
@@ -98,13 +147,15 @@ public final class FreeArea {
         if (count == 0) {
             return;
         }
-        if (first[TAIL_CHAIN] != PfnLinks.NONE || (!runs.isEmpty() && lastRunEnd() > start)) {
+        if (first[TAIL_CHAIN] != NONE || (!runs.isEmpty() && lastRunEnd() > start)) {
             throw new IllegalStateException("runs must be loaded in ascending order before tail pushes");
         }
         runs.put(start, new long[] {start, stride, count});
         for (long i = 0; i < count; i++) {
-            heads.set(((start + i * stride) >>> order) - baseIndex, true);
+            heads.set(((start + i * stride) - linkBase) >> order, true);
         }
+        runsFrom = Math.min(runsFrom, start);
+        runsTo = Math.max(runsTo, start + (count - 1) * stride + 1);
         nrFree += count;
     }
 
@@ -115,64 +166,81 @@ public final class FreeArea {
 
     /** Takes the head block off the list, or returns -1 when the list is empty. */
     long removeHead() {
-        long pfn = peekHead();
-        if (pfn >= 0) {
-            remove(pfn);
+        if (nrFree == 0) {
+            return -1;
         }
+        long pfn = peekHead();
+        remove(pfn);
         return pfn;
     }
 
     /** The head block, or -1 when the list is empty. */
     public long peekHead() {
-        if (first[HEAD_CHAIN] != PfnLinks.NONE) {
-            return zoneStartPfn + first[HEAD_CHAIN];
+        if (first[HEAD_CHAIN] != NONE) {
+            return pfnOf(first[HEAD_CHAIN]);
         }
         if (!runs.isEmpty()) {
             return runs.firstKey();
         }
-        if (first[TAIL_CHAIN] != PfnLinks.NONE) {
-            return zoneStartPfn + first[TAIL_CHAIN];
+        if (first[TAIL_CHAIN] != NONE) {
+            return pfnOf(first[TAIL_CHAIN]);
         }
         return -1;
     }
 
-    /** Mirrors {@code list_del} of a known free block of this order (the buddy being merged). */
+    /** Mirrors {@code list_del} of a free block of this order (the head, or the buddy being merged). */
     void remove(long pfn) {
-        if (!isFreeHead(pfn)) {
+        if ((pfn & ((1L << order) - 1)) != 0 || !heads.testAndClear((pfn - linkBase) >> order)) {
             throw new IllegalStateException("pfn " + pfn + " is not free at order " + order);
         }
-        int slot = links.indexOf(offset(pfn));
-        if (slot != PfnLinks.NONE) {
-            int p = links.prevAt(slot);
-            int n = links.nextAt(slot);
-            int chain = links.chainAt(slot);
-            links.removeAt(slot);
-            if (p != PfnLinks.NONE) {
-                links.setNext(p, n);
-            } else {
-                first[chain] = n;
-            }
-            if (n != PfnLinks.NONE) {
-                links.setPrev(n, p);
-            } else {
-                last[chain] = p;
-            }
-        } else {
-            removeFromRun(pfn);
-        }
-        heads.set((pfn >>> order) - baseIndex, false);
+        int key = (int) ((pfn - linkBase) >> order);
         nrFree--;
+        for (int c = HEAD_CHAIN; c <= TAIL_CHAIN; c++) {
+            if (key == first[c]) {
+                if (key == last[c]) {
+                    first[c] = NONE;
+                    last[c] = NONE;
+                } else {
+                    first[c] = next(key);
+                }
+                forget(key);
+                return;
+            }
+            if (key == last[c]) {
+                last[c] = prev(key);
+                forget(key);
+                return;
+            }
+        }
+        if (pfn >= runsFrom && pfn < runsTo && removeFromRun(pfn)) {
+            return;
+        }
+        int p = prev(key);
+        int n = next(key);
+        setNext(p, n);
+        setPrev(n, p);
+        forget(key);
     }
 
-    private void removeFromRun(long pfn) {
+    private void forget(int key) {
+        if (unpaired != null) {
+            unpaired.remove(key);
+        }
+    }
+
+    /** Takes {@code pfn} out of the run holding it; false when no run holds it. */
+    private boolean removeFromRun(long pfn) {
         Map.Entry<Long, long[]> e = runs.floorEntry(pfn);
+        if (e == null) {
+            return false;
+        }
         long[] r = e.getValue();
         long start = r[0];
         long stride = r[1];
         long count = r[2];
         long idx = (pfn - start) / stride;
         if ((pfn - start) % stride != 0 || idx >= count) {
-            throw new IllegalStateException("pfn " + pfn + " is marked free at order " + order + " but is on no list");
+            return false;
         }
         runs.remove(start);
         if (idx > 0) {
@@ -182,6 +250,7 @@ public final class FreeArea {
             long s2 = pfn + stride;
             runs.put(s2, new long[] {s2, stride, count - idx - 1});
         }
+        return true;
     }
 
     /** Visits the blocks in list order, head first. */
@@ -196,14 +265,58 @@ public final class FreeArea {
     }
 
     private void visitChain(int chain, LongConsumer action) {
-        int off = first[chain];
-        while (off != PfnLinks.NONE) {
-            action.accept(zoneStartPfn + off);
-            off = links.next(off);
+        int key = first[chain];
+        while (key != NONE) {
+            action.accept(pfnOf(key));
+            key = key == last[chain] ? NONE : next(key);
         }
     }
 
-    private int offset(long pfn) {
-        return Math.toIntExact(pfn - zoneStartPfn);
+    private long pfnOf(int key) {
+        return linkBase + ((long) key << order);
+    }
+
+    // The links of a listed block: prev in its first slot, next in the other (see the class comment).
+
+    private int prev(int key) {
+        if (unpaired != null && !unpaired.isEmpty()) {
+            int[] l = unpaired.get(key);
+            if (l != null) {
+                return l[0];
+            }
+        }
+        return links.get(key << slotShift);
+    }
+
+    private int next(int key) {
+        if (unpaired != null && !unpaired.isEmpty()) {
+            int[] l = unpaired.get(key);
+            if (l != null) {
+                return l[1];
+            }
+        }
+        return links.get((key << slotShift) ^ 1);
+    }
+
+    private void setPrev(int key, int value) {
+        if (unpaired != null && !unpaired.isEmpty()) {
+            int[] l = unpaired.get(key);
+            if (l != null) {
+                l[0] = value;
+                return;
+            }
+        }
+        links.set(key << slotShift, value);
+    }
+
+    private void setNext(int key, int value) {
+        if (unpaired != null && !unpaired.isEmpty()) {
+            int[] l = unpaired.get(key);
+            if (l != null) {
+                l[1] = value;
+                return;
+            }
+        }
+        links.set((key << slotShift) ^ 1, value);
     }
 }

@@ -20,7 +20,6 @@ public final class Zone {
     private final long startPfn;
     private final long managedPages;
     private final FreeArea[] freeArea = new FreeArea[MAX_ORDER];
-    private final PfnLinks links = new PfnLinks();
     private final ZoneLayout layout;
     private long freePages;
     private Watermarks watermarks = new Watermarks(0, 0, 0);
@@ -48,8 +47,9 @@ public final class Zone {
         this.startPfn = startPfn;
         this.managedPages = managedPages;
         this.lowmemReserve = new long[nrZones];
+        LinkStore pageLinks = FreeArea.pageLinks(startPfn, startPfn + managedPages);
         for (int o = 0; o < MAX_ORDER; o++) {
-            freeArea[o] = new FreeArea(o, startPfn, startPfn + managedPages, links);
+            freeArea[o] = new FreeArea(o, startPfn, startPfn + managedPages, pageLinks);
         }
         List<ZoneLayout.Region> sorted = new ArrayList<>(regions);
         sorted.sort(Comparator.comparingLong(ZoneLayout.Region::start));
