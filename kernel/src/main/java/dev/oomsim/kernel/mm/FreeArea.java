@@ -27,8 +27,6 @@ import java.util.function.LongConsumer;
  */
 public final class FreeArea {
     private static final int NONE = -1;
-    private static final int HEAD_CHAIN = 0;
-    private static final int TAIL_CHAIN = 1;
 
     private final int order;
     private final long linkBase;
@@ -36,8 +34,10 @@ public final class FreeArea {
     private final LinkStore links;
     private final int slotShift;
     private Map<Integer, int[]> unpaired;
-    private final int[] first = {NONE, NONE};
-    private final int[] last = {NONE, NONE};
+    private int headFirst = NONE;
+    private int headLast = NONE;
+    private int tailFirst = NONE;
+    private int tailLast = NONE;
     private final TreeMap<Long, long[]> runs = new TreeMap<>();
     private long runsFrom = Long.MAX_VALUE;
     private long runsTo = Long.MIN_VALUE;
@@ -94,36 +94,53 @@ public final class FreeArea {
         return heads.get((pfn - linkBase) >> order);
     }
 
-    /** Mirrors {@code list_add}: puts a block at the head. */
+    /**
+     * Mirrors {@code list_add}: puts a block at the head. The block's buddy must not be free at this order (true of
+     * every push {@code expand} and {@code __free_one_page} make: the one stops at a buddy that is not free, the other
+     * pushes the half whose buddy it keeps).
+     */
     void addHead(long pfn) {
-        int key = claim(pfn);
-        int f = first[HEAD_CHAIN];
+        int key = claim(pfn, false);
+        int f = headFirst;
         if (f == NONE) {
-            first[HEAD_CHAIN] = key;
-            last[HEAD_CHAIN] = key;
+            headLast = key;
         } else {
             setNext(key, f);
             setPrev(f, key);
-            first[HEAD_CHAIN] = key;
         }
+        headFirst = key;
     }
 
-    /** Mirrors {@code list_add_tail}: puts a block at the tail. */
+    /** Mirrors {@code list_add_tail}: puts a block at the tail (its buddy not free at this order, as for addHead). */
     void addTail(long pfn) {
-        int key = claim(pfn);
-        int l = last[TAIL_CHAIN];
+        addTail(pfn, false);
+    }
+
+    /**
+     * Boot-time {@code list_add_tail} of a block listed on its own, whose buddy may be free at this order too (only a
+     * boot layout can do that).
+     */
+    void bootAddTail(long pfn) {
+        addTail(pfn, true);
+    }
+
+    private void addTail(long pfn, boolean buddyMayBeFree) {
+        int key = claim(pfn, buddyMayBeFree);
+        int l = tailLast;
         if (l == NONE) {
-            first[TAIL_CHAIN] = key;
-            last[TAIL_CHAIN] = key;
+            tailFirst = key;
         } else {
             setPrev(key, l);
             setNext(l, key);
-            last[TAIL_CHAIN] = key;
         }
+        tailLast = key;
     }
 
-    /** Marks a block free (its links are the caller's to set) and counts it; rejects a block already free. */
-    private int claim(long pfn) {
+    /**
+     * Marks a block free (its links are the caller's to set) and counts it; rejects a block already free. An order-0
+     * block whose buddy is free too gets its links from the map, its buddy's page being taken.
+     */
+    private int claim(long pfn, boolean buddyMayBeFree) {
         long offset = pfn - linkBase;
         if (offset >= 1L << 31) {
             throw new IllegalStateException("pfn " + pfn + " lies beyond the 2^31 pages a zone's free lists can link");
@@ -132,7 +149,7 @@ public final class FreeArea {
         if (!heads.testAndSet(key)) {
             throw new IllegalStateException("pfn " + pfn + " already free at order " + order);
         }
-        if (order == 0 && heads.get(key ^ 1)) {
+        if (buddyMayBeFree && order == 0 && heads.get(key ^ 1)) {
             if (unpaired == null) {
                 unpaired = new HashMap<>();
             }
@@ -147,7 +164,7 @@ public final class FreeArea {
         if (count == 0) {
             return;
         }
-        if (first[TAIL_CHAIN] != NONE || (!runs.isEmpty() && lastRunEnd() > start)) {
+        if (tailFirst != NONE || (!runs.isEmpty() && lastRunEnd() > start)) {
             throw new IllegalStateException("runs must be loaded in ascending order before tail pushes");
         }
         runs.put(start, new long[] {start, stride, count});
@@ -169,56 +186,86 @@ public final class FreeArea {
         if (nrFree == 0) {
             return -1;
         }
-        long pfn = peekHead();
-        remove(pfn);
-        return pfn;
+        int key = headFirst;
+        if (key == NONE) {
+            long pfn = peekHead();
+            remove(pfn);
+            return pfn;
+        }
+        heads.testAndClear(key);
+        nrFree--;
+        if (key == headLast) {
+            headFirst = NONE;
+            headLast = NONE;
+        } else {
+            headFirst = next(key);
+        }
+        forget(key);
+        return pfnOf(key);
     }
 
     /** The head block, or -1 when the list is empty. */
     public long peekHead() {
-        if (first[HEAD_CHAIN] != NONE) {
-            return pfnOf(first[HEAD_CHAIN]);
+        if (headFirst != NONE) {
+            return pfnOf(headFirst);
         }
         if (!runs.isEmpty()) {
             return runs.firstKey();
         }
-        if (first[TAIL_CHAIN] != NONE) {
-            return pfnOf(first[TAIL_CHAIN]);
+        if (tailFirst != NONE) {
+            return pfnOf(tailFirst);
         }
         return -1;
     }
 
     /** Mirrors {@code list_del} of a free block of this order (the head, or the buddy being merged). */
     void remove(long pfn) {
-        if ((pfn & ((1L << order) - 1)) != 0 || !heads.testAndClear((pfn - linkBase) >> order)) {
+        if (!removeIfFree(pfn)) {
             throw new IllegalStateException("pfn " + pfn + " is not free at order " + order);
+        }
+    }
+
+    /**
+     * Mirrors {@code page_is_buddy} followed by {@code list_del}: when {@code pfn} heads a free block of exactly this
+     * order, takes it off the list and returns true; otherwise changes nothing. One bitmap step for both.
+     */
+    boolean removeIfFree(long pfn) {
+        if ((pfn & ((1L << order) - 1)) != 0 || !heads.testAndClear((pfn - linkBase) >> order)) {
+            return false;
         }
         int key = (int) ((pfn - linkBase) >> order);
         nrFree--;
-        for (int c = HEAD_CHAIN; c <= TAIL_CHAIN; c++) {
-            if (key == first[c]) {
-                if (key == last[c]) {
-                    first[c] = NONE;
-                    last[c] = NONE;
-                } else {
-                    first[c] = next(key);
-                }
-                forget(key);
-                return;
+        unlink(pfn, key);
+        return true;
+    }
+
+    private void unlink(long pfn, int key) {
+        if (key == headFirst) {
+            if (key == headLast) {
+                headFirst = NONE;
+                headLast = NONE;
+            } else {
+                headFirst = next(key);
             }
-            if (key == last[c]) {
-                last[c] = prev(key);
-                forget(key);
-                return;
+        } else if (key == headLast) {
+            headLast = prev(key);
+        } else if (key == tailFirst) {
+            if (key == tailLast) {
+                tailFirst = NONE;
+                tailLast = NONE;
+            } else {
+                tailFirst = next(key);
             }
-        }
-        if (pfn >= runsFrom && pfn < runsTo && removeFromRun(pfn)) {
+        } else if (key == tailLast) {
+            tailLast = prev(key);
+        } else if (pfn >= runsFrom && pfn < runsTo && removeFromRun(pfn)) {
             return;
+        } else {
+            int p = prev(key);
+            int n = next(key);
+            setNext(p, n);
+            setPrev(n, p);
         }
-        int p = prev(key);
-        int n = next(key);
-        setNext(p, n);
-        setPrev(n, p);
         forget(key);
     }
 
@@ -255,20 +302,20 @@ public final class FreeArea {
 
     /** Visits the blocks in list order, head first. */
     public void forEach(LongConsumer action) {
-        visitChain(HEAD_CHAIN, action);
+        visitChain(headFirst, headLast, action);
         for (long[] r : runs.values()) {
             for (long i = 0; i < r[2]; i++) {
                 action.accept(r[0] + i * r[1]);
             }
         }
-        visitChain(TAIL_CHAIN, action);
+        visitChain(tailFirst, tailLast, action);
     }
 
-    private void visitChain(int chain, LongConsumer action) {
-        int key = first[chain];
+    private void visitChain(int first, int last, LongConsumer action) {
+        int key = first;
         while (key != NONE) {
             action.accept(pfnOf(key));
-            key = key == last[chain] ? NONE : next(key);
+            key = key == last ? NONE : next(key);
         }
     }
 

@@ -72,7 +72,7 @@ public final class Zone {
         for (ZoneLayout.Region r : regions) {
             FreeArea area = freeArea[Long.numberOfTrailingZeros(r.size())];
             if (r.count() == 1) {
-                area.addTail(r.start());
+                area.bootAddTail(r.start());
             } else {
                 area.addRun(r.start(), r.stride(), r.count());
             }
@@ -227,10 +227,9 @@ public final class Zone {
         }
         while (order < MAX_ORDER - 1) {
             long buddy = pfn ^ (1L << order);
-            if (!freeArea[order].isFreeHead(buddy)) {
+            if (!freeArea[order].removeIfFree(buddy)) {
                 break;
             }
-            freeArea[order].remove(buddy);
             freePages -= 1L << order;
             pfn &= buddy;
             order++;
