@@ -19,11 +19,12 @@ import java.util.function.LongConsumer;
  * never merge, has its own store of two entries per block. The one case where an order-0 block cannot borrow its buddy
  * (both buddies free at order 0, which only a boot layout can produce) keeps its links in a small map.
  *
- * <p>The list reads: head chain (blocks pushed at the head), the bulk-loaded runs ({@code start, stride, count}) in
- * ascending pfn order, tail chain (blocks pushed at the tail). The first block of a chain does not store its
- * {@code prev}, nor the last its {@code next}, so a block pushed onto an empty list and taken straight back (the
- * split halves of {@code expand} on a zone of large free blocks) never touches the link store. Owned by the thread that
- * owns the {@link Zone} (the node's agent).
+ * <p>The list reads: the deferred head (the block pushed at the head last, kept in a field, neither in the bitmap nor
+ * linked, until the next head push links it), head chain (blocks pushed at the head), the bulk-loaded runs
+ * ({@code start, stride, count}) in ascending pfn order, tail chain (blocks pushed at the tail). So a block pushed and
+ * taken straight back (the split halves of {@code expand} that {@code __free_one_page} merges again, on a zone of
+ * large free blocks) costs two field writes. The first block of a chain does not store its {@code prev}, nor the last
+ * its {@code next}. Owned by the thread that owns the {@link Zone} (the node's agent).
  */
 public final class FreeArea {
     private static final int NONE = -1;
@@ -41,6 +42,7 @@ public final class FreeArea {
     private final TreeMap<Long, long[]> runs = new TreeMap<>();
     private long runsFrom = Long.MAX_VALUE;
     private long runsTo = Long.MIN_VALUE;
+    private long deferredHead = -1;
     private long nrFree;
 
     /**
@@ -88,6 +90,9 @@ public final class FreeArea {
 
     /** O(1): true when {@code pfn} heads a free block of exactly this order on this list. */
     public boolean isFreeHead(long pfn) {
+        if (pfn == deferredHead) {
+            return true;
+        }
         if ((pfn & ((1L << order) - 1)) != 0) {
             return false;
         }
@@ -95,11 +100,39 @@ public final class FreeArea {
     }
 
     /**
-     * Mirrors {@code list_add}: puts a block at the head. The block's buddy must not be free at this order (true of
-     * every push {@code expand} and {@code __free_one_page} make: the one stops at a buddy that is not free, the other
-     * pushes the half whose buddy it keeps).
+     * Mirrors {@code list_add}: puts a block at the head; rejects a block already free. The block's buddy must not be
+     * free at this order (true of every push {@code expand} and {@code __free_one_page} make: the one pushes the half
+     * whose buddy it keeps, the other stops at a buddy that is not free).
      */
     void addHead(long pfn) {
+        if (isFreeHead(pfn)) {
+            throw new IllegalStateException("pfn " + pfn + " already free at order " + order);
+        }
+        deferHead(pfn);
+    }
+
+    /**
+     * Mirrors {@code list_add} of one of {@code expand}'s upper halves: a part of a block just taken off the lists,
+     * so not free anywhere (no check).
+     */
+    void addSplitHead(long pfn) {
+        deferHead(pfn);
+    }
+
+    /**
+     * The block pushed last at the head stays unlinked (the deferred head: no bitmap bit, no links) until another
+     * head push links it; taking it straight back, as {@code __free_one_page} does with the halves {@code expand}
+     * just pushed, costs two field writes.
+     */
+    private void deferHead(long pfn) {
+        if (deferredHead >= 0) {
+            linkHead(deferredHead);
+        }
+        deferredHead = pfn;
+        nrFree++;
+    }
+
+    private void linkHead(long pfn) {
         int key = claim(pfn, false);
         int f = headFirst;
         if (f == NONE) {
@@ -125,7 +158,11 @@ public final class FreeArea {
     }
 
     private void addTail(long pfn, boolean buddyMayBeFree) {
+        if (pfn == deferredHead) {
+            throw new IllegalStateException("pfn " + pfn + " already free at order " + order);
+        }
         int key = claim(pfn, buddyMayBeFree);
+        nrFree++;
         int l = tailLast;
         if (l == NONE) {
             tailFirst = key;
@@ -137,7 +174,7 @@ public final class FreeArea {
     }
 
     /**
-     * Marks a block free (its links are the caller's to set) and counts it; rejects a block already free. An order-0
+     * Marks a block free (its links are the caller's to set, its count too); rejects a block already free. An order-0
      * block whose buddy is free too gets its links from the map, its buddy's page being taken.
      */
     private int claim(long pfn, boolean buddyMayBeFree) {
@@ -149,13 +186,12 @@ public final class FreeArea {
         if (!heads.testAndSet(key)) {
             throw new IllegalStateException("pfn " + pfn + " already free at order " + order);
         }
-        if (buddyMayBeFree && order == 0 && heads.get(key ^ 1)) {
+        if (buddyMayBeFree && order == 0 && isFreeHead(pfn ^ 1)) {
             if (unpaired == null) {
                 unpaired = new HashMap<>();
             }
             unpaired.put(key, new int[] {NONE, NONE});
         }
-        nrFree++;
         return key;
     }
 
@@ -186,6 +222,12 @@ public final class FreeArea {
         if (nrFree == 0) {
             return -1;
         }
+        long deferred = deferredHead;
+        if (deferred >= 0) {
+            deferredHead = -1;
+            nrFree--;
+            return deferred;
+        }
         int key = headFirst;
         if (key == NONE) {
             long pfn = peekHead();
@@ -206,6 +248,9 @@ public final class FreeArea {
 
     /** The head block, or -1 when the list is empty. */
     public long peekHead() {
+        if (deferredHead >= 0) {
+            return deferredHead;
+        }
         if (headFirst != NONE) {
             return pfnOf(headFirst);
         }
@@ -230,6 +275,11 @@ public final class FreeArea {
      * order, takes it off the list and returns true; otherwise changes nothing. One bitmap step for both.
      */
     boolean removeIfFree(long pfn) {
+        if (pfn == deferredHead) {
+            deferredHead = -1;
+            nrFree--;
+            return true;
+        }
         if ((pfn & ((1L << order) - 1)) != 0 || !heads.testAndClear((pfn - linkBase) >> order)) {
             return false;
         }
@@ -302,6 +352,9 @@ public final class FreeArea {
 
     /** Visits the blocks in list order, head first. */
     public void forEach(LongConsumer action) {
+        if (deferredHead >= 0) {
+            action.accept(deferredHead);
+        }
         visitChain(headFirst, headLast, action);
         for (long[] r : runs.values()) {
             for (long i = 0; i < r[2]; i++) {

@@ -215,7 +215,7 @@ public final class Zone {
         while (high > low) {
             high--;
             size >>= 1;
-            freeArea[high].addHead(pfn + size);
+            freeArea[high].addSplitHead(pfn + size);
             freePages += size;
         }
     }
