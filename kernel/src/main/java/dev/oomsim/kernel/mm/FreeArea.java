@@ -28,6 +28,8 @@ import java.util.function.LongConsumer;
  */
 public final class FreeArea {
     private static final int NONE = -1;
+    /** Runs a list may split into before its runs are linked like pushed blocks (see {@link #linkRuns}). */
+    static final int MAX_RUNS = 1024;
 
     private final int order;
     private final long linkBase;
@@ -347,7 +349,42 @@ public final class FreeArea {
             long s2 = pfn + stride;
             runs.put(s2, new long[] {s2, stride, count - idx - 1});
         }
+        if (runs.size() > MAX_RUNS) {
+            linkRuns();
+        }
         return true;
+    }
+
+    /**
+     * Bounds what runs cost: merges that take blocks out of the middle of runs split them, one map entry each, so past
+     * {@link #MAX_RUNS} the run blocks are linked, in list order, after the head chain (where the runs sit), into the
+     * page slots they own anyway. Done at most once per list, as runs only come from boot. Not for order-0 runs of
+     * side-by-side buddies: those blocks could not borrow their buddies' pages (and they leave their runs only from the
+     * front, splitting nothing).
+     */
+    private void linkRuns() {
+        if (order == 0) {
+            for (long[] r : runs.values()) {
+                if (r[1] == 1) {
+                    return;
+                }
+            }
+        }
+        for (long[] r : runs.values()) {
+            for (long i = 0; i < r[2]; i++) {
+                int key = (int) ((r[0] + i * r[1] - linkBase) >> order);
+                if (headLast == NONE) {
+                    headFirst = key;
+                } else {
+                    setNext(headLast, key);
+                    setPrev(key, headLast);
+                }
+                headLast = key;
+            }
+        }
+        runs.clear();
+        runsFrom = Long.MAX_VALUE;
+        runsTo = Long.MIN_VALUE;
     }
 
     /** Visits the blocks in list order, head first. */

@@ -32,11 +32,6 @@ final class LinkStore {
         this.chunks = new long[(int) ((size + CHUNK_ENTRIES - 1) >>> CHUNK_SHIFT)][];
     }
 
-    /** Bits per entry. */
-    int width() {
-        return width;
-    }
-
     int get(int index) {
         long[] c = chunks[index >>> CHUNK_SHIFT];
         int bit = (index & (CHUNK_ENTRIES - 1)) * width;

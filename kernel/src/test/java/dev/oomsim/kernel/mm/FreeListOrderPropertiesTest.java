@@ -135,6 +135,50 @@ class FreeListOrderPropertiesTest {
         }
     }
 
+    @Property(tries = 8, seed = "20260412")
+    void runsSplitByMergesPastTheirLimitKeepTheirOrder(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long seed,
+            @ForAll @IntRange(min = 0, max = 2) int order) {
+        // one run of blocks with a non-free gap after each; freeing the gaps in random order merges blocks out of
+        // the run's middle, splitting it past FreeArea.MAX_RUNS, while allocations keep taking from the lists
+        SplittableRandom random = new SplittableRandom(seed);
+        long size = 1L << order;
+        int blocks = 6 * FreeArea.MAX_RUNS;
+        long start = 4096;
+        long managed = 2 * size * blocks;
+        long[] counts = new long[Zone.MAX_ORDER];
+        counts[order] = blocks;
+        List<ZoneLayout.Region> regions = ZoneLayout.plan(start, start + managed, counts);
+        Zone zone = new Zone(0, ZoneType.NORMAL, 2, 4, start, managed, regions);
+        ModelZone model = new ModelZone(regions);
+        List<Long> gaps = new ArrayList<>();
+        for (int i = 0; i < blocks; i++) {
+            gaps.add(start + 2 * size * i + size);
+        }
+        java.util.Collections.shuffle(gaps, new java.util.Random(seed));
+        List<long[]> held = new ArrayList<>();
+        for (int step = 0; step < gaps.size(); step++) {
+            long gap = gaps.get(step);
+            zone.freeOneBlock(gap, order);
+            model.freeOneBlock(gap, order);
+            if (random.nextInt(4) == 0) {
+                int o = random.nextInt(order + 2);
+                long pfn = zone.rmqueueSmallest(o);
+                assertThat(pfn).as("step %d", step).isEqualTo(model.rmqueueSmallest(o));
+                if (pfn >= 0) {
+                    held.add(new long[] {pfn, o});
+                }
+            }
+            if (step % 97 == 0 || step == gaps.size() - 1) {
+                assertThat(blocks(zone)).as("step %d", step).isEqualTo(model.blocks());
+            }
+        }
+        for (long[] h : held) {
+            zone.freeOneBlock(h[0], (int) h[1]);
+            model.freeOneBlock(h[0], (int) h[1]);
+        }
+        assertThat(blocks(zone)).isEqualTo(model.blocks());
+    }
+
     @Property(tries = 300, seed = "20260412")
     void listsAndHandedOutPagesMatchPlainKernelLists(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long seed,
             @ForAll @IntRange(min = 0, max = 2) int layoutKind) {
