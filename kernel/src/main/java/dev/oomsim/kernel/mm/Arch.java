@@ -1,5 +1,6 @@
 package dev.oomsim.kernel.mm;
 
+import java.util.Arrays;
 import java.util.List;
 
 /** The zone layout of an architecture (kernel-model.md §4 "Profiles"). */
@@ -10,10 +11,16 @@ public enum Arch {
     I386(List.of(ZoneType.DMA, ZoneType.NORMAL, ZoneType.HIGHMEM, ZoneType.MOVABLE), new long[] {256, 32, 32});
 
     private final List<ZoneType> zones;
+    private final int[] indexByType;
     private final long[] lowmemReserveRatio;
 
     Arch(List<ZoneType> zones, long[] lowmemReserveRatio) {
         this.zones = zones;
+        this.indexByType = new int[ZoneType.values().length];
+        Arrays.fill(indexByType, -1);
+        for (int i = 0; i < zones.size(); i++) {
+            indexByType[zones.get(i).ordinal()] = i;
+        }
         this.lowmemReserveRatio = lowmemReserveRatio;
     }
 
@@ -43,7 +50,7 @@ public enum Arch {
 
     /** The kernel's {@code zone_idx} of a type on this arch, or -1 when the arch lacks it. */
     public int zoneIndex(ZoneType type) {
-        return zones.indexOf(type);
+        return indexByType[type.ordinal()];
     }
 
     /** The zone type at an index. */

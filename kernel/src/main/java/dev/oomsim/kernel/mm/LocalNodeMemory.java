@@ -142,7 +142,11 @@ public final class LocalNodeMemory implements NodeMemory {
             zone.freeOneBlock(pfn, order);
             return;
         }
-        Mm.Holding h = t.mm().holding(nodeId, zone.index());
+        // A plain lookup: a free never needs the holding created on demand (an absent one holds nothing).
+        Mm.Holding h = t.mm().holdings().get(Mm.key(nodeId, zone.index()));
+        if (h == null) {
+            throw new IllegalArgumentException("free: pid " + t.pid() + " does not hold pfn " + pfn + " order " + order);
+        }
         Integer heldOrder = h.blocks().get(pfn);
         if (heldOrder != null && heldOrder == order) {
             h.blocks().remove(pfn);

@@ -27,6 +27,43 @@ final class SparseBitmap {
         return (c[bit >>> 6] & (1L << (bit & 63))) != 0;
     }
 
+    /** Sets bit {@code i}; returns false (and changes nothing) when it was already set. */
+    boolean testAndSet(long i) {
+        int ci = (int) (i >>> CHUNK_BITS);
+        long[] c = chunks[ci];
+        if (c == null) {
+            c = new long[CHUNK_WORDS];
+            chunks[ci] = c;
+        }
+        int bit = (int) (i & ((1 << CHUNK_BITS) - 1));
+        long m = 1L << (bit & 63);
+        long w = c[bit >>> 6];
+        if ((w & m) != 0) {
+            return false;
+        }
+        c[bit >>> 6] = w | m;
+        return true;
+    }
+
+    /** Clears bit {@code i}; returns false (and changes nothing) when it was not set. */
+    boolean testAndClear(long i) {
+        if (i < 0 || i >= size) {
+            return false;
+        }
+        long[] c = chunks[(int) (i >>> CHUNK_BITS)];
+        if (c == null) {
+            return false;
+        }
+        int bit = (int) (i & ((1 << CHUNK_BITS) - 1));
+        long m = 1L << (bit & 63);
+        long w = c[bit >>> 6];
+        if ((w & m) == 0) {
+            return false;
+        }
+        c[bit >>> 6] = w & ~m;
+        return true;
+    }
+
     void set(long i, boolean value) {
         int ci = (int) (i >>> CHUNK_BITS);
         long[] c = chunks[ci];

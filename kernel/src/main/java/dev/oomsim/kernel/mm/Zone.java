@@ -20,7 +20,6 @@ public final class Zone {
     private final long startPfn;
     private final long managedPages;
     private final FreeArea[] freeArea = new FreeArea[MAX_ORDER];
-    private final PfnLinks links = new PfnLinks();
     private final ZoneLayout layout;
     private long freePages;
     private Watermarks watermarks = new Watermarks(0, 0, 0);
@@ -48,8 +47,9 @@ public final class Zone {
         this.startPfn = startPfn;
         this.managedPages = managedPages;
         this.lowmemReserve = new long[nrZones];
+        LinkStore pageLinks = FreeArea.pageLinks(startPfn, startPfn + managedPages);
         for (int o = 0; o < MAX_ORDER; o++) {
-            freeArea[o] = new FreeArea(o, startPfn, startPfn + managedPages, links);
+            freeArea[o] = new FreeArea(o, startPfn, startPfn + managedPages, pageLinks);
         }
         List<ZoneLayout.Region> sorted = new ArrayList<>(regions);
         sorted.sort(Comparator.comparingLong(ZoneLayout.Region::start));
@@ -72,7 +72,7 @@ public final class Zone {
         for (ZoneLayout.Region r : regions) {
             FreeArea area = freeArea[Long.numberOfTrailingZeros(r.size())];
             if (r.count() == 1) {
-                area.addTail(r.start());
+                area.bootAddTail(r.start());
             } else {
                 area.addRun(r.start(), r.stride(), r.count());
             }
@@ -215,7 +215,7 @@ public final class Zone {
         while (high > low) {
             high--;
             size >>= 1;
-            freeArea[high].addHead(pfn + size);
+            freeArea[high].addSplitHead(pfn + size);
             freePages += size;
         }
     }
@@ -227,10 +227,9 @@ public final class Zone {
         }
         while (order < MAX_ORDER - 1) {
             long buddy = pfn ^ (1L << order);
-            if (!freeArea[order].isFreeHead(buddy)) {
+            if (!freeArea[order].removeIfFree(buddy)) {
                 break;
             }
-            freeArea[order].remove(buddy);
             freePages -= 1L << order;
             pfn &= buddy;
             order++;
