@@ -12,6 +12,16 @@ public final class KernelLog {
         lines.add(line);
     }
 
+    /** How many lines were printed so far. */
+    public int size() {
+        return lines.size();
+    }
+
+    /** The lines printed since {@code mark} (a {@link #size()} taken before). */
+    public List<String> linesFrom(int mark) {
+        return List.copyOf(lines.subList(mark, lines.size()));
+    }
+
     /** The lines so far. */
     public List<String> lines() {
         return List.copyOf(lines);

@@ -34,8 +34,13 @@ public final class CompactedTopicClusterLock implements ClusterLock {
 
     @Override
     public boolean isHeld() {
+        if (lock.isHeldByMe()) {
+            return true;
+        }
+        // This agent's own released claim stays in the fold until its tombstone is read back, but holds nothing: the
+        // holder is then the lowest live claim of the others.
         LockState.View view = lock.view();
-        return view.holderAt(view.logTimeMs()).isPresent();
+        return view.anotherLiveClaim(lock.key(), view.logTimeMs());
     }
 
     @Override

@@ -108,19 +108,44 @@ public final class DistributedSimulation {
     }
 
     private static ScenarioRun feed(Scenario scenario, String bootstrapServers, Topics topics) {
+        // The feeder's own copy of the machine answers only "which node's CPU runs this task" (its cpuset's first node).
+        dev.oomsim.kernel.Machine machine = new dev.oomsim.kernel.scenario.ScenarioRunner(scenario).machine();
+        List<Integer> nodes = machine.nodes().stream().map(dev.oomsim.kernel.mm.NumaNode::id).toList();
         try (Feeder feeder = new Feeder(bootstrapServers, topics)) {
-            Map<String, Object> boot = bootTree(feeder.snapshot("boot"));
+            Map<String, Object> boot = bootTree(feeder.snapshots("boot", nodes));
             List<EventResult> results = new ArrayList<>();
             List<Scenario.Event> events = scenario.events();
             for (int i = 0; i < events.size(); i++) {
-                ProgressEvent outcome = feeder.request(command("event-" + i, i, events.get(i), scenario.profile()));
+                Scenario.Event event = events.get(i);
+                ProgressEvent outcome = feeder.request(command("event-" + i, i, event, scenario.profile()),
+                        originNode(event, machine));
                 results.add(OutcomeMapper.toResult(outcome));
                 if (outcome.getPanic() != null) {
                     break;
                 }
             }
-            return new ScenarioRun(boot, results, stateTree(feeder.snapshot("final")));
+            return new ScenarioRun(boot, results, stateTree(feeder.snapshots("final", nodes)));
         }
+    }
+
+    /**
+     * The node whose agent runs an event: an allocation's node (where the allocating CPU is), a free's page node,
+     * else the node of the task's CPU, the first node of its cpuset (the kernel's {@code numa_node_id()} here).
+     */
+    static int originNode(Scenario.Event event, dev.oomsim.kernel.Machine machine) {
+        int node = -1;
+        if (event instanceof Scenario.AllocEvent a) {
+            node = a.node();
+        } else if (event instanceof Scenario.MayOomEvent a) {
+            node = a.node();
+        } else if (event instanceof Scenario.FreeEvent f) {
+            node = f.node();
+        }
+        if (node >= 0) {
+            return node;
+        }
+        dev.oomsim.kernel.task.Task t = machine.tasks().get(event.pid());
+        return t == null ? machine.nodes().get(0).id() : t.cpuset().mems().first();
     }
 
     /** The scenario event as the request a load producer would send (gfp bits in the profile's own layout). */
@@ -151,55 +176,75 @@ public final class DistributedSimulation {
         return b.setOp(AllocOp.OOM_SCORE).setPid(s.pid()).build();
     }
 
-    static Map<String, Object> bootTree(NodeState s) {
+    /** The boot line from every node's snapshot (machine-wide figures from the first). */
+    static Map<String, Object> bootTree(List<NodeState> nodes) {
+        NodeState first = nodes.get(0);
         Map<String, Object> b = new LinkedHashMap<>();
-        b.put("profile", s.getProfile().name().toLowerCase(java.util.Locale.ROOT));
-        b.put("min_free_kbytes", s.getMinFreeKbytes());
-        b.put("totalram_pages", s.getTotalramPages());
+        b.put("profile", first.getProfile().name().toLowerCase(java.util.Locale.ROOT));
+        b.put("min_free_kbytes", first.getMinFreeKbytes());
+        b.put("totalram_pages", first.getTotalramPages());
         List<Object> zones = new ArrayList<>();
-        for (ZoneState z : s.getZones()) {
-            Map<String, Object> zt = new LinkedHashMap<>();
-            zt.put("node", s.getNode());
-            zt.put("zone", z.getZone().name());
-            zt.put("managed", z.getManagedPages());
-            Map<String, Object> w = new LinkedHashMap<>();
-            w.put("min", z.getWatermarkMin());
-            w.put("low", z.getWatermarkLow());
-            w.put("high", z.getWatermarkHigh());
-            zt.put("watermarks", w);
-            zt.put("lowmem_reserve", new ArrayList<Object>(z.getLowmemReserve()));
-            zones.add(zt);
+        for (NodeState s : nodes) {
+            for (ZoneState z : s.getZones()) {
+                Map<String, Object> zt = new LinkedHashMap<>();
+                zt.put("node", s.getNode());
+                zt.put("zone", z.getZone().name());
+                zt.put("managed", z.getManagedPages());
+                Map<String, Object> w = new LinkedHashMap<>();
+                w.put("min", z.getWatermarkMin());
+                w.put("low", z.getWatermarkLow());
+                w.put("high", z.getWatermarkHigh());
+                zt.put("watermarks", w);
+                zt.put("lowmem_reserve", new ArrayList<Object>(z.getLowmemReserve()));
+                zones.add(zt);
+            }
         }
         b.put("zones", zones);
         return b;
     }
 
-    static Map<String, Object> stateTree(NodeState s) {
+    /**
+     * The final state from every node's snapshot: each node's zones, and each task as the first node's copy of the
+     * task table has it with its rss on every node. The copies must agree; a disagreement is a bug, reported as one.
+     */
+    static Map<String, Object> stateTree(List<NodeState> nodes) {
         Map<String, Object> st = new LinkedHashMap<>();
         List<Object> zones = new ArrayList<>();
-        for (ZoneState z : s.getZones()) {
-            Map<String, Object> zt = new LinkedHashMap<>();
-            zt.put("node", s.getNode());
-            zt.put("zone", z.getZone().name());
-            zt.put("free", z.getFreePages());
-            zt.put("nr_free", new ArrayList<Object>(z.getNrFree()));
-            zones.add(zt);
+        for (NodeState s : nodes) {
+            for (ZoneState z : s.getZones()) {
+                Map<String, Object> zt = new LinkedHashMap<>();
+                zt.put("node", s.getNode());
+                zt.put("zone", z.getZone().name());
+                zt.put("free", z.getFreePages());
+                zt.put("nr_free", new ArrayList<Object>(z.getNrFree()));
+                zones.add(zt);
+            }
         }
         st.put("zones", zones);
         List<Object> tasks = new ArrayList<>();
-        for (TaskState t : s.getTasks()) {
+        List<TaskState> first = nodes.get(0).getTasks();
+        for (int i = 0; i < first.size(); i++) {
+            TaskState t = first.get(i);
             Map<String, Object> tt = new LinkedHashMap<>();
             tt.put("pid", t.getPid());
             tt.put("alive", t.getAlive());
             tt.put("memdie", t.getMemdie());
             tt.put("killed", t.getKilled());
             Map<String, Object> rss = new LinkedHashMap<>();
-            rss.put(String.valueOf(s.getNode()), t.getRssPages());
+            for (NodeState s : nodes) {
+                TaskState other = s.getTasks().get(i);
+                if (other.getPid() != t.getPid() || other.getAlive() != t.getAlive()
+                        || other.getMemdie() != t.getMemdie() || other.getKilled() != t.getKilled()) {
+                    throw new IllegalStateException("the task tables of node " + nodes.get(0).getNode() + " and node "
+                            + s.getNode() + " disagree on pid " + t.getPid() + ": " + t + " vs " + other);
+                }
+                rss.put(String.valueOf(s.getNode()), other.getRssPages());
+            }
             tt.put("rss", rss);
             tasks.add(tt);
         }
         st.put("tasks", tasks);
-        st.put("oom_lock", s.getOomLockHeld() ? "held" : "free");
+        st.put("oom_lock", nodes.get(0).getOomLockHeld() ? "held" : "free");
         return st;
     }
 
@@ -236,14 +281,14 @@ public final class DistributedSimulation {
             consumer.seekToBeginning(parts);
         }
 
-        ProgressEvent request(AllocRequest request) {
-            send(request);
+        ProgressEvent request(AllocRequest request, int node) {
+            send(request, node);
             return outcome(request.getRequestId());
         }
 
-        /** Sends a request without waiting for its outcome. */
-        void submit(AllocRequest request) {
-            send(request);
+        /** Sends a request to {@code node}'s agent without waiting for its outcome. */
+        void submit(AllocRequest request, int node) {
+            send(request, node);
         }
 
         /** Waits for the outcome of a request sent before. */
@@ -251,17 +296,25 @@ public final class DistributedSimulation {
             return await(requestId, progress);
         }
 
-        NodeState snapshot(String requestId) {
+        NodeState snapshot(String requestId, int node) {
             send(AllocRequest.newBuilder().setRequestId(requestId).setOp(AllocOp.SNAPSHOT).setPid(0)
-                    .setGfpMask(0).setOrder(0).setPreferredNode(0).build());
+                    .setGfpMask(0).setOrder(0).setPreferredNode(node).build(), node);
             return await(requestId, states);
         }
 
-        private void send(AllocRequest request) {
+        /** A snapshot of each node, in the order given. */
+        List<NodeState> snapshots(String requestId, List<Integer> nodes) {
+            List<NodeState> out = new ArrayList<>();
+            for (int node : nodes) {
+                out.add(snapshot(requestId + "-" + node, node));
+            }
+            return out;
+        }
+
+        private void send(AllocRequest request, int node) {
             NodeCommand command = NodeCommand.newBuilder().setCommandId(request.getRequestId()).setOrigin(-1)
                     .setTaskEventsOffset(0).setBody(request).build();
             TopicSpec<Integer, NodeCommand> t = topics.allocRequests();
-            int node = 0;
             try {
                 producer.send(new ProducerRecord<>(t.name(), node, t.keySerde().serializer().serialize(t.name(), node),
                         t.valueSerde().serializer().serialize(t.name(), command))).get();
@@ -295,8 +348,8 @@ public final class DistributedSimulation {
                     } else {
                         DeadLetter d = topics.deadLetter().valueSerde().deserializer().deserialize(r.topic(), r.value());
                         NodeCommand source = decodeSource(d);
-                        if (source != null) {
-                            rejected.put(((AllocRequest) source.getBody()).getRequestId(), d);
+                        if (source != null && source.getBody() instanceof AllocRequest request) {
+                            rejected.put(request.getRequestId(), d);
                         }
                     }
                 }

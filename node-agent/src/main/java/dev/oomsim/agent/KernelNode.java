@@ -16,13 +16,27 @@ import dev.oomsim.kernel.mm.NodeMemory;
 import dev.oomsim.kernel.mm.ZoneSnapshot;
 import dev.oomsim.kernel.oom.OomLock;
 import dev.oomsim.kernel.oom.OomLockToken;
+import dev.oomsim.kernel.oom.OomReport;
 import dev.oomsim.kernel.scenario.EventResult;
 import dev.oomsim.kernel.scenario.Scenario;
 import dev.oomsim.kernel.scenario.ScenarioException;
 import dev.oomsim.kernel.scenario.ScenarioRunner;
 import dev.oomsim.kernel.task.Task;
 import dev.oomsim.kernel.task.TaskFlag;
+import dev.oomsim.lock.FencingCheck;
+import dev.oomsim.kernel.mm.NumaNode;
+import dev.oomsim.kernel.mm.Page;
+import dev.oomsim.kernel.mm.Zone;
+import dev.oomsim.kernel.task.Mm;
+import dev.oomsim.schemas.LockAcquired;
 import dev.oomsim.schemas.LockResult;
+import dev.oomsim.schemas.MemoryCall;
+import dev.oomsim.schemas.MemoryOp;
+import dev.oomsim.schemas.MemoryReply;
+import dev.oomsim.schemas.MmRss;
+import dev.oomsim.schemas.TaskStatus;
+import dev.oomsim.schemas.TaskSync;
+import dev.oomsim.schemas.ZoneCounters;
 import dev.oomsim.schemas.NodeCommand;
 import dev.oomsim.schemas.NodeState;
 import dev.oomsim.schemas.Profile;
@@ -33,14 +47,16 @@ import dev.oomsim.schemas.topics.Topics;
 import dev.oomsim.service.RejectReason;
 
 /**
- * One NUMA node driven by its command log: the kernel model booted from the machine's scenario file, each command run
- * as the kernel call it names, each outcome reported on {@code progress} in full, state snapshots on
- * {@code node-state}. Bad requests (order above 10, another node's request, unknown or dead pid, invalid gfp, a free
- * of a block the task does not hold) go to dead-letter with the reason.
- *
- * <p>This step serves a one-node machine; a machine of several nodes needs the kernel's per-node memory seam so a
- * zonelist walk can continue on another agent (docs/node-agent-design.md), and is refused at start with a message
- * saying so. Owned by the command-log thread.
+ * One NUMA node driven by its command log (docs/node-agent-design.md): the kernel model booted from the machine file,
+ * with this node's memory local and every other node's memory behind a {@link RemoteNodeMemory}. Requests run as
+ * coroutines; a request suspends for the cluster {@code oom_lock} (journaled as a {@code LockResult}) and for calls on
+ * other nodes' zones (answered by their agents with a {@code MemoryReply} in this node's log). Calls from other nodes
+ * are served at once and never suspend, so agents cannot wait on each other in a cycle. Outcomes go to
+ * {@code progress}, kills to {@code kills}, snapshots to {@code node-state}; the task-table changes a request makes go
+ * to every other node ({@code TaskSync}) in order with its memory calls, so every agent's copy of the cluster-wide task
+ * table stays the same. Bad input (order above 10, another node's request, unknown or dead pid, invalid gfp, a free of
+ * a block the task does not hold, a stale fencing token) goes to dead-letter with the reason. Owned by the
+ * command-log thread; request bodies run on their own threads, one at a time, handed off by the scheduler.
  */
 public final class KernelNode implements CommandHandler {
 
@@ -52,42 +68,77 @@ public final class KernelNode implements CommandHandler {
     private final Machine machine;
     private final ClusterLock clusterLock;
     private final JournaledOomLock oomLock;
-    private final RequestScheduler<LockCall, Optional<OomLockToken>, EventResult> scheduler;
-    /** Requester pid of each suspended request, for its progress event. */
-    private final Map<String, Integer> suspendedPids = new HashMap<>();
+    private final RequestScheduler<Await, Object, EventResult> scheduler;
+    /** Requests started and not ended, by id. */
+    private final Map<String, Running> requests = new HashMap<>();
+    /** The request running on the current (request) thread. */
+    private final ThreadLocal<Running> current = new ThreadLocal<>();
+    /**
+     * What the killer reported since the request last stopped, on the request's thread; read by the loop thread after
+     * the scheduler's hand-off (which orders the two).
+     */
+    private final List<Reported> oomReports = new ArrayList<>();
+    /** Each task's status as every node last heard it (this node's changes broadcast, others' applied). */
+    private final Map<Integer, TaskStatus> synced = new HashMap<>();
+    private final Map<Integer, Mm> mms = new HashMap<>();
+    /** The grant under which each OOM victim (task, and mm) was killed: its pages' releases carry it for fencing. */
+    private final Map<Integer, Long> killTokenByPid = new HashMap<>();
+    private final Map<Integer, Long> killTokenByMm = new HashMap<>();
+    /** The newest {@code oom_lock} acquisition this node has seen: kill applications below it are refused. */
+    private final FencingCheck fencing = new FencingCheck();
+    /** Counts request stops (ends, and waits other than an rss gather): a gather is good until the next one. */
+    private long stops;
 
     public KernelNode(int nodeId, Scenario machineSpec, Topics topics, ClusterLock clusterLock) {
-        if (machineSpec.nodes().size() != 1) {
-            throw new IllegalArgumentException("the node agent runs one-node machines so far; this machine has "
-                    + machineSpec.nodes().size() + " nodes (cross-node zonelist walks come with the kernel's node-memory seam)");
-        }
         this.nodeId = nodeId;
         this.topics = topics;
         this.clusterLock = clusterLock;
         this.oomLock = new JournaledOomLock();
-        this.runner = new ScenarioRunner(machineSpec, oomLock, NodeMemory.Factory.local());
+        RemoteCalls calls = new RemoteCalls();
+        this.runner = new ScenarioRunner(machineSpec, oomLock,
+                (node, local) -> node.id() == nodeId ? local : new RemoteNodeMemory(node, calls));
         this.scheduler = new RequestScheduler<>("node-" + nodeId + "-request");
         this.machine = runner.machine();
-        if (machine.nodes().get(0).id() != nodeId) {
-            throw new IllegalArgumentException("node.id " + nodeId + " is not a node of the machine (its node is "
-                    + machine.nodes().get(0).id() + ")");
+        if (machine.nodes().stream().noneMatch(n -> n.id() == nodeId)) {
+            throw new IllegalArgumentException("node.id " + nodeId + " is not a node of the machine (its nodes are "
+                    + machine.nodes().stream().map(n -> String.valueOf(n.id())).toList() + ")");
         }
+        runner.oomKiller().setObserver(this::killed);
+        for (Task t : machine.tasks().all()) {
+            if (t.mm() != null) {
+                mms.putIfAbsent(t.mm().id(), t.mm());
+            }
+            synced.put(t.pid(), status(t));
+        }
+        machine.tasks().drainChanged();
     }
 
     @Override
     public void applyTaskEvent(TaskEvent event, long offset, CommandOutput out) {
-        // The one-node machine takes its tasks from the machine file; task-events from other producers are not
-        // applied yet (spawning a task needs its placement rules), so nothing of them changes this node.
+        // The machine file defines the tasks; task-events from other producers (spawns need placement rules) are not
+        // applied yet. Task-table changes made by requests reach every node as TaskSync commands instead.
     }
 
     @Override
     public void handle(NodeCommand command, long offset, CommandOutput out) {
         oomLock.replaying = out.replaying();
-        if (command.getBody() instanceof LockResult result) {
+        Object body = command.getBody();
+        if (body instanceof LockResult result) {
             resumeWithLockResult(result, out);
-            return;
+        } else if (body instanceof MemoryReply reply) {
+            resumeWithReply(reply, out);
+        } else if (body instanceof MemoryCall call) {
+            serve(call, out);
+        } else if (body instanceof TaskSync sync) {
+            applySync(sync, out);
+        } else if (body instanceof LockAcquired acquired) {
+            fencing.observeAcquisition(acquired.getToken());
+        } else {
+            start((dev.oomsim.schemas.AllocRequest) body, offset, out);
         }
-        dev.oomsim.schemas.AllocRequest r = (dev.oomsim.schemas.AllocRequest) command.getBody();
+    }
+
+    private void start(dev.oomsim.schemas.AllocRequest r, long offset, CommandOutput out) {
         int index = r.getSequence() == null ? (int) offset : (int) (long) r.getSequence();
         if (r.getOp() == dev.oomsim.schemas.AllocOp.SNAPSHOT) {
             out.send(topics.nodeState(), nodeId, snapshot(offset + 1, r.getRequestId()));
@@ -100,52 +151,325 @@ public final class KernelNode implements CommandHandler {
             out.reject(e.reason);
             return;
         }
-        if (scheduler.isSuspended(r.getRequestId())) {
+        if (requests.containsKey(r.getRequestId())) {
             out.reject(new RejectReason("duplicate-request", "request " + r.getRequestId() + " is already in progress"));
             return;
         }
-        suspendedPids.put(r.getRequestId(), r.getPid());
-        settle(scheduler.start(r.getRequestId(), suspension -> {
-            oomLock.bind(suspension);
+        Running run = new Running(r.getRequestId(), r.getPid());
+        requests.put(run.id, run);
+        run.out = out;
+        settle(scheduler.start(run.id, suspension -> {
+            run.suspension = suspension;
+            current.set(run);
             return runner.runEvent(index, event);
         }), out);
     }
 
     /** A journaled lock outcome: the request that asked for it continues. */
     private void resumeWithLockResult(LockResult result, CommandOutput out) {
-        if (!scheduler.isSuspended(result.getRequestId())) {
+        Running run = requests.get(result.getRequestId());
+        if (run == null || !(run.awaiting instanceof LockCall)) {
             out.reject(new RejectReason("orphan-lock-result", "no request " + result.getRequestId() + " waits for a lock result"));
             return;
         }
         Optional<OomLockToken> token = result.getGranted() ? Optional.of(new OomLockToken(result.getToken())) : Optional.empty();
-        settle(scheduler.resume(result.getRequestId(), token), out);
+        if (token.isPresent()) {
+            oomLock.grantedToken = result.getToken();
+            fencing.observeAcquisition(result.getToken());
+        }
+        resume(run, token, out);
+    }
+
+    /** Another node answered a call: the request that made it continues. */
+    private void resumeWithReply(MemoryReply reply, CommandOutput out) {
+        Running run = requests.get(reply.getRequestId());
+        if (run == null || !(run.awaiting instanceof ReplyCall waiting) || waiting.callId() != reply.getCallId()) {
+            out.reject(new RejectReason("orphan-reply", "no request " + reply.getRequestId() + " waits for the reply to call "
+                    + reply.getCallId()));
+            return;
+        }
+        resume(run, reply, out);
+    }
+
+    private void resume(Running run, Object answer, CommandOutput out) {
+        run.awaiting = null;
+        run.out = out;
+        settle(scheduler.resume(run.id, answer), out);
     }
 
     /**
-     * Where the request stopped: reported when it ended; when it waits for {@code oom_lock}, the live agent tries the
+     * Where the request stopped. Kills it made are published and its task-table changes sent to every other node
+     * first; then, when it ended, its outcome is reported; when it waits for {@code oom_lock}, the live agent tries the
      * cluster lock and journals the outcome into its own command log (a replay finds it there and tries nothing).
      */
-    private void settle(RequestScheduler.Step<LockCall, EventResult> step, CommandOutput out) {
+    private void settle(RequestScheduler.Step<Await, EventResult> step, CommandOutput out) {
         String requestId = step.requestId();
-        if (step instanceof RequestScheduler.Suspended<LockCall, EventResult>) {
-            if (!out.replaying()) {
-                Optional<Long> token = clusterLock.tryLock();
-                out.toNode(nodeId, NodeCommand.newBuilder().setCommandId(requestId + "/lock").setOrigin(nodeId)
-                        .setTaskEventsOffset(0)
-                        .setBody(LockResult.newBuilder().setRequestId(requestId).setGranted(token.isPresent())
-                                .setToken(token.orElse(-1L)).build())
-                        .build());
+        Running run = requests.get(requestId);
+        publishKills(requestId, out);
+        syncTasks(requestId, out);
+        if (step instanceof RequestScheduler.Suspended<Await, EventResult> suspended) {
+            run.awaiting = suspended.call();
+            if (suspended.call() instanceof LockCall) {
+                stops++;
+                if (!out.replaying()) {
+                    tryClusterLock(requestId, out);
+                }
+            } else if (((ReplyCall) suspended.call()).op() != MemoryOp.RSS_GATHER) {
+                stops++;
             }
             return;
         }
-        int pid = suspendedPids.remove(requestId);
-        if (step instanceof RequestScheduler.Completed<LockCall, EventResult> done) {
-            out.send(topics.progress(), nodeId, OutcomeMapper.toProgress(requestId, nodeId, pid, done.outcome()));
-        } else if (step instanceof RequestScheduler.Failed<LockCall, EventResult> failed) {
+        stops++;
+        requests.remove(requestId);
+        if (step instanceof RequestScheduler.Completed<Await, EventResult> done) {
+            out.send(topics.progress(), nodeId, OutcomeMapper.toProgress(requestId, nodeId, run.pid, done.outcome()));
+        } else if (step instanceof RequestScheduler.Failed<Await, EventResult> failed) {
             RuntimeException e = failed.error();
             out.reject(new RejectReason(e instanceof ScenarioException ? "rejected-by-kernel" : "kernel-error",
-                    String.valueOf(e.getMessage())));
+                    "request " + requestId + ": " + e.getMessage()));
         }
+    }
+
+    /** {@code mutex_trylock(&oom_lock)} on the cluster lock; a grant is announced to every node's fencing floor. */
+    private void tryClusterLock(String requestId, CommandOutput out) {
+        Long stillHeld = oomLock.releasePending;
+        oomLock.releasePending = null;
+        // Unlocked in this transaction but not yet released: the grant never left this node, so it is taken again.
+        Optional<Long> token = stillHeld != null ? Optional.of(stillHeld) : clusterLock.tryLock();
+        out.toNode(nodeId, command(requestId + "/lock", LockResult.newBuilder().setRequestId(requestId)
+                .setGranted(token.isPresent()).setToken(token.orElse(-1L)).build()));
+        if (token.isPresent() && stillHeld == null) {
+            for (NumaNode n : machine.nodes()) {
+                if (n.id() != nodeId) {
+                    out.toNode(n.id(), command(requestId + "/acquired",
+                            LockAcquired.newBuilder().setNode(nodeId).setToken(token.get()).build()));
+                }
+            }
+        }
+    }
+
+    private NodeCommand command(String commandId, Object body) {
+        return NodeCommand.newBuilder().setCommandId(commandId).setOrigin(nodeId).setTaskEventsOffset(0).setBody(body).build();
+    }
+
+    /** On the request's thread: the killer reported an OOM call; remember the grant it ran under and its victims. */
+    private void killed(OomReport report) {
+        long token = oomLock.grantedToken;
+        oomReports.add(new Reported(report, token));
+        if (report.victim() != null && token >= 0) {
+            killTokenByPid.put(report.victim().pid(), token);
+            Task victim = machine.tasks().get(report.victim().pid());
+            if (victim.mm() != null) {
+                killTokenByMm.put(victim.mm().id(), token);
+            }
+            for (int pid : report.outcome().signalled()) {
+                killTokenByPid.put(pid, token);
+            }
+        }
+    }
+
+    /** A {@code KillEvent} on {@code kills} for every task the request's OOM calls killed since it last stopped. */
+    private void publishKills(String requestId, CommandOutput out) {
+        for (Reported r : oomReports) {
+            if (r.report().victim() != null && !out.replaying()) {
+                out.send(topics.kills(), r.report().victim().pid(),
+                        KillEvents.of(requestId, nodeId, r.report(), machine.profile(), r.lockToken()));
+            }
+        }
+        oomReports.clear();
+    }
+
+    /** Sends the task-table entries the request changed since it last stopped to every other node. */
+    private void syncTasks(String requestId, CommandOutput out) {
+        List<TaskStatus> changed = new ArrayList<>();
+        long token = -1;
+        for (Task t : machine.tasks().drainChanged()) {
+            TaskStatus s = status(t);
+            if (!s.equals(synced.put(t.pid(), s))) {
+                changed.add(s);
+                token = Math.max(token, killTokenByPid.getOrDefault(t.pid(), -1L));
+            }
+        }
+        if (changed.isEmpty() || machine.nodes().size() == 1) {
+            return;
+        }
+        TaskSync sync = TaskSync.newBuilder().setRequestId(requestId).setLockToken(token).setTasks(changed).build();
+        for (NumaNode n : machine.nodes()) {
+            if (n.id() != nodeId) {
+                out.toNode(n.id(), command(requestId + "/sync/" + stops, sync));
+            }
+        }
+    }
+
+    /** Another node's request changed these tasks: this copy of the table follows (unless a fenced holder sent it). */
+    private void applySync(TaskSync sync, CommandOutput out) {
+        if (stale(sync.getLockToken(), "task changes of request " + sync.getRequestId(), out)) {
+            return;
+        }
+        for (TaskStatus s : sync.getTasks()) {
+            Task t = machine.tasks().get(s.getPid());
+            if (t == null) {
+                out.reject(new RejectReason("unknown-pid", "task sync of request " + sync.getRequestId()
+                        + " names unknown pid " + s.getPid()));
+                return;
+            }
+        }
+        for (TaskStatus s : sync.getTasks()) {
+            apply(machine.tasks().get(s.getPid()), s);
+            synced.put(s.getPid(), s);
+        }
+        machine.tasks().drainChanged();
+    }
+
+    private void apply(Task t, TaskStatus s) {
+        for (dev.oomsim.kernel.task.TaskFlag f : dev.oomsim.kernel.task.TaskFlag.values()) {
+            t.set(f, s.getFlags().contains(dev.oomsim.schemas.TaskFlag.valueOf(f.name())));
+        }
+        if (s.getSigkillPending() && !t.sigkillPending()) {
+            t.sendSigkill();
+        }
+        if (s.getKilled()) {
+            t.setKilled();
+        }
+        if (!s.getAlive()) {
+            t.setDead();
+        }
+        t.setOomScoreAdj(s.getOomScoreAdj());
+        t.setInterleaveNext(s.getInterleaveNext());
+        Mm mm = t.mm();
+        if (mm != null) {
+            mm.setOomSkip(s.getMmOomSkip());
+            if (!s.getHasMm()) {
+                t.clearMm();
+                if (machine.tasks().users(mm).isEmpty()) {
+                    mm.release();
+                }
+            }
+        }
+    }
+
+    /** A task's status as the other nodes need it. */
+    private static TaskStatus status(Task t) {
+        List<dev.oomsim.schemas.TaskFlag> flags = new ArrayList<>();
+        for (dev.oomsim.kernel.task.TaskFlag f : dev.oomsim.kernel.task.TaskFlag.values()) {
+            if (t.has(f)) {
+                flags.add(dev.oomsim.schemas.TaskFlag.valueOf(f.name()));
+            }
+        }
+        return TaskStatus.newBuilder().setPid(t.pid()).setAlive(t.alive()).setKilled(t.killed())
+                .setSigkillPending(t.sigkillPending()).setFlags(flags).setOomScoreAdj(t.oomScoreAdj())
+                .setInterleaveNext(t.interleaveNext()).setHasMm(t.mm() != null)
+                .setMmOomSkip(t.mm() != null && t.mm().oomSkip()).build();
+    }
+
+    /** Whether {@code token} (a kill's grant; -1 for none) is older than an acquisition seen: then refused. */
+    private boolean stale(long token, String what, CommandOutput out) {
+        if (token < 0) {
+            return false;
+        }
+        FencingCheck.Verdict v = fencing.accept(token);
+        if (v instanceof FencingCheck.Verdict.Rejected rejected) {
+            out.reject(new RejectReason("stale-fencing-token", FencingCheck.STALE_FENCING_TOKEN + " " + token + ": node "
+                    + nodeId + " has seen oom_lock acquired with token " + rejected.highestSeen() + "; " + what
+                    + " not applied"));
+            return true;
+        }
+        return false;
+    }
+
+    /** Serves another node's call on this node's zones: at once, without suspending; answers when the call asks. */
+    private void serve(MemoryCall c, CommandOutput out) {
+        NodeMemory local = machine.memory(nodeId);
+        String what = c.getOp() + " of request " + c.getRequestId();
+        MemoryReply.Builder reply = MemoryReply.newBuilder().setRequestId(c.getRequestId()).setCallId(c.getCallId())
+                .setNode(nodeId).setPage(null).setZone(null).setError(null);
+        try {
+            switch (c.getOp()) {
+                case ZONE_STEP -> {
+                    Page p = local.zoneStep(zoneIdx(c), c.getOrder(), c.getAllocFlags(), c.getReserveIdx());
+                    reply.setPage(p == null ? null : new dev.oomsim.schemas.Page(p.nodeId(),
+                            dev.oomsim.schemas.ZoneType.valueOf(p.zone().name()), p.pfn(), p.order()));
+                }
+                case ZONE_SNAPSHOT -> {
+                    ZoneSnapshot z = local.zoneSnapshot(zoneIdx(c));
+                    List<Long> nrFree = new ArrayList<>();
+                    for (long v : z.nrFree()) {
+                        nrFree.add(v);
+                    }
+                    reply.setZone(new ZoneCounters(z.freePages(), nrFree, z.reservedHighatomicPages(), z.reclaimablePages()));
+                }
+                case RECLAIM_ZONE -> reply.setCount(local.reclaimZone(zoneIdx(c), c.getMaxPages()));
+                case UNRESERVE_HIGHATOMIC -> reply.setCount(local.unreserveHighatomicPageblock(zoneIdx(c), c.getForce()) ? 1 : 0);
+                case RSS_GATHER -> {
+                    List<MmRss> rss = new ArrayList<>();
+                    for (Mm mm : mms.values()) {
+                        long anon = local.anonPages(mm);
+                        long file = local.filePages(mm);
+                        if (anon != 0 || file != 0) {
+                            rss.add(new MmRss(mm.id(), anon, file));
+                        }
+                    }
+                    reply.setRss(rss);
+                }
+                case FREE_PAGES -> {
+                    try {
+                        local.freePages(task(c, what), c.getPfn(), c.getOrder());
+                    } catch (IllegalArgumentException e) {
+                        reply.setError(e.getMessage());
+                    }
+                }
+                case CHARGE_ALLOCATION -> {
+                    Zone z = machine.node(nodeId).zone(zoneIdx(c));
+                    local.chargeAllocation(task(c, what), new Page(nodeId, z.type(), c.getPfn(), c.getOrder()));
+                    return;
+                }
+                case CHARGE_RSS -> {
+                    local.chargeRss(mm(c, what), c.getPages());
+                    return;
+                }
+                case RELEASE_KERNEL_PAGES -> {
+                    if (!stale(c.getLockToken(), "release of pid " + c.getPid() + "'s pages", out)) {
+                        local.releaseKernelPages(c.getPid());
+                    }
+                    return;
+                }
+                case RELEASE_MM -> {
+                    if (!stale(c.getLockToken(), "release of mm " + c.getMm() + "'s pages", out)) {
+                        local.releaseMm(mm(c, what));
+                    }
+                    return;
+                }
+                default -> throw new Rejected("unknown-op", "unknown memory call " + c.getOp());
+            }
+        } catch (Rejected e) {
+            out.reject(e.reason);
+            return;
+        }
+        out.toNode(c.getReplyTo(), command(c.getRequestId() + "/" + c.getCallId() + "/reply", reply.build()));
+    }
+
+    private int zoneIdx(MemoryCall c) throws Rejected {
+        NumaNode n = machine.node(nodeId);
+        if (c.getZoneIdx() < 0 || c.getZoneIdx() >= n.nrZones() || !n.zone(c.getZoneIdx()).populated()) {
+            throw new Rejected("unknown-zone", "node " + nodeId + " has no populated zone " + c.getZoneIdx());
+        }
+        return c.getZoneIdx();
+    }
+
+    private Task task(MemoryCall c, String what) throws Rejected {
+        Task t = machine.tasks().get(c.getPid());
+        if (t == null) {
+            throw new Rejected("unknown-pid", what + " names unknown pid " + c.getPid());
+        }
+        return t;
+    }
+
+    private Mm mm(MemoryCall c, String what) throws Rejected {
+        Mm mm = mms.get(c.getMm());
+        if (mm == null) {
+            throw new Rejected("unknown-mm", what + " names unknown mm " + c.getMm());
+        }
+        return mm;
     }
 
     /** The request as the kernel event it names, or the reason it is bad input. */
@@ -250,36 +574,119 @@ public final class KernelNode implements CommandHandler {
                 .build();
     }
 
-    /** What a suspended request waits for: the outcome of a trylock of the cluster {@code oom_lock}. */
-    record LockCall() {
+    /** An OOM call's report with the fencing token of the grant held while it ran (-1 for none). */
+    private record Reported(OomReport report, long lockToken) {
+    }
+
+    /** What a suspended request waits for. */
+    sealed interface Await permits LockCall, ReplyCall {
+    }
+
+    /** The outcome of a trylock of the cluster {@code oom_lock}. */
+    record LockCall() implements Await {
+    }
+
+    /** The reply to call {@code callId} ({@code op}) on node {@code node}. */
+    record ReplyCall(int node, long callId, MemoryOp op) implements Await {
+    }
+
+    /** A request between its start and its end. */
+    private static final class Running {
+        final String id;
+        final int pid;
+        RequestScheduler.Suspension<Await, Object> suspension;
+        /** The output of the command being handled while the request runs. */
+        CommandOutput out;
+        Await awaiting;
+        long nextCallId;
+
+        Running(String id, int pid) {
+            this.id = id;
+            this.pid = pid;
+        }
+    }
+
+    /** Other nodes' memory, reached from the running request (on its thread). */
+    private final class RemoteCalls implements RemoteNodeMemory.Calls {
+        private Running running() {
+            Running run = current.get();
+            if (run == null) {
+                throw new IllegalStateException("another node's memory used outside a request");
+            }
+            return run;
+        }
+
+        private MemoryCall append(Running run, int node, MemoryCall.Builder call) {
+            long id = run.nextCallId++;
+            MemoryCall c = call.setRequestId(run.id).setCallId(id).setReplyTo(nodeId).build();
+            run.out.toNode(node, command(run.id + "/" + id, c));
+            return c;
+        }
+
+        @Override
+        public MemoryReply call(int node, MemoryCall.Builder call) {
+            Running run = running();
+            MemoryCall c = append(run, node, call);
+            return (MemoryReply) run.suspension.await(new ReplyCall(node, c.getCallId(), c.getOp()));
+        }
+
+        @Override
+        public void send(int node, MemoryCall.Builder call) {
+            append(running(), node, call);
+        }
+
+        @Override
+        public long killTokenOfTask(int pid) {
+            return killTokenByPid.getOrDefault(pid, -1L);
+        }
+
+        @Override
+        public long killTokenOfMm(int mm) {
+            return killTokenByMm.getOrDefault(mm, -1L);
+        }
+
+        @Override
+        public long stops() {
+            return stops;
+        }
     }
 
     /**
      * The kernel's {@code oom_lock} inside the agent: {@code tryLock} suspends the calling request until its journaled
-     * outcome comes back through the command log; {@code unlock} releases the cluster grant unless the agent replays.
-     * Each request runs on its own thread, so the suspension is found per thread.
+     * outcome comes back through the command log; {@code unlock} releases the cluster grant once the transaction with
+     * everything decided under it has committed (never while replaying), so no other node can acquire, and fence, before
+     * this node's kill reaches it. A trylock before that commit takes the same grant again.
      */
     private final class JournaledOomLock implements OomLock {
-        private final ThreadLocal<RequestScheduler.Suspension<LockCall, Optional<OomLockToken>>> suspension = new ThreadLocal<>();
         volatile boolean replaying;
-
-        void bind(RequestScheduler.Suspension<LockCall, Optional<OomLockToken>> s) {
-            suspension.set(s);
-        }
+        /** The fencing token of the grant the running request holds, -1 when it holds none (a memcg OOM). */
+        volatile long grantedToken = -1;
+        /** A grant unlocked by the kernel whose cluster release waits for the transaction's commit, else null. */
+        volatile Long releasePending;
 
         @Override
+        @SuppressWarnings("unchecked")
         public Optional<OomLockToken> tryLock() {
-            RequestScheduler.Suspension<LockCall, Optional<OomLockToken>> s = suspension.get();
-            if (s == null) {
+            Running run = current.get();
+            if (run == null) {
                 throw new IllegalStateException("oom_lock taken outside a request");
             }
-            return s.await(new LockCall());
+            return (Optional<OomLockToken>) run.suspension.await(new LockCall());
         }
 
         @Override
         public void unlock(OomLockToken token) {
+            grantedToken = -1;
             if (!replaying) {
-                clusterLock.unlock(token.fencingToken());
+                long fencingToken = token.fencingToken();
+                releasePending = fencingToken;
+                current.get().out.afterCommit(() -> {
+                    Long pending = releasePending;
+                    if (pending != null && pending == fencingToken) {
+                        releasePending = null;
+                        clusterLock.unlock(fencingToken);
+                    }
+                });
             }
         }
 

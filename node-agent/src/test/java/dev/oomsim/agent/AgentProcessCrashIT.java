@@ -64,9 +64,9 @@ class AgentProcessCrashIT {
         try (DistributedSimulation.Feeder feeder = new DistributedSimulation.Feeder(KAFKA.bootstrapServers(), topics)) {
             Process first = startAgent(settings, dir.resolve("agent-1.log"), port);
             for (int i = 0; i < half; i++) {
-                results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i))));
+                results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i), 0)));
             }
-            feeder.submit(command(scenario, half));
+            feeder.submit(command(scenario, half), 0);
             first.destroyForcibly();
             assertThat(first.waitFor()).as("exit status of SIGKILL").isEqualTo(137);
 
@@ -74,9 +74,9 @@ class AgentProcessCrashIT {
             try {
                 results.add(OutcomeMapper.toResult(feeder.outcome("event-" + half)));
                 for (int i = half + 1; i < scenario.events().size(); i++) {
-                    results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i))));
+                    results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i), 0)));
                 }
-                state = DistributedSimulation.stateTree(feeder.snapshot("final"));
+                state = DistributedSimulation.stateTree(feeder.snapshots("final", java.util.List.of(0)));
             } finally {
                 second.destroy();
                 second.waitFor();

@@ -42,13 +42,13 @@ class BrokerRestartIT {
         try (NodeAgent agent = new NodeAgent(new AgentConfig(settings)).start();
              DistributedSimulation.Feeder feeder = new DistributedSimulation.Feeder(KAFKA.bootstrapServers(), topics)) {
             for (int i = 0; i < half; i++) {
-                results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i))));
+                results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i), 0)));
             }
             KAFKA.broker().restart();
             for (int i = half; i < scenario.events().size(); i++) {
-                results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i))));
+                results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i), 0)));
             }
-            state = DistributedSimulation.stateTree(feeder.snapshot("final"));
+            state = DistributedSimulation.stateTree(feeder.snapshots("final", java.util.List.of(0)));
         }
 
         assertThat(results).containsExactlyElementsOf(expected.results());

@@ -51,19 +51,19 @@ class CrashRecoveryIT {
         try (DistributedSimulation.Feeder feeder = new DistributedSimulation.Feeder(KAFKA.bootstrapServers(), topics)) {
             Agent first = Agent.start(scenario, topics);
             for (int i = 0; i < crashAt; i++) {
-                results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i))));
+                results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i), 0)));
             }
             // Event 5 is a direct __alloc_pages_may_oom call: it takes oom_lock. Stop the agent while the request
             // may be suspended there, its journaled lock result committed or not.
-            feeder.submit(command(scenario, crashAt));
+            feeder.submit(command(scenario, crashAt), 0);
             first.stop();
 
             Agent second = Agent.start(scenario, topics);
             results.add(OutcomeMapper.toResult(feeder.outcome("event-" + crashAt)));
             for (int i = crashAt + 1; i < scenario.events().size(); i++) {
-                results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i))));
+                results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i), 0)));
             }
-            state = DistributedSimulation.stateTree(feeder.snapshot("final"));
+            state = DistributedSimulation.stateTree(feeder.snapshots("final", java.util.List.of(0)));
             second.stop();
         }
 

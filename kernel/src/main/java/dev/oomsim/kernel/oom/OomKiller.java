@@ -15,6 +15,7 @@ import dev.oomsim.kernel.task.Task;
 import dev.oomsim.kernel.task.TaskFlag;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The OOM killer of mm/oom_kill.c: {@code out_of_memory}, {@code constrained_alloc}, {@code select_bad_process},
@@ -31,10 +32,19 @@ public final class OomKiller {
 
     private final Machine m;
     private PageAllocator allocator;
+    private Consumer<OomReport> observer = report -> { };
 
     /** A killer over {@code machine}. */
     public OomKiller(Machine machine) {
         this.m = machine;
+    }
+
+    /**
+     * Sets who hears of every {@code out_of_memory} and memcg OOM call, when it returns, with its {@link OomReport}
+     * (the node agent's kill events). Called on the machine's owner thread.
+     */
+    public void setObserver(Consumer<OomReport> observer) {
+        this.observer = observer;
     }
 
     /** Wires the allocator (its cpuset rule is shared with constrained_alloc). */
@@ -53,6 +63,9 @@ public final class OomKiller {
         String panic;
         NodeMask nodemask;
         String memcg;
+        TopCandidates top;
+        Task selected;
+        OomReport.Victim victim;
 
         OomOutcome outcome(boolean returned) {
             return new OomOutcome(constraint, totalpages, chosen, killed, signalled, aborted, returned, panic);
@@ -68,6 +81,20 @@ public final class OomKiller {
     /** Mirrors {@code out_of_memory}, mm/oom_kill.c (kernel-model.md §10; modern §13). */
     public OomOutcome outOfMemory(OomControl oc, Task current, KernelLog log) {
         Call call = new Call();
+        int mark = log.size();
+        OomOutcome outcome = outOfMemory(call, oc, current, log);
+        report(call, outcome, oc, current, log, mark);
+        return outcome;
+    }
+
+    /** Tells the observer what one OOM call did, with the lines it printed since {@code mark}. */
+    private void report(Call call, OomOutcome outcome, OomControl oc, Task current, KernelLog log, int mark) {
+        List<OomReport.Candidate> candidates = call.top == null ? List.of() : call.top.toList(call.selected);
+        observer.accept(new OomReport(outcome, current.pid(), current.comm(), oc.gfp(), oc.order(), call.nodemask,
+                candidates, call.victim, log.linesFrom(mark)));
+    }
+
+    private OomOutcome outOfMemory(Call call, OomControl oc, Task current, KernelLog log) {
         Profile profile = m.profile();
         if (m.oomKillerDisabled()) {
             return call.outcome(false);
@@ -106,7 +133,9 @@ public final class OomKiller {
                     log);
             return call.outcome(true);
         }
-        Selection sel = selectBadProcess(control, totalpages, current, null);
+        call.top = new TopCandidates(profile == Profile.SEED);
+        Selection sel = select(control, totalpages, current, null, call.top);
+        call.selected = sel.chosen();
         if (sel.aborted()) {
             call.aborted = true;
             return call.outcome(true);
@@ -274,11 +303,16 @@ public final class OomKiller {
      * the task list in place, skipping dead tasks: selection changes no task, so it needs no snapshot of the live ones.
      */
     public Selection selectBadProcess(OomControl oc, long totalpages, Task current, Memcg memcg) {
-        return m.profile() == Profile.SEED ? selectSeed(oc, totalpages, current, memcg)
-                : selectModern(oc, totalpages, current, memcg);
+        return select(oc, totalpages, current, memcg, null);
     }
 
-    private Selection selectSeed(OomControl oc, long totalpages, Task current, Memcg memcg) {
+    /** {@link #selectBadProcess}, offering every evaluated task and its points to {@code top} when not null. */
+    private Selection select(OomControl oc, long totalpages, Task current, Memcg memcg, TopCandidates top) {
+        return m.profile() == Profile.SEED ? selectSeed(oc, totalpages, current, memcg, top)
+                : selectModern(oc, totalpages, current, memcg, top);
+    }
+
+    private Selection selectSeed(OomControl oc, long totalpages, Task current, Memcg memcg, TopCandidates top) {
         Task chosen = null;
         long chosenPoints = 0;
         for (Task p : m.tasks().all()) {
@@ -300,12 +334,18 @@ public final class OomKiller {
             if (p.has(TaskFlag.OOM_ORIGIN)) {
                 chosen = p;
                 chosenPoints = ULONG_MAX;
+                if (top != null) {
+                    top.offer(p, ULONG_MAX);
+                }
                 continue;
             }
             if (p.willFreeMem()) {
                 return new Selection(null, 0, true);
             }
             long points = oomBadness(p, memcg, oc.nodemask(), totalpages, current) & 0xffffffffL;
+            if (top != null && points != 0) {
+                top.offer(p, points);
+            }
             if (points == 0 || Long.compareUnsigned(points, chosenPoints) < 0) {
                 continue;
             }
@@ -318,7 +358,7 @@ public final class OomKiller {
         return new Selection(chosen, chosenPoints, false);
     }
 
-    private Selection selectModern(OomControl oc, long totalpages, Task current, Memcg memcg) {
+    private Selection selectModern(OomControl oc, long totalpages, Task current, Memcg memcg, TopCandidates top) {
         Task chosen = null;
         long chosenPoints = LONG_MIN;
         for (Task p : m.tasks().all()) {
@@ -346,9 +386,15 @@ public final class OomKiller {
                 points = Long.MAX_VALUE;
             } else {
                 points = oomBadness(p, memcg, oc.nodemask(), totalpages, current);
+                if (top != null && points != LONG_MIN) {
+                    top.offer(p, points);
+                }
                 if (points == LONG_MIN || points < chosenPoints) {
                     continue;
                 }
+            }
+            if (top != null && p.has(TaskFlag.OOM_ORIGIN)) {
+                top.offer(p, points);
             }
             chosen = p;
             chosenPoints = points;
@@ -447,7 +493,14 @@ public final class OomKiller {
         markOomVictim(victim);
         victim.setKilled();
         call.killed.add(victim.pid());
-        log.print(format().killedLine(message, victim, m.anonPages(mm), m.filePages(mm)));
+        call.victim = victimRss(victim, mm);
+        long anon = 0;
+        long file = 0;
+        for (OomReport.NodeRss r : call.victim.rss()) {
+            anon += r.anonPages();
+            file += r.filePages();
+        }
+        log.print(format().killedLine(message, victim, anon, file));
         for (Task q : m.tasks().live()) {
             if (!q.isThreadGroupLeader() || q.tgid() == victim.tgid()) {
                 continue;
@@ -483,6 +536,15 @@ public final class OomKiller {
                 t.sendSigkill();
             }
         }
+    }
+
+    /** The victim's resident pages per node, read once for the kill line and the report (get_mm_counter per node). */
+    private OomReport.Victim victimRss(Task victim, Mm mm) {
+        List<OomReport.NodeRss> rss = new ArrayList<>();
+        for (NumaNode node : m.nodes()) {
+            rss.add(new OomReport.NodeRss(node.id(), m.memory(node.id()).anonPages(mm), m.memory(node.id()).filePages(mm)));
+        }
+        return new OomReport.Victim(victim.pid(), victim.comm(), victim.uid(), rss);
     }
 
     private OomReportFormat format() {
@@ -558,8 +620,15 @@ public final class OomKiller {
     public OomOutcome memcgOutOfMemory(Task current, Memcg memcg, GfpFlags gfp, int order, KernelLog log) {
         Call call = new Call();
         call.memcg = memcg.name();
-        boolean seed = m.profile() == Profile.SEED;
         OomControl oc = new OomControl(null, null, gfp, order, memcg.name());
+        int mark = log.size();
+        OomOutcome outcome = memcgOutOfMemory(call, oc, current, memcg, log);
+        report(call, outcome, oc, current, log, mark);
+        return outcome;
+    }
+
+    private OomOutcome memcgOutOfMemory(Call call, OomControl oc, Task current, Memcg memcg, KernelLog log) {
+        boolean seed = m.profile() == Profile.SEED;
         if (m.oomKillerDisabled()) {
             return call.outcome(false);
         }
@@ -579,7 +648,9 @@ public final class OomKiller {
             panic(call, "Out of memory: compulsory panic_on_oom is enabled", log);
             return call.outcome(false);
         }
-        Selection sel = selectBadProcess(oc, totalpages, current, memcg);
+        call.top = new TopCandidates(seed);
+        Selection sel = select(oc, totalpages, current, memcg, call.top);
+        call.selected = sel.chosen();
         if (sel.aborted()) {
             call.aborted = true;
             return call.outcome(true);

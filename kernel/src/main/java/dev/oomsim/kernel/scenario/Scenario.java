@@ -85,6 +85,9 @@ public record Scenario(Profile profile, Arch arch, SysctlSpec sysctl, long swapP
     public sealed interface Event {
         /** The event's path, for error messages. */
         String path();
+
+        /** The task the event is about (the requester of an allocation). */
+        int pid();
     }
 
     /** {@code alloc}: the whole allocation path. {@code node} -1: the requester's default. */

@@ -29,6 +29,7 @@ public final class Task {
     private boolean killed;
     private boolean sigkillPending;
     private int ilNext = -1;
+    private Runnable onChange = () -> { };
     private List<Task> threadGroup;
 
     /** A live task. */
@@ -105,6 +106,7 @@ public final class Task {
 
     /** Drops the mm (exit). */
     public void clearMm() {
+        onChange.run();
         this.mm = null;
     }
 
@@ -114,6 +116,7 @@ public final class Task {
 
     /** Sets oom_score_adj, validated. */
     public void setOomScoreAdj(int adj) {
+        onChange.run();
         if (adj < OOM_SCORE_ADJ_MIN || adj > OOM_SCORE_ADJ_MAX) {
             throw new IllegalArgumentException("oom_score_adj: expected -1000..1000, got " + adj);
         }
@@ -144,6 +147,7 @@ public final class Task {
 
     /** Sets or clears a flag. */
     public void set(TaskFlag flag, boolean value) {
+        onChange.run();
         if (value) {
             flags.add(flag);
         } else {
@@ -168,6 +172,7 @@ public final class Task {
 
     /** Marks the task exited. */
     public void setDead() {
+        onChange.run();
         this.alive = false;
     }
 
@@ -178,6 +183,7 @@ public final class Task {
 
     /** Records that an OOM kill chose it. */
     public void setKilled() {
+        onChange.run();
         this.killed = true;
     }
 
@@ -188,12 +194,14 @@ public final class Task {
 
     /** Sends SIGKILL (fatal_signal_pending becomes true). */
     public void sendSigkill() {
+        onChange.run();
         this.sigkillPending = true;
         set(TaskFlag.FATAL_SIGNAL, true);
     }
 
     /** Mirrors {@code current->il_next} of an interleave policy: the next node, advancing round-robin. */
     public int nextInterleaveNode() {
+        onChange.run();
         java.util.List<Integer> nodes = mempolicy.nodes().nodes();
         if (ilNext < 0) {
             ilNext = nodes.get(0);
@@ -202,6 +210,22 @@ public final class Task {
         int idx = nodes.indexOf(nid);
         ilNext = nodes.get((idx + 1) % nodes.size());
         return nid;
+    }
+
+    /** Who hears of every change of this task's mutable state (its {@link TaskTable}). */
+    void onChange(Runnable listener) {
+        this.onChange = listener;
+    }
+
+    /** {@code il_next} as it stands (-1 before the first interleaved allocation): for copies of the task table. */
+    public int interleaveNext() {
+        return ilNext;
+    }
+
+    /** Sets {@code il_next}: another copy of the task table (a node agent's) advanced it. */
+    public void setInterleaveNext(int node) {
+        onChange.run();
+        this.ilNext = node;
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.Map;
  * by the single thread that runs the model (the runner; later the agent's event loop).
  */
 public final class TaskTable {
+    private final java.util.Set<Task> changed = new java.util.LinkedHashSet<>();
     private final List<Task> tasks = new ArrayList<>();
     private final Map<Integer, Task> byPid = new LinkedHashMap<>();
     private final Map<String, Cpuset> cpusets = new LinkedHashMap<>();
@@ -57,6 +58,7 @@ public final class TaskTable {
         }
         tasks.add(t);
         byPid.put(t.pid(), t);
+        t.onChange(() -> changed.add(t));
         List<Task> group = byTgid.computeIfAbsent(t.tgid(), k -> new ArrayList<>());
         group.add(t);
         t.joinThreadGroup(group);
@@ -64,6 +66,17 @@ public final class TaskTable {
         if (parent != null) {
             parent.children().add(t.pid());
         }
+    }
+
+    /**
+     * The tasks whose mutable state (liveness, kill, signals, flags, oom_score_adj, mm, interleave position) changed
+     * since the last call, in the order they first changed; clears the record. Lets a copy of the task table elsewhere
+     * (a node agent's) follow without comparing every task.
+     */
+    public List<Task> drainChanged() {
+        List<Task> out = List.copyOf(changed);
+        changed.clear();
+        return out;
     }
 
     /** Task by pid, or null. */

@@ -1,6 +1,7 @@
 package dev.oomsim.agent.runtime;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -149,6 +150,9 @@ public final class CommandLog implements Runnable, AutoCloseable {
         }
     }
 
+    /** Actions waiting for the current transaction's commit, in order. */
+    private final List<Runnable> afterCommit = new ArrayList<>();
+
     private void process(List<ConsumerRecord<byte[], byte[]>> records) {
         boolean transactional = records.get(records.size() - 1).offset() >= replayUntil;
         if (transactional) {
@@ -183,6 +187,10 @@ public final class CommandLog implements Runnable, AutoCloseable {
                 producer.commitTransaction();
             });
             lastCommittedOffset = offset;
+            for (Runnable action : afterCommit) {
+                action.run();
+            }
+            afterCommit.clear();
         }
         if (next >= replayUntil && !live) {
             live = true;
@@ -268,6 +276,13 @@ public final class CommandLog implements Runnable, AutoCloseable {
         public void reject(RejectReason reason) {
             if (!replaying) {
                 deadLetters.send(producer, source, reason, System.currentTimeMillis());
+            }
+        }
+
+        @Override
+        public void afterCommit(Runnable action) {
+            if (!replaying) {
+                afterCommit.add(action);
             }
         }
     }

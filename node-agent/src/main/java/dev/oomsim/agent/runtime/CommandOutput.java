@@ -22,4 +22,11 @@ public interface CommandOutput {
 
     /** Sends the command being handled to dead-letter with {@code reason}. */
     void reject(RejectReason reason);
+
+    /**
+     * Runs {@code action} once the loop's current transaction has committed: for effects outside Kafka's transaction
+     * that must not precede what was decided in it (releasing the cluster {@code oom_lock} after the kill it covered is
+     * durable). Dropped while replaying.
+     */
+    void afterCommit(Runnable action);
 }
