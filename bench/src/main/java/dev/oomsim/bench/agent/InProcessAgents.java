@@ -3,7 +3,6 @@ package dev.oomsim.bench.agent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 import dev.oomsim.agent.ClusterLock;
 import dev.oomsim.agent.CompactedTopicClusterLock;
@@ -30,10 +29,7 @@ public final class InProcessAgents implements AutoCloseable {
     private InProcessAgents() {
     }
 
-    /**
-     * Starts the agents of {@code nodes} of {@code machine}. A machine the agent cannot run (today: one of several
-     * nodes, until agents make remote zonelist calls) fails here with the agent's own message, nothing left running.
-     */
+    /** Starts the agents of {@code nodes} of {@code machine}; a machine an agent refuses fails here, nothing left running. */
     public static InProcessAgents start(Scenario machine, List<Integer> nodes, String bootstrapServers, Topics topics) {
         InProcessAgents agents = new InProcessAgents();
         List<KernelNode> kernelNodes = new ArrayList<>();
@@ -60,43 +56,6 @@ public final class InProcessAgents implements AutoCloseable {
         }
         return agents;
     }
-
-    /**
-     * Why the agent cannot run {@code nodes} of {@code machine} (its constructor's message), or empty when it can:
-     * each node is booted once, with a lock that is never taken, and dropped.
-     */
-    public static Optional<String> refusal(Scenario machine, List<Integer> nodes) {
-        Topics topics = new Topics("oomsim-bench-probe.", machine.nodes().size());
-        for (int node : nodes) {
-            try {
-                new KernelNode(node, machine, topics, UNUSED_LOCK);
-            } catch (IllegalArgumentException e) {
-                return Optional.of(e.getMessage());
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static final ClusterLock UNUSED_LOCK = new ClusterLock() {
-        @Override
-        public Optional<Long> tryLock() {
-            throw new IllegalStateException("the probe's lock is never taken");
-        }
-
-        @Override
-        public void unlock(long token) {
-            throw new IllegalStateException("the probe's lock is never taken");
-        }
-
-        @Override
-        public boolean isHeld() {
-            return false;
-        }
-
-        @Override
-        public void close() {
-        }
-    };
 
     @Override
     public void close() {

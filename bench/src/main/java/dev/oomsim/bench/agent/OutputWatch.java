@@ -20,7 +20,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Watches an output topic as a downstream reader sees it (read_committed, every partition, from the beginning) and
- * notes the {@link System#nanoTime()} at which the count of visible records first reaches each of the given marks.
+ * notes the {@link System#nanoTime()} at which the count of visible records first reaches each of the given marks,
+ * with the count at that moment: records become visible a committed transaction at a time, so the count may pass a
+ * mark by up to a batch, and a rate is the records between two {@link Mark}s over the time between them.
  * A record on the watched dead-letter topic ends the watch: an input the loop under test refused is a broken run,
  * not a slow one. The reader fetches with {@code fetch.max.wait.ms=5}, so a mark is noted at most a few ms late.
  */
@@ -31,6 +33,7 @@ public final class OutputWatch implements AutoCloseable {
     private final String deadLetterTopic;
     private final long[] marks;
     private final long[] reachedAt;
+    private final long[] reachedCount;
     private final CountDownLatch[] reached;
     private final AtomicReference<String> failure = new AtomicReference<>();
     private final Thread thread;
@@ -48,6 +51,7 @@ public final class OutputWatch implements AutoCloseable {
         this.deadLetterTopic = deadLetterTopic;
         this.marks = marks.clone();
         this.reachedAt = new long[marks.length];
+        this.reachedCount = new long[marks.length];
         this.reached = new CountDownLatch[marks.length];
         for (int i = 0; i < marks.length; i++) {
             reached[i] = new CountDownLatch(1);
@@ -77,11 +81,24 @@ public final class OutputWatch implements AutoCloseable {
         return count;
     }
 
+    /** When a mark was reached ({@link System#nanoTime()}) and how many records were visible then. */
+    public record Mark(long nanos, long count) {
+
+        /** Records per second from {@code earlier} to this mark. */
+        public double ratePerSecondSince(Mark earlier) {
+            if (nanos == earlier.nanos) {
+                throw new IllegalStateException("records " + earlier.count + " to " + count + " became visible at once: "
+                        + "too few to time");
+            }
+            return (count - earlier.count) / ((nanos - earlier.nanos) / 1e9);
+        }
+    }
+
     /**
-     * Waits until the count reached mark {@code i} and returns when it did ({@link System#nanoTime()}); fails when the
-     * deadline passes or an input went to dead-letter.
+     * Waits until the count reached mark {@code i} and returns when it did; fails when the deadline passes or an
+     * input went to dead-letter.
      */
-    public long awaitMark(int i, Duration timeout) throws InterruptedException {
+    public Mark awaitMark(int i, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!reached[i].await(50, TimeUnit.MILLISECONDS)) {
             if (failure.get() != null) {
@@ -92,7 +109,7 @@ public final class OutputWatch implements AutoCloseable {
                         + " after " + timeout.toSeconds() + " s");
             }
         }
-        return reachedAt[i];
+        return new Mark(reachedAt[i], reachedCount[i]);
     }
 
     private void watch() {
@@ -115,6 +132,7 @@ public final class OutputWatch implements AutoCloseable {
                 count += seen;
                 while (next < marks.length && count >= marks[next]) {
                     reachedAt[next] = now;
+                    reachedCount[next] = count;
                     reached[next].countDown();
                     next++;
                 }

@@ -22,8 +22,7 @@ import dev.oomsim.kernel.scenario.Scenario;
 import dev.oomsim.schemas.AllocOp;
 import dev.oomsim.schemas.AllocRequest;
 import dev.oomsim.schemas.NodeCommand;
-import dev.oomsim.schemas.OomCall;
-import dev.oomsim.schemas.ProgressEvent;
+import dev.oomsim.schemas.KillEvent;
 import dev.oomsim.schemas.topics.TopicEnsurer;
 import dev.oomsim.schemas.topics.TopicSpec;
 import dev.oomsim.schemas.topics.Topics;
@@ -46,13 +45,26 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * partition, the kill, and the transaction that makes it visible.
  *
  * <p>The machine ({@link AgentMachines#oomVictims}) is out of memory with many equal victims; every request is a
- * {@code may_oom} of the unkillable trigger task, so each kills exactly one victim (checked), which exits before the
- * next. The kill is seen on {@code progress} (the request's outcome, whose {@code oomCalls} name the victim).
+ * {@code may_oom} of the unkillable trigger task, so each kills exactly one victim (checked: one {@code KillEvent} per
+ * request, a victim never killed before), which exits before the next. The kill is seen on {@code kills}, where the
+ * agent publishes its {@code KillEvent} in the transaction of the request's outcome.
  */
 public final class OomKillLatencyBenchmark implements LiveBenchmark {
 
-    static final int WARMUP = 20;
+    static final int WARMUP = 10;
     private static final Duration PER_REQUEST_TIMEOUT = Duration.ofSeconds(60);
+
+    /** Samples a run takes, 0: from the run's settings. */
+    private final int fixedSamples;
+
+    public OomKillLatencyBenchmark() {
+        this(0);
+    }
+
+    /** With a fixed number of samples (tests take fewer than the 200 a percentile row needs). */
+    OomKillLatencyBenchmark(int fixedSamples) {
+        this.fixedSamples = fixedSamples;
+    }
 
     @Override
     public String name() {
@@ -66,7 +78,7 @@ public final class OomKillLatencyBenchmark implements LiveBenchmark {
 
     @Override
     public List<BenchRow> run(BenchContext context) throws Exception {
-        int samples = samples(context.settings().rttRecords());
+        int samples = fixedSamples > 0 ? fixedSamples : samples(context.settings().rttRecords());
         Scenario machine = AgentMachines.parse(AgentMachines.oomVictims(WARMUP + samples + 10));
         Topics topics = new Topics("oomsim-bench-" + UUID.randomUUID().toString().substring(0, 8) + ".", 1);
         new TopicEnsurer(context.admin(), (short) 1).ensure(topics.all());
@@ -76,13 +88,14 @@ public final class OomKillLatencyBenchmark implements LiveBenchmark {
         try (InProcessAgents agents = InProcessAgents.start(machine, List.of(0), context.bootstrapServers(), topics);
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(context.bootstrapServers()));
              KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(context.bootstrapServers()))) {
-            TopicSpec<Integer, ProgressEvent> visible = topics.progress();
+            TopicSpec<Integer, KillEvent> visible = topics.kills();
             List<TopicPartition> parts = consumer.partitionsFor(visible.name()).stream()
                     .map(pi -> new TopicPartition(visible.name(), pi.partition())).toList();
             consumer.assign(parts);
             consumer.seekToEnd(parts);
             parts.forEach(consumer::position);
             Set<Integer> killed = new HashSet<>();
+            Set<String> requests = new HashSet<>();
             for (int i = -WARMUP; i < samples; i++) {
                 int seq = i + WARMUP;
                 String id = "oom-" + seq;
@@ -90,16 +103,18 @@ public final class OomKillLatencyBenchmark implements LiveBenchmark {
                         trigger(id, seq));
                 long start = System.nanoTime();
                 send(producer, topics, value);
-                ProgressEvent outcome = awaitOutcome(consumer, visible, id, start);
+                KillEvent kill = awaitKill(consumer, visible, id, start, requests, killed);
                 long elapsed = System.nanoTime() - start;
-                checkOneKill(outcome, killed);
+                if (kill.getInvokingPid() != AgentMachines.TRIGGER_PID) {
+                    throw new IllegalStateException("kill " + kill + " names another invoking task than the trigger");
+                }
                 if (i >= 0) {
                     nanos[i] = elapsed;
                 }
             }
         }
         LatencySummary s = LatencySummary.ofNanos(nanos);
-        String what = "OOM trigger → kill visible on progress, 1 agent (" + samples + " may_oom requests)";
+        String what = "OOM trigger → KillEvent visible on kills, 1 agent (" + samples + " may_oom requests)";
         return List.of(
                 BenchRow.against(what + " p50", s.p50Ms(), "ms", context.baselines(), Baseline.RTT_P50, Target.none()),
                 BenchRow.against(what + " p99", s.p99Ms(), "ms", context.baselines(), Baseline.RTT_P99,
@@ -124,33 +139,32 @@ public final class OomKillLatencyBenchmark implements LiveBenchmark {
         }
     }
 
-    private static ProgressEvent awaitOutcome(KafkaConsumer<byte[], byte[]> consumer, TopicSpec<Integer, ProgressEvent> topic,
-                                              String id, long start) {
-        while (true) {
+    /**
+     * Reads {@code kills} until the kill of request {@code id} is visible. Every kill read is checked on the way: one per
+     * request, a victim not killed before.
+     */
+    private static KillEvent awaitKill(KafkaConsumer<byte[], byte[]> consumer, TopicSpec<Integer, KillEvent> topic, String id,
+                                       long start, Set<String> requestsSoFar, Set<Integer> killedSoFar) {
+        KillEvent found = null;
+        while (found == null) {
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                ProgressEvent e = topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
+                KillEvent e = topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
+                if (!requestsSoFar.add(e.getRequestId())) {
+                    throw new IllegalStateException("request " + e.getRequestId() + " killed twice; each should kill one task");
+                }
+                if (!killedSoFar.add(e.getVictimPid())) {
+                    throw new IllegalStateException("request " + e.getRequestId() + " killed pid " + e.getVictimPid() + " again");
+                }
                 if (e.getRequestId().equals(id)) {
-                    return e;
+                    found = e;
                 }
             }
-            if (System.nanoTime() - start > PER_REQUEST_TIMEOUT.toNanos()) {
-                throw new IllegalStateException("no outcome of " + id + " on " + topic.name() + " within "
+            if (found == null && System.nanoTime() - start > PER_REQUEST_TIMEOUT.toNanos()) {
+                throw new IllegalStateException("no kill of request " + id + " on " + topic.name() + " within "
                         + PER_REQUEST_TIMEOUT.toSeconds() + " s");
             }
         }
-    }
-
-    /** The request invoked the OOM killer once and it killed one task not killed before. */
-    static void checkOneKill(ProgressEvent outcome, Set<Integer> killedSoFar) {
-        List<OomCall> calls = outcome.getOomCalls();
-        if (calls.size() != 1 || calls.get(0).getKilled().size() != 1) {
-            throw new IllegalStateException("request " + outcome.getRequestId() + " should kill one task, it reports "
-                    + calls + " (path " + outcome.getPath() + ")");
-        }
-        int victim = calls.get(0).getKilled().get(0);
-        if (!killedSoFar.add(victim)) {
-            throw new IllegalStateException("request " + outcome.getRequestId() + " killed pid " + victim + " again");
-        }
+        return found;
     }
 
     private static Map<String, Object> producerProps(String bootstrapServers) {
