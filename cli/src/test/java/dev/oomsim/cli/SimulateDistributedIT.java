@@ -23,10 +23,12 @@ class SimulateDistributedIT {
     }
 
     @Test
-    void aMachineOfSeveralNodesIsRefusedWithTheReasonAndExitTwo() {
-        Result r = oomsim("simulate", "--distributed", SCENARIOS.resolve("2-nodes-global-kill.yaml").toString());
-        assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.out()).isEmpty();
-        assertThat(r.err()).contains("one-node machines so far");
+    void theReadmeMainJobRunsATwoNodeMachineThroughTheStackAndPrintsTheKill() {
+        Path scenario = SCENARIOS.resolve("2-nodes-global-kill.yaml");
+        Result offline = oomsim("simulate", scenario.toString());
+        Result distributed = oomsim("simulate", "--distributed", scenario.toString());
+        assertThat(distributed.exit()).as(distributed.err()).isZero();
+        assertThat(distributed.out()).isEqualTo(offline.out())
+                .contains("Killed process 900 (java) total-vm:24000kB, anon-rss:20000kB, file-rss:0kB");
     }
 }

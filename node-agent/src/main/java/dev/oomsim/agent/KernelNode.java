@@ -1,5 +1,6 @@
 package dev.oomsim.agent;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,6 +14,9 @@ import dev.oomsim.kernel.Machine;
 import dev.oomsim.kernel.mm.AllocRequest;
 import dev.oomsim.kernel.mm.GfpFlags;
 import dev.oomsim.kernel.mm.NodeMemory;
+import dev.oomsim.kernel.mm.NumaNode;
+import dev.oomsim.kernel.mm.Page;
+import dev.oomsim.kernel.mm.Zone;
 import dev.oomsim.kernel.mm.ZoneSnapshot;
 import dev.oomsim.kernel.oom.OomLock;
 import dev.oomsim.kernel.oom.OomLockToken;
@@ -21,30 +25,30 @@ import dev.oomsim.kernel.scenario.EventResult;
 import dev.oomsim.kernel.scenario.Scenario;
 import dev.oomsim.kernel.scenario.ScenarioException;
 import dev.oomsim.kernel.scenario.ScenarioRunner;
+import dev.oomsim.kernel.task.Mm;
 import dev.oomsim.kernel.task.Task;
 import dev.oomsim.kernel.task.TaskFlag;
 import dev.oomsim.lock.FencingCheck;
-import dev.oomsim.kernel.mm.NumaNode;
-import dev.oomsim.kernel.mm.Page;
-import dev.oomsim.kernel.mm.Zone;
-import dev.oomsim.kernel.task.Mm;
 import dev.oomsim.schemas.LockAcquired;
 import dev.oomsim.schemas.LockResult;
 import dev.oomsim.schemas.MemoryCall;
 import dev.oomsim.schemas.MemoryOp;
 import dev.oomsim.schemas.MemoryReply;
 import dev.oomsim.schemas.MmRss;
-import dev.oomsim.schemas.TaskStatus;
-import dev.oomsim.schemas.TaskSync;
-import dev.oomsim.schemas.ZoneCounters;
 import dev.oomsim.schemas.NodeCommand;
 import dev.oomsim.schemas.NodeState;
 import dev.oomsim.schemas.Profile;
+import dev.oomsim.schemas.ProgressEvent;
 import dev.oomsim.schemas.TaskEvent;
 import dev.oomsim.schemas.TaskState;
+import dev.oomsim.schemas.TaskStatus;
+import dev.oomsim.schemas.TaskSync;
+import dev.oomsim.schemas.ZoneCounters;
 import dev.oomsim.schemas.ZoneState;
 import dev.oomsim.schemas.topics.Topics;
 import dev.oomsim.service.RejectReason;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * One NUMA node driven by its command log (docs/node-agent-design.md): the kernel model booted from the machine file,
@@ -86,11 +90,17 @@ public final class KernelNode implements CommandHandler {
     private final Map<Integer, Long> killTokenByMm = new HashMap<>();
     /** The newest {@code oom_lock} acquisition this node has seen: kill applications below it are refused. */
     private final FencingCheck fencing = new FencingCheck();
+    private final AgentMeters meters;
     /** Counts request stops (ends, and waits other than an rss gather): a gather is good until the next one. */
     private long stops;
 
     public KernelNode(int nodeId, Scenario machineSpec, Topics topics, ClusterLock clusterLock) {
+        this(nodeId, machineSpec, topics, clusterLock, new SimpleMeterRegistry());
+    }
+
+    public KernelNode(int nodeId, Scenario machineSpec, Topics topics, ClusterLock clusterLock, MeterRegistry registry) {
         this.nodeId = nodeId;
+        this.meters = new AgentMeters(registry, nodeId);
         this.topics = topics;
         this.clusterLock = clusterLock;
         this.oomLock = new JournaledOomLock();
@@ -157,6 +167,9 @@ public final class KernelNode implements CommandHandler {
         }
         Running run = new Running(r.getRequestId(), r.getPid());
         requests.put(run.id, run);
+        if (!out.replaying()) {
+            meters.request(r.getOp().name());
+        }
         run.out = out;
         settle(scheduler.start(run.id, suspension -> {
             run.suspension = suspension;
@@ -173,8 +186,12 @@ public final class KernelNode implements CommandHandler {
             return;
         }
         Optional<OomLockToken> token = result.getGranted() ? Optional.of(new OomLockToken(result.getToken())) : Optional.empty();
+        if (!out.replaying() && run.lockAskedNanos != 0) {
+            meters.lockWait(token.isPresent(), Duration.ofNanos(System.nanoTime() - run.lockAskedNanos));
+        }
         if (token.isPresent()) {
             oomLock.grantedToken = result.getToken();
+            oomLock.holder = run.id;
             fencing.observeAcquisition(result.getToken());
         }
         resume(run, token, out);
@@ -212,6 +229,7 @@ public final class KernelNode implements CommandHandler {
             if (suspended.call() instanceof LockCall) {
                 stops++;
                 if (!out.replaying()) {
+                    run.lockAskedNanos = System.nanoTime();
                     tryClusterLock(requestId, out);
                 }
             } else if (((ReplyCall) suspended.call()).op() != MemoryOp.RSS_GATHER) {
@@ -221,8 +239,18 @@ public final class KernelNode implements CommandHandler {
         }
         stops++;
         requests.remove(requestId);
+        if (requestId.equals(oomLock.holder)) {
+            // It ended holding oom_lock (its kernel code threw between trylock and unlock): released with it.
+            oomLock.release(oomLock.grantedToken, out);
+        }
         if (step instanceof RequestScheduler.Completed<Await, EventResult> done) {
-            out.send(topics.progress(), nodeId, OutcomeMapper.toProgress(requestId, nodeId, run.pid, done.outcome()));
+            Duration inAgent = Duration.ofNanos(System.nanoTime() - run.startNanos);
+            ProgressEvent progress = OutcomeMapper.toProgress(requestId, nodeId, run.pid, done.outcome());
+            progress.setStallMs(inAgent.toMillis());
+            out.send(topics.progress(), nodeId, progress);
+            if (!out.replaying()) {
+                meters.outcome(done.outcome(), inAgent);
+            }
         } else if (step instanceof RequestScheduler.Failed<Await, EventResult> failed) {
             RuntimeException e = failed.error();
             out.reject(new RejectReason(e instanceof ScenarioException ? "rejected-by-kernel" : "kernel-error",
@@ -233,9 +261,16 @@ public final class KernelNode implements CommandHandler {
     /** {@code mutex_trylock(&oom_lock)} on the cluster lock; a grant is announced to every node's fencing floor. */
     private void tryClusterLock(String requestId, CommandOutput out) {
         Long stillHeld = oomLock.releasePending;
-        oomLock.releasePending = null;
-        // Unlocked in this transaction but not yet released: the grant never left this node, so it is taken again.
-        Optional<Long> token = stillHeld != null ? Optional.of(stillHeld) : clusterLock.tryLock();
+        Optional<Long> token;
+        if (oomLock.holder != null) {
+            // Another request of this node holds oom_lock (suspended in a call to another node): a mutex, so no.
+            stillHeld = null;
+            token = Optional.empty();
+        } else {
+            oomLock.releasePending = null;
+            // Unlocked in this transaction but not yet released: the grant never left this node, so it is taken again.
+            token = stillHeld != null ? Optional.of(stillHeld) : clusterLock.tryLock();
+        }
         out.toNode(nodeId, command(requestId + "/lock", LockResult.newBuilder().setRequestId(requestId)
                 .setGranted(token.isPresent()).setToken(token.orElse(-1L)).build()));
         if (token.isPresent() && stillHeld == null) {
@@ -272,6 +307,7 @@ public final class KernelNode implements CommandHandler {
     private void publishKills(String requestId, CommandOutput out) {
         for (Reported r : oomReports) {
             if (r.report().victim() != null && !out.replaying()) {
+                meters.kill(r.report());
                 out.send(topics.kills(), r.report().victim().pid(),
                         KillEvents.of(requestId, nodeId, r.report(), machine.profile(), r.lockToken()));
             }
@@ -381,6 +417,9 @@ public final class KernelNode implements CommandHandler {
     private void serve(MemoryCall c, CommandOutput out) {
         NodeMemory local = machine.memory(nodeId);
         String what = c.getOp() + " of request " + c.getRequestId();
+        if (!out.replaying()) {
+            meters.memoryCall("served", c.getOp());
+        }
         MemoryReply.Builder reply = MemoryReply.newBuilder().setRequestId(c.getRequestId()).setCallId(c.getCallId())
                 .setNode(nodeId).setPage(null).setZone(null).setError(null);
         try {
@@ -599,6 +638,9 @@ public final class KernelNode implements CommandHandler {
         CommandOutput out;
         Await awaiting;
         long nextCallId;
+        final long startNanos = System.nanoTime();
+        /** When the live agent last tried the cluster lock for it (0: never). */
+        long lockAskedNanos;
 
         Running(String id, int pid) {
             this.id = id;
@@ -620,6 +662,9 @@ public final class KernelNode implements CommandHandler {
             long id = run.nextCallId++;
             MemoryCall c = call.setRequestId(run.id).setCallId(id).setReplyTo(nodeId).build();
             run.out.toNode(node, command(run.id + "/" + id, c));
+            if (!run.out.replaying()) {
+                meters.memoryCall("sent", c.getOp());
+            }
             return c;
         }
 
@@ -661,6 +706,8 @@ public final class KernelNode implements CommandHandler {
         volatile boolean replaying;
         /** The fencing token of the grant the running request holds, -1 when it holds none (a memcg OOM). */
         volatile long grantedToken = -1;
+        /** The request of this node holding the grant, else null (the lock is a mutex among this node's requests too). */
+        volatile String holder;
         /** A grant unlocked by the kernel whose cluster release waits for the transaction's commit, else null. */
         volatile Long releasePending;
 
@@ -676,11 +723,16 @@ public final class KernelNode implements CommandHandler {
 
         @Override
         public void unlock(OomLockToken token) {
+            release(token.fencingToken(), current.get().out);
+        }
+
+        /** {@code mutex_unlock(&oom_lock)}: the cluster release waits for the commit of {@code out}'s transaction. */
+        void release(long fencingToken, CommandOutput out) {
             grantedToken = -1;
+            holder = null;
             if (!replaying) {
-                long fencingToken = token.fencingToken();
                 releasePending = fencingToken;
-                current.get().out.afterCommit(() -> {
+                out.afterCommit(() -> {
                     Long pending = releasePending;
                     if (pending != null && pending == fencingToken) {
                         releasePending = null;

@@ -51,7 +51,7 @@ public final class NodeAgent implements AutoCloseable {
         }
         this.clusterLock = new CompactedTopicClusterLock(config.bootstrapServers(), config.topics().oomLock().name(),
                 "node-" + config.nodeId(), registry);
-        KernelNode node = new KernelNode(config.nodeId(), machine, config.topics(), clusterLock);
+        KernelNode node = new KernelNode(config.nodeId(), machine, config.topics(), clusterLock, registry);
         String service = "node-agent-" + config.nodeId();
         this.commandLog = new CommandLog(new CommandLog.Settings(config.bootstrapServers(), config.topics(), config.nodeId(),
                 config.pollTimeout(), service), node, registry);

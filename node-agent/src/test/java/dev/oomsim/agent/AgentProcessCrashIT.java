@@ -22,12 +22,15 @@ import dev.oomsim.kernel.scenario.EventResult;
 import dev.oomsim.kernel.scenario.Scenario;
 import dev.oomsim.kernel.scenario.ScenarioParser;
 import dev.oomsim.kernel.scenario.ScenarioRun;
+import dev.oomsim.kernel.scenario.ScenarioRunner;
 import dev.oomsim.schemas.topics.TopicEnsurer;
 import dev.oomsim.schemas.topics.Topics;
 import dev.oomsim.testkit.EmbeddedKafkaExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The node agent as its own JVM, killed with SIGKILL mid-load and started again: the new process replays the command
@@ -59,36 +62,92 @@ class AgentProcessCrashIT {
 
         int half = 5; // event 5 is a direct may_oom call: the agent dies while it may wait at oom_lock
         assertThat(((EventResult.Alloc) uninterrupted.results().get(half)).mayOomCalls()).isPositive();
+        Crashed run = feedAcrossASigkill(scenario, topics, half, settings, dir, port);
+
+        assertThat(run.results()).containsExactlyElementsOf(uninterrupted.results());
+        assertThat(run.state()).isEqualTo(uninterrupted.state());
+        assertOneOutcomePerRequest(topics, scenario);
+    }
+
+    /**
+     * A two-node machine, one agent in this JVM and one in its own, the latter SIGKILLed while a request that crosses
+     * nodes is in flight (node 0: the requester waiting at oom_lock or for node 1's rss and releases; node 1: the node
+     * serving those calls) and started again: the run ends exactly as the in-process model's, one outcome per request.
+     */
+    @ParameterizedTest(name = "SIGKILL the agent of node {0}")
+    @ValueSource(ints = {0, 1})
+    void aTwoNodeMachineEndsAsTheModelWhicheverAgentIsKilled(int victim, @TempDir Path dir) throws Exception {
+        Path machineFile = Path.of("src", "test", "resources", "crash-2nodes-machine.yaml");
+        Scenario scenario = ScenarioParser.parse(new ObjectMapper(new YAMLFactory()).readValue(machineFile.toFile(), Object.class));
+        ScenarioRun model = ScenarioRunner.run(scenario);
+
+        String prefix = KAFKA.uniqueTopic("sigkill2") + ".";
+        Topics topics = new Topics(prefix, 2);
+        new TopicEnsurer(KAFKA.admin(), (short) 1).ensure(topics.all());
+        int port = freePort();
+        Path settings = dir.resolve("agent-" + victim + ".properties");
+        Files.writeString(settings, String.join("\n",
+                "node.id=" + victim, "nodes=2", "bootstrap.servers=" + KAFKA.bootstrapServers(), "topic.prefix=" + prefix,
+                "machine.file=" + machineFile.toAbsolutePath(), "metrics.port=" + port, "poll.timeout.ms=20", ""));
+        Map<String, String> survivor = NodeAgentIT.oneNodeAgent(KAFKA.bootstrapServers(), prefix, machineFile.toAbsolutePath());
+        survivor.put("node.id", String.valueOf(1 - victim));
+        survivor.put("nodes", "2");
+
+        int crashAt = 3; // a direct may_oom on node 0: oom_lock, then rss gathered from node 1 and the victim's pages released there
+        try (NodeAgent other = new NodeAgent(new AgentConfig(survivor)).start()) {
+            Crashed run = feedAcrossASigkill(scenario, topics, crashAt, settings, dir, port);
+            assertThat(run.results()).containsExactlyElementsOf(model.results());
+            assertThat(run.state()).isEqualTo(model.state());
+        }
+        assertOneOutcomePerRequest(topics, scenario);
+        assertThat(KAFKA.readAll(topics.kills().name())).as("one kill event for the one kill").hasSize(1);
+    }
+
+    /** The outcomes and final state of a run whose child-JVM agent died. */
+    private record Crashed(List<EventResult> results, Map<String, Object> state) {
+    }
+
+    /**
+     * Starts the agent of {@code settings} in its own JVM, feeds the scenario's events one at a time, SIGKILLs the
+     * agent right after submitting event {@code crashAt}, starts it again and feeds the rest.
+     */
+    private Crashed feedAcrossASigkill(Scenario scenario, Topics topics, int crashAt, Path settings, Path dir, int port)
+            throws Exception {
+        dev.oomsim.kernel.Machine machine = new ScenarioRunner(scenario).machine();
+        List<Integer> nodes = machine.nodes().stream().map(n -> n.id()).toList();
         List<EventResult> results = new ArrayList<>();
-        Map<String, Object> state;
         try (DistributedSimulation.Feeder feeder = new DistributedSimulation.Feeder(KAFKA.bootstrapServers(), topics)) {
             Process first = startAgent(settings, dir.resolve("agent-1.log"), port);
-            for (int i = 0; i < half; i++) {
-                results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i), 0)));
+            for (int i = 0; i < crashAt; i++) {
+                results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i), origin(scenario, i, machine))));
             }
-            feeder.submit(command(scenario, half), 0);
+            feeder.submit(command(scenario, crashAt), origin(scenario, crashAt, machine));
             first.destroyForcibly();
             assertThat(first.waitFor()).as("exit status of SIGKILL").isEqualTo(137);
 
             Process second = startAgent(settings, dir.resolve("agent-2.log"), port);
             try {
-                results.add(OutcomeMapper.toResult(feeder.outcome("event-" + half)));
-                for (int i = half + 1; i < scenario.events().size(); i++) {
-                    results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i), 0)));
+                results.add(OutcomeMapper.toResult(feeder.outcome("event-" + crashAt)));
+                for (int i = crashAt + 1; i < scenario.events().size(); i++) {
+                    results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i), origin(scenario, i, machine))));
                 }
-                state = DistributedSimulation.stateTree(feeder.snapshots("final", java.util.List.of(0)));
+                return new Crashed(results, DistributedSimulation.stateTree(feeder.snapshots("final", nodes)));
             } finally {
                 second.destroy();
                 second.waitFor();
             }
         }
+    }
 
-        assertThat(results).containsExactlyElementsOf(uninterrupted.results());
-        assertThat(state).isEqualTo(uninterrupted.state());
+    private static void assertOneOutcomePerRequest(Topics topics, Scenario scenario) {
         List<String> ids = KAFKA.readAll(topics.progress().name()).stream()
                 .map(r -> topics.progress().valueSerde().deserializer().deserialize(r.topic(), r.value()).getRequestId())
                 .toList();
         assertThat(ids).doesNotHaveDuplicates().hasSize(scenario.events().size());
+    }
+
+    private static int origin(Scenario scenario, int i, dev.oomsim.kernel.Machine machine) {
+        return DistributedSimulation.originNode(scenario.events().get(i), machine);
     }
 
     private Process startAgent(Path settings, Path log, int port) throws IOException {

@@ -17,8 +17,15 @@ import java.util.Map;
 import dev.oomsim.schemas.AllocOp;
 import dev.oomsim.schemas.AllocRequest;
 import dev.oomsim.schemas.DeadLetter;
+import dev.oomsim.schemas.LockAcquired;
+import dev.oomsim.schemas.MemoryCall;
+import dev.oomsim.schemas.MemoryOp;
+import dev.oomsim.schemas.MemoryReply;
 import dev.oomsim.schemas.NodeCommand;
+import dev.oomsim.schemas.NodeState;
 import dev.oomsim.schemas.ProgressEvent;
+import dev.oomsim.schemas.TaskStatus;
+import dev.oomsim.schemas.TaskSync;
 import dev.oomsim.schemas.topics.TopicSpec;
 import dev.oomsim.schemas.topics.Topics;
 import dev.oomsim.testkit.EmbeddedKafkaExtension;
@@ -88,7 +95,65 @@ class NodeAgentIT {
             assertThat(metrics).contains("oomsim_dead_letters_total{reason=\"invalid-order\",service=\"node-agent-0\"} 1.0");
             assertThat(metrics).contains("oomsim_agent_commands_total{mode=\"live\",node=\"0\"} 11.0");
             assertThat(metrics).contains("kafka_producer_");
+            assertThat(metrics).contains("oomsim_agent_requests_total{node=\"0\",op=\"ALLOC\"} 1.0");
+            assertThat(metrics).contains("oomsim_agent_outcomes_total{end=\"slowpath:min:ok\",kind=\"alloc\",node=\"0\"} 1.0");
+            assertThat(metrics).contains("oomsim_agent_kills_total{constraint=\"CONSTRAINT_NONE\",node=\"0\"} 1.0");
+            assertThat(metrics).contains("oomsim_agent_lock_wait_seconds_count{granted=\"true\",node=\"0\"} 1");
         }
+    }
+
+    @Test
+    void killApplicationsDecidedUnderAStaleLockTokenGoToDeadLetterAndChangeNothing() throws Exception {
+        String prefix = KAFKA.uniqueTopic("fencing") + ".";
+        Topics topics = new Topics(prefix, 1);
+        Map<String, String> settings = oneNodeAgent(KAFKA.bootstrapServers(), prefix,
+                Path.of("..", "scenarios", "1-node-child-sacrifice.yaml"));
+
+        try (NodeAgent agent = new NodeAgent(new AgentConfig(settings)).start();
+                var producer = new KafkaProducer<byte[], byte[]>(KAFKA.producerProps())) {
+            // Another node acquired oom_lock with token 50; a zombie holder of token 7 then tries to apply its kill.
+            send(producer, topics, "acquired", LockAcquired.newBuilder().setNode(1).setToken(50).build());
+            send(producer, topics, "zombie-release", release(104, 7));
+            send(producer, topics, "zombie-sync", TaskSync.newBuilder().setRequestId("zombie").setLockToken(7)
+                    .setTasks(List.of(TaskStatus.newBuilder().setPid(104).setAlive(false).setKilled(true)
+                            .setSigkillPending(true).setFlags(List.of()).setOomScoreAdj(0).setInterleaveNext(-1)
+                            .setHasMm(false).setMmOomSkip(false).build()))
+                    .build());
+            send(producer, topics, "orphan", MemoryReply.newBuilder().setRequestId("nobody").setCallId(3).setNode(1).build());
+            send(producer, topics, request("after-zombie", AllocOp.SNAPSHOT, 0, 0, 0, 0));
+            send(producer, topics, "current-release", release(104, 50));
+            send(producer, topics, request("after-current", AllocOp.SNAPSHOT, 0, 0, 0, 0));
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> readAll(topics.nodeState()).size() == 2);
+            List<NodeState> states = readAll(topics.nodeState());
+            assertThat(rssOf(states.get(0), 104)).as("the stale release freed nothing").isEqualTo(900);
+            assertThat(states.get(0).getTasks().stream().filter(t -> t.getPid() == 104).findFirst().orElseThrow().getAlive())
+                    .as("the stale task change was not applied").isTrue();
+            assertThat(rssOf(states.get(1), 104)).as("the current holder's release applies").isZero();
+            assertThat(states.get(1).getZones().get(0).getFreePages()).isEqualTo(states.get(0).getZones().get(0).getFreePages() + 900);
+
+            List<String> reasons = readAll(topics.deadLetter()).stream().map(DeadLetter::getReason).toList();
+            assertThat(reasons).containsExactly(
+                    "stale fencing token 7: node 0 has seen oom_lock acquired with token 50; release of mm 104's pages not applied",
+                    "stale fencing token 7: node 0 has seen oom_lock acquired with token 50; task changes of request zombie not applied",
+                    "no request nobody waits for the reply to call 3");
+        }
+    }
+
+    private static MemoryCall release(int mm, long token) {
+        return MemoryCall.newBuilder().setRequestId("kill").setCallId(0).setReplyTo(1).setOp(MemoryOp.RELEASE_MM).setMm(mm)
+                .setLockToken(token).build();
+    }
+
+    private static long rssOf(NodeState state, int pid) {
+        return state.getTasks().stream().filter(t -> t.getPid() == pid).findFirst().orElseThrow().getRssPages();
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> producer, Topics topics, String id, Object body) throws Exception {
+        TopicSpec<Integer, NodeCommand> t = topics.allocRequests();
+        NodeCommand c = NodeCommand.newBuilder().setCommandId(id).setOrigin(1).setBody(body).build();
+        producer.send(new ProducerRecord<>(t.name(), 0, t.keySerde().serializer().serialize(t.name(), 0),
+                t.valueSerde().serializer().serialize(t.name(), c))).get();
     }
 
     /** Settings of the agent of a one-node machine on {@code bootstrapServers}, metrics on any free port. */

@@ -64,51 +64,41 @@ class OomReportTest {
     @Test
     void keepsTheTenBestAndPutsTheChosenFirstAmongEqualPoints() {
         StringBuilder tasks = new StringBuilder();
-        for (int i = 0; i < 15; i++) {
-            // pids 100..114 with rss 10*i: equal pairs (i, i+1) share the points of the even one
+        for (int i = 0; i < 16; i++) {
+            // pids 100..115, rss 100 + 10 * (i / 2): pids 2k and 2k+1 tie; 114 and 115 are the best, at 170
             tasks.append("  - {pid: ").append(100 + i).append(", comm: t").append(i)
                     .append(", rss: {0: {anon: ").append(100 + 10 * (i / 2)).append("}}}\n");
         }
-        List<OomReport> reports = run("""
-                profile: seed
+        // modern: select_bad_process takes the later of equal points, so 115 is chosen though 114 was walked first
+        OomReport r = run(oneNode("modern", tasks.toString(), "  - may_oom: {pid: 100, gfp: GFP_KERNEL, order: 0}\n")).get(0);
+
+        assertThat(r.outcome().chosen().pid()).isEqualTo(115);
+        assertThat(r.candidates()).hasSize(OomReport.MAX_CANDIDATES);
+        assertThat(r.candidates()).extracting(OomReport.Candidate::pid).startsWith(115, 114, 112, 113, 110, 111);
+        List<Long> points = r.candidates().stream().map(OomReport.Candidate::points).toList();
+        assertThat(points).isSortedAccordingTo((x, y) -> Long.compare(y, x)).startsWith(170L, 170L, 160L, 160L);
+    }
+
+    @Test
+    void noSelectionNoCandidates() {
+        List<OomReport> reports = run(oneNode("seed", "  - {pid: 100, comm: hog, rss: {0: {anon: 4000}}}\n",
+                "  - may_oom: {pid: 100, gfp: GFP_KERNEL, order: 0}\n").replace("min_free_kbytes: 1024",
+                "min_free_kbytes: 1024, oom_kill_allocating_task: 1"));
+
+        assertThat(reports.get(0).candidates()).isEmpty();
+        assertThat(reports.get(0).victim().pid()).isEqualTo(100);
+    }
+
+    /** A one-node machine of {@code profile} with these task and event lines. */
+    private static String oneNode(String profile, String tasks, String events) {
+        return "profile: " + profile + """
+
                 arch: x86_64
                 sysctl: {min_free_kbytes: 1024}
                 nodes:
                   - id: 0
                     zones: [{type: NORMAL, managed_pages: 4096, free_pages: 8}]
                 tasks:
-                """ + tasks + """
-                events:
-                  - may_oom: {pid: 100, gfp: GFP_KERNEL, order: 0}
-                """);
-
-        OomReport r = reports.get(0);
-        assertThat(r.candidates()).hasSize(OomReport.MAX_CANDIDATES);
-        List<Long> points = r.candidates().stream().map(OomReport.Candidate::points).toList();
-        assertThat(points).isSortedAccordingTo((a, b) -> Long.compare(b, a));
-        assertThat(points.get(0)).isEqualTo(170);
-        // the seed keeps the first of equal points when it is a thread-group leader: pid 114 is the only 170
-        assertThat(r.candidates().get(0).pid()).isEqualTo(r.outcome().chosen().pid());
-        assertThat(r.candidates().get(1).points()).isEqualTo(160);
-        assertThat(r.candidates().subList(1, 3)).extracting(OomReport.Candidate::pid).containsExactly(112, 113);
-    }
-
-    @Test
-    void noSelectionNoCandidates() {
-        List<OomReport> reports = run("""
-                profile: seed
-                arch: x86_64
-                sysctl: {min_free_kbytes: 1024, oom_kill_allocating_task: 1}
-                nodes:
-                  - id: 0
-                    zones: [{type: NORMAL, managed_pages: 4096, free_pages: 8}]
-                tasks:
-                  - {pid: 100, comm: hog, rss: {0: {anon: 4000}}}
-                events:
-                  - may_oom: {pid: 100, gfp: GFP_KERNEL, order: 0}
-                """);
-
-        assertThat(reports.get(0).candidates()).isEmpty();
-        assertThat(reports.get(0).victim().pid()).isEqualTo(100);
+                """ + tasks + "events:\n" + events;
     }
 }
