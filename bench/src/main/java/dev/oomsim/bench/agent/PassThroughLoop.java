@@ -41,7 +41,6 @@ public final class PassThroughLoop implements Runnable, AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final KafkaProducer<byte[], byte[]> producer;
     private final AtomicBoolean running = new AtomicBoolean(true);
-    private volatile long copied;
 
     /** A loop copying {@code source} to {@code target}, with {@code transactionalId} (also its group id). */
     public PassThroughLoop(String bootstrapServers, TopicPartition source, String target, String transactionalId,
@@ -52,11 +51,6 @@ public final class PassThroughLoop implements Runnable, AutoCloseable {
         this.pollTimeout = pollTimeout;
         this.consumer = new KafkaConsumer<>(consumerProps(bootstrapServers, groupId));
         this.producer = new KafkaProducer<>(producerProps(bootstrapServers, transactionalId));
-    }
-
-    /** Records copied and committed so far. */
-    public long copied() {
-        return copied;
     }
 
     @Override
@@ -78,7 +72,6 @@ public final class PassThroughLoop implements Runnable, AutoCloseable {
                 long next = records.get(records.size() - 1).offset() + 1;
                 producer.sendOffsetsToTransaction(Map.of(source, new OffsetAndMetadata(next)), new ConsumerGroupMetadata(groupId));
                 producer.commitTransaction();
-                copied += records.size();
             }
         } catch (WakeupException e) {
             if (running.get()) {

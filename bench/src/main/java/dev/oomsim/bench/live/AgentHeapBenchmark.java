@@ -104,12 +104,22 @@ public final class AgentHeapBenchmark implements LiveBenchmark {
             commands.write("stop\n");
             commands.flush();
             child.waitFor(10, TimeUnit.SECONDS);
+            deleteRecursively(dir);
             String load = String.format(Locale.ROOT, "after %,d ALLOC/FREE requests, %,d blocks held", mix.size(), mix.heldAtEnd());
             return List.of(
                     BenchRow.of("node agent heap, 64 GiB node, live (own JVM, after full GC)", booted, "MiB", TARGET),
                     BenchRow.of("node agent heap, 64 GiB node, " + load + " (own JVM, after full GC)", loaded, "MiB", TARGET));
         } finally {
             child.destroyForcibly();
+        }
+    }
+
+    /** The run's files (machine, settings, the agent's log and temp files); kept when the run fails. */
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 

@@ -94,7 +94,6 @@ public final class AgentThroughputBenchmark implements LiveBenchmark {
 
         Topics agentTopics = freshTopics(context, nodes);
         CommandFeed.produce(context.bootstrapServers(), agentTopics, encoded);
-        encoded = null;
         context.progress().step("agent throughput, " + what + ": agents over the same requests");
         double agentRate;
         try (OutputWatch watch = new OutputWatch(context.bootstrapServers(), agentTopics.progress().name(),
