@@ -29,7 +29,7 @@ public record Baselines(int recordSizeBytes, ProducerPerfResult produce, Consume
     }
 
     public BaselineRef ref(Baseline baseline) {
-        return new BaselineRef(baseline, value(baseline));
+        return BaselineRef.of(baseline, value(baseline));
     }
 
     /** The baselines themselves as table rows (for information: they are what the other rows are judged by). */

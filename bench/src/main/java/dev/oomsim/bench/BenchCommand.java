@@ -39,6 +39,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-write", description = "Do not write the Markdown report.")
     boolean noWrite;
 
+    @Option(names = "--only", paramLabel = "TEXT",
+            description = "Run only the benchmarks whose name contains TEXT (the baselines always run); the partial "
+                    + "table is printed, never written to --out.")
+    String only;
+
     @Option(names = "--strict", description = "Exit with status " + EXIT_TARGET_MISSED + " when a row misses its target.")
     boolean strict;
 
@@ -65,7 +70,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         BenchReport report;
         try {
-            report = new BenchRunner(settings, BenchRegistry.all(), stderr).run();
+            report = new BenchRunner(settings, selected(), stderr).run();
         } catch (RuntimeException e) {
             stderr.println("oomsim bench: the run failed: " + e.getMessage());
             e.printStackTrace(stderr);
@@ -73,10 +78,19 @@ public final class BenchCommand implements Callable<Integer> {
         }
         stdout.print(json ? ReportRenderer.json(report) : ReportRenderer.table(report));
         stdout.flush();
-        if (!noWrite) {
+        if (!noWrite && only == null) {
             BenchRunner.writeMarkdown(report, out);
             stderr.println("wrote " + out);
         }
         return strict && report.failures() > 0 ? EXIT_TARGET_MISSED : 0;
+    }
+
+    /** The registry, or with {@code --only} the benchmarks whose name contains its text (case-insensitive). */
+    java.util.List<Benchmark> selected() {
+        if (only == null) {
+            return BenchRegistry.all();
+        }
+        String text = only.toLowerCase(java.util.Locale.ROOT);
+        return BenchRegistry.all().stream().filter(b -> b.name().toLowerCase(java.util.Locale.ROOT).contains(text)).toList();
     }
 }

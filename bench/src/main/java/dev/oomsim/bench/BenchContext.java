@@ -15,12 +15,14 @@ import org.apache.kafka.clients.admin.NewTopic;
  * @param admin            an Admin client on it, owned by the run (do not close)
  * @param settings         quick or full, record size, counts
  * @param baselines        the broker's raw figures, measured once before any benchmark
+ * @param progress         where a benchmark reports its steps, and rows it could not measure and why
  */
-public record BenchContext(String bootstrapServers, Admin admin, BenchSettings settings, Baselines baselines) {
+public record BenchContext(String bootstrapServers, Admin admin, BenchSettings settings, Baselines baselines,
+                           Progress progress) {
 
     public BenchContext {
-        if (bootstrapServers == null || admin == null || settings == null || baselines == null) {
-            throw new IllegalArgumentException("a bench context needs a broker, an admin client, settings and baselines");
+        if (bootstrapServers == null || admin == null || settings == null || baselines == null || progress == null) {
+            throw new IllegalArgumentException("a bench context needs a broker, an admin client, settings, baselines and progress");
         }
     }
 

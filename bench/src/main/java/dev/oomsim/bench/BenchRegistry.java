@@ -8,9 +8,12 @@ import dev.oomsim.bench.jmh.AllocPagesBench;
 import dev.oomsim.bench.jmh.AvroSerdeBench;
 import dev.oomsim.bench.jmh.BuddyBench;
 import dev.oomsim.bench.jmh.OomSelectBench;
+import dev.oomsim.bench.live.AgentHeapBenchmark;
+import dev.oomsim.bench.live.AgentThroughputBenchmark;
 import dev.oomsim.bench.live.AllocRequestProduceBenchmark;
 import dev.oomsim.bench.live.ClusterLockBenchmark;
 import dev.oomsim.bench.live.KernelHeapBenchmark;
+import dev.oomsim.bench.live.OomKillLatencyBenchmark;
 
 /**
  * Every benchmark {@code oomsim bench} runs, in table order (after the baselines). Later issues add theirs here: a
@@ -27,6 +30,9 @@ public final class BenchRegistry {
                 new AllocRequestProduceBenchmark(),
                 new ClusterLockBenchmark(),
                 new KernelHeapBenchmark(),
+                new AgentThroughputBenchmark(),
+                new OomKillLatencyBenchmark(),
+                new AgentHeapBenchmark(),
                 // The kernel issue's targets (kernel-model.md): absolute, the model runs without Kafka.
                 JmhBenchmark.of("buddy allocator", BuddyBench.class,
                         JmhRow.of("allocFreePair", "order-0 alloc+free pairs, 16 GiB zone (JMH)", Target.atLeast(10e6))

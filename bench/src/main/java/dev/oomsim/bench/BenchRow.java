@@ -53,6 +53,18 @@ public record BenchRow(String name, double value, String unit, Optional<Baseline
         return new BenchRow(name, value, unit, Optional.of(baselines.ref(baseline)), target, OptionalDouble.empty());
     }
 
+    /**
+     * A row compared with a baseline its benchmark measured in the same run ({@link BaselineRef#measured}); the
+     * baseline must be in the row's unit.
+     */
+    public static BenchRow against(String name, double value, String unit, BaselineRef baseline, Target target) {
+        if (baseline != null && !baseline.unit().equals(unit)) {
+            throw new IllegalArgumentException("row '" + name + "' in " + unit + " cannot be compared with "
+                    + baseline.label() + " in " + baseline.unit());
+        }
+        return new BenchRow(name, value, unit, Optional.ofNullable(baseline), target, OptionalDouble.empty());
+    }
+
     /** The same row with a confidence interval half-width (NaN, as JMH gives for a single iteration, means none). */
     public BenchRow withError(double halfWidth) {
         return new BenchRow(name, value, unit, baseline, target,
@@ -70,6 +82,6 @@ public record BenchRow(String name, double value, String unit, Optional<Baseline
 
     /** The target as printed, e.g. {@code "≥ 0.7× broker produce"}. */
     public String targetText() {
-        return target.describe(unit, baseline.map(b -> b.baseline().label()).orElse(""));
+        return target.describe(unit, baseline.map(b -> b.label()).orElse(""));
     }
 }

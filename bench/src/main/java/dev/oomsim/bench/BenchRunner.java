@@ -71,7 +71,7 @@ public final class BenchRunner {
                     Figures.format(baselines.value(Baseline.PRODUCE_THROUGHPUT)),
                     Figures.format(baselines.value(Baseline.CONSUME_THROUGHPUT)),
                     Figures.format(baselines.value(Baseline.RTT_P50)), Figures.format(baselines.value(Baseline.RTT_P99))));
-            BenchContext context = new BenchContext(bootstrapServers, admin, settings, baselines);
+            BenchContext context = new BenchContext(bootstrapServers, admin, settings, baselines, progress);
             List<BenchRow> rows = new ArrayList<>();
             for (Benchmark b : benchmarks) {
                 if (b instanceof LiveBenchmark live) {

@@ -24,7 +24,7 @@ public final class ReportRenderer {
                 row.name(),
                 Figures.format(row.value()) + (row.error().isPresent() ? " ± " + Figures.format(row.error().getAsDouble()) : ""),
                 row.unit(),
-                row.baseline().map(b -> b.baseline().label() + " " + Figures.format(b.value()) + " " + b.baseline().unit()).orElse(""),
+                row.baseline().map(b -> b.label() + " " + Figures.format(b.value()) + " " + b.unit()).orElse(""),
                 row.ratio().isPresent() ? Figures.ratio(row.ratio().getAsDouble()) : "",
                 row.targetText(),
                 row.verdict() == Verdict.INFO ? "" : row.verdict().name().toLowerCase(Locale.ROOT));
@@ -151,9 +151,9 @@ public final class ReportRenderer {
             r.put("unit", row.unit());
             r.put("baseline", row.baseline().map(b -> {
                 Map<String, Object> bm = new LinkedHashMap<>();
-                bm.put("name", b.baseline().label());
+                bm.put("name", b.label());
                 bm.put("value", b.value());
-                bm.put("unit", b.baseline().unit());
+                bm.put("unit", b.unit());
                 return bm;
             }).orElse(null));
             r.put("ratio", row.ratio().isPresent() ? row.ratio().getAsDouble() : null);

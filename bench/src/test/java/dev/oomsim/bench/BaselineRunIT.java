@@ -44,7 +44,7 @@ class BaselineRunIT {
         BenchRow produce = rows.stream().filter(r -> r.name().startsWith("alloc-requests produce")).findFirst().orElseThrow();
         double baseline = value(rows, "broker produce, ProducerPerformance (100 B)", "rec/s");
         assertThat(produce.baseline()).hasValueSatisfying(b -> {
-            assertThat(b.baseline()).isEqualTo(Baseline.PRODUCE_THROUGHPUT);
+            assertThat(b.label()).isEqualTo(Baseline.PRODUCE_THROUGHPUT.label());
             assertThat(b.value()).isEqualTo(baseline);
         });
         assertThat(produce.ratio()).hasValue(produce.value() / baseline);

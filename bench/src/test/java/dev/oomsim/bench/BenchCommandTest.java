@@ -30,6 +30,18 @@ class BenchCommandTest {
     }
 
     @Test
+    void onlyKeepsTheBenchmarksWhoseNameContainsTheText() {
+        BenchCommand all = new BenchCommand();
+        new CommandLine(all).parseArgs();
+        BenchCommand agent = new BenchCommand();
+        new CommandLine(agent).parseArgs("--only", "NODE AGENT");
+
+        assertThat(all.selected()).hasSameSizeAs(BenchRegistry.all());
+        assertThat(agent.selected()).isNotEmpty().allSatisfy(b -> assertThat(b.name()).containsIgnoringCase("node agent"));
+        assertThat(agent.selected().size()).isLessThan(all.selected().size());
+    }
+
+    @Test
     void badRecordSizeIsRefusedBeforeAnythingStarts() throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         BenchCommand command = new BenchCommand(new PrintStream(java.io.OutputStream.nullOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
