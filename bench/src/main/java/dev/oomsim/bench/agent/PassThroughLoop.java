@@ -1,34 +1,28 @@
 package dev.oomsim.bench.agent;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.oomsim.agent.runtime.CommandLog;
 import org.apache.kafka.clients.consumer.CloseOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The Kafka I/O floor of a node agent: the agent's exactly-once loop with the simulation taken out. It consumes one
  * partition read_committed from offset 0 and, per poll batch, copies every record (key and value bytes as they are)
  * to a target topic inside one Kafka transaction that also commits the consumed offsets through
- * {@code sendOffsetsToTransaction}, exactly as {@code CommandLog} does with its handler's output. The client
- * settings are {@code CommandLog}'s (read_committed, no auto commit, idempotent transactional producer, acks=all,
- * linger 1 ms, the default {@code max.poll.records}); a change there must be mirrored here, or the baseline no longer
- * measures the same I/O.
+ * {@code sendOffsetsToTransaction}, exactly as {@code CommandLog} does with its handler's output, with
+ * {@code CommandLog}'s own client settings ({@link CommandLog#consumerConfig}, {@link CommandLog#producerConfig}).
  *
  * <p>One thread runs {@link #run()}; {@link #close()} may be called from any thread.
  */
@@ -49,8 +43,8 @@ public final class PassThroughLoop implements Runnable, AutoCloseable {
         this.target = target;
         this.groupId = transactionalId;
         this.pollTimeout = pollTimeout;
-        this.consumer = new KafkaConsumer<>(consumerProps(bootstrapServers, groupId));
-        this.producer = new KafkaProducer<>(producerProps(bootstrapServers, transactionalId));
+        this.consumer = new KafkaConsumer<>(CommandLog.consumerConfig(bootstrapServers, groupId, groupId + "-commands"));
+        this.producer = new KafkaProducer<>(CommandLog.producerConfig(bootstrapServers, transactionalId, transactionalId));
     }
 
     @Override
@@ -88,31 +82,5 @@ public final class PassThroughLoop implements Runnable, AutoCloseable {
     public void close() {
         running.set(false);
         consumer.wakeup();
-    }
-
-    private static Map<String, Object> consumerProps(String bootstrapServers, String groupId) {
-        Map<String, Object> p = new HashMap<>();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-commands");
-        return p;
-    }
-
-    private static Map<String, Object> producerProps(String bootstrapServers, String transactionalId) {
-        Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId);
-        return p;
     }
 }

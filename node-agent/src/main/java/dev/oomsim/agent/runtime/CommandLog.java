@@ -288,8 +288,21 @@ public final class CommandLog implements Runnable, AutoCloseable {
     }
 
     private static Map<String, Object> consumerProps(Settings s, String groupId) {
+        return consumerConfig(s.bootstrapServers(), groupId, s.service() + (groupId == null ? "-tasks" : "-commands"));
+    }
+
+    private static Map<String, Object> producerProps(Settings s) {
+        return producerConfig(s.bootstrapServers(), s.transactionalId(), s.service());
+    }
+
+    /**
+     * The command log's consumer settings (read_committed, offsets committed only inside transactions, from the
+     * earliest record): also the transactional pass-through baseline's, so the two measure the same Kafka I/O.
+     * {@code groupId} null: no group (an assigned partition read without offsets).
+     */
+    public static Map<String, Object> consumerConfig(String bootstrapServers, String groupId, String clientId) {
         Map<String, Object> p = new HashMap<>();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         if (groupId != null) {
             p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         }
@@ -298,20 +311,21 @@ public final class CommandLog implements Runnable, AutoCloseable {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, s.service() + (groupId == null ? "-tasks" : "-commands"));
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         return p;
     }
 
-    private static Map<String, Object> producerProps(Settings s) {
+    /** The command log's transactional producer settings (idempotent, acks=all, linger 1 ms); also the baseline's. */
+    public static Map<String, Object> producerConfig(String bootstrapServers, String transactionalId, String clientId) {
         Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, s.transactionalId());
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, s.service());
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         return p;
     }
 }
