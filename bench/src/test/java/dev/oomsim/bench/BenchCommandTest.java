@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -37,5 +38,26 @@ class BenchCommandTest {
 
         assertThat(command.call()).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("recordSizeBytes must be 1..1000000, was 0");
+    }
+
+    @Test
+    void onlyKeepsTheBenchmarksWhoseNameContainsIt() {
+        BenchCommand command = new BenchCommand();
+        new CommandLine(command).parseArgs("--only", "OOM_LOCK", "--only", "avro");
+
+        List<String> names = BenchCommand.selected(BenchRegistry.all(), command.only).stream().map(Benchmark::name).toList();
+
+        assertThat(names).containsExactly("cluster oom_lock", "Avro serde");
+        assertThat(BenchCommand.selected(BenchRegistry.all(), List.of())).hasSameSizeAs(BenchRegistry.all());
+    }
+
+    @Test
+    void onlyMatchingNothingIsRefusedBeforeAnythingStarts() throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        BenchCommand command = new BenchCommand(new PrintStream(java.io.OutputStream.nullOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+        new CommandLine(command).parseArgs("--only", "no-such-benchmark");
+
+        assertThat(command.call()).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no benchmark matches --only [no-such-benchmark]");
     }
 }
