@@ -9,6 +9,7 @@ import dev.oomsim.bench.BenchRow;
 import dev.oomsim.bench.LiveBenchmark;
 import dev.oomsim.bench.Target;
 import dev.oomsim.lock.bench.LockBenchmark;
+import dev.oomsim.lock.bench.LockContender;
 
 /**
  * The cluster-wide {@code oom_lock} (lock-protocol.md) on the run's broker, through the lock module's own
@@ -39,7 +40,7 @@ public final class ClusterLockBenchmark implements LiveBenchmark {
         // Sized with the run's round trips: full 3 000 uncontended + 20 000 contended, quick 150 + 1 000, tests less.
         int roundTrips = context.settings().rttRecords();
         LockBenchmark.Plan plan = new LockBenchmark.Plan(1, Math.max(20, roundTrips * 3 / 10), CONTENDERS,
-                Math.max(10L * CONTENDERS, 2L * roundTrips), Duration.ofMillis(1), 4);
+                Math.max(10L * CONTENDERS, 2L * roundTrips), Duration.ofMillis(1), 4, LockContender.Pacing.TAKE_TURNS);
         LockBenchmark.Report r = LockBenchmark.run(context.bootstrapServers(), "oomsim-bench.", plan);
         double p50 = r.uncontended().percentile(50) / 1e6;
         double p99 = r.uncontended().percentile(99) / 1e6;
