@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -61,11 +62,14 @@ public final class LockContender implements AutoCloseable {
         this.pacing = Objects.requireNonNull(pacing, "pacing");
         this.holdNanos = holdNanos;
         this.budget = budget;
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor single = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "contender-" + lock.key().contender());
             t.setDaemon(true);
             return t;
         });
+        // A lease timer is cancelled whenever the fold frees the lock first: do not keep thousands of them queued.
+        single.setRemoveOnCancelPolicy(true);
+        this.executor = single;
     }
 
     /** Starts attempting; completes when the budget is spent and every release is acknowledged. */
@@ -104,34 +108,33 @@ public final class LockContender implements AutoCloseable {
     /** {@link Pacing#TAKE_TURNS}, on the executor: attempt now if the fold shows the lock free and it is this contender's turn; otherwise wait. */
     private void whenDue() {
         try {
-            if (!lock.whenFree().isDone()) {
-                long generation = ++wakeGeneration;
-                // Whichever comes first: a fold that shows the lock free, or the leases running out on an idle log.
-                executor.schedule(() -> wake(generation, true), lock.liveClaimsExpireInNanos() + lock.config().tick().toNanos(),
-                        TimeUnit.NANOSECONDS);
-                lock.whenFree().thenRun(() -> executor.execute(() -> wake(generation, false)));
+            if (lock.whenFree().isDone()) {
+                long turn = lock.turnWaitNanos();
+                if (turn > 0) {
+                    executor.schedule(this::whenDue, turn, TimeUnit.NANOSECONDS);
+                } else {
+                    attempt();
+                }
                 return;
             }
-            long turn = lock.turnWaitNanos();
-            if (turn > 0) {
-                executor.schedule(this::whenDue, turn, TimeUnit.NANOSECONDS);
-                return;
-            }
-            attempt();
+            long generation = ++wakeGeneration;
+            // Whichever comes first: the leases running out on an idle log (a holder that died), or a fold that shows
+            // the lock free; that one is handled on the reader thread, which schedules this contender's turn at once.
+            ScheduledFuture<?> leasesRunOut = executor.schedule(() -> wake(generation, this::attempt),
+                    lock.liveClaimsExpireInNanos() + lock.config().tick().toNanos(), TimeUnit.NANOSECONDS);
+            lock.whenFree().thenRun(() -> {
+                leasesRunOut.cancel(false);
+                executor.schedule(() -> wake(generation, this::whenDue), lock.turnWaitNanos(), TimeUnit.NANOSECONDS);
+            });
         } catch (Throwable t) {
             done.completeExceptionally(t);
         }
     }
 
-    private void wake(long generation, boolean leasesRanOut) {
-        if (generation != wakeGeneration) {
-            return;
-        }
-        wakeGeneration++;
-        if (leasesRanOut) {
-            attempt();
-        } else {
-            whenDue();
+    private void wake(long generation, Runnable next) {
+        if (generation == wakeGeneration) {
+            wakeGeneration++;
+            next.run();
         }
     }
 
