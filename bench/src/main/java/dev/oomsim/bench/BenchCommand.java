@@ -2,10 +2,15 @@ package dev.oomsim.bench;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code oomsim bench}: measures every registered benchmark beside the broker's own figures from the same run, prints
@@ -39,13 +44,17 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-write", description = "Do not write the Markdown report.")
     boolean noWrite;
 
-    @Option(names = "--only", paramLabel = "TEXT",
-            description = "Run only the benchmarks whose name contains TEXT (the baselines always run); the partial "
-                    + "table is printed, never written to --out.")
-    String only;
-
     @Option(names = "--strict", description = "Exit with status " + EXIT_TARGET_MISSED + " when a row misses its target.")
     boolean strict;
+
+    @Option(names = "--only", paramLabel = "NAME",
+            description = {"Run only the benchmarks whose name contains NAME (case-insensitive; repeatable), beside the",
+                           "baselines of the same run, e.g. --only oom_lock. A partial table is not written to",
+                           "docs/benchmarks.md unless --out is given."})
+    List<String> only = new ArrayList<>();
+
+    @Spec
+    CommandSpec spec;
 
     private final PrintStream stdout;
     private final PrintStream stderr;
@@ -68,9 +77,14 @@ public final class BenchCommand implements Callable<Integer> {
             stderr.println("oomsim bench: " + e.getMessage());
             return 2;
         }
+        List<Benchmark> benchmarks = selected(BenchRegistry.all(), only);
+        if (benchmarks.isEmpty()) {
+            stderr.println("oomsim bench: no benchmark matches --only " + only);
+            return 2;
+        }
         BenchReport report;
         try {
-            report = new BenchRunner(settings, selected(), stderr).run();
+            report = new BenchRunner(settings, benchmarks, stderr).run();
         } catch (RuntimeException e) {
             stderr.println("oomsim bench: the run failed: " + e.getMessage());
             e.printStackTrace(stderr);
@@ -78,19 +92,28 @@ public final class BenchCommand implements Callable<Integer> {
         }
         stdout.print(json ? ReportRenderer.json(report) : ReportRenderer.table(report));
         stdout.flush();
-        if (!noWrite && only == null) {
+        boolean partial = !only.isEmpty();
+        boolean outGiven = spec != null && spec.commandLine().getParseResult() != null
+                && spec.commandLine().getParseResult().hasMatchedOption("--out");
+        if (!noWrite && (!partial || outGiven)) {
             BenchRunner.writeMarkdown(report, out);
             stderr.println("wrote " + out);
         }
         return strict && report.failures() > 0 ? EXIT_TARGET_MISSED : 0;
     }
 
-    /** The registry, or with {@code --only} the benchmarks whose name contains its text (case-insensitive). */
-    java.util.List<Benchmark> selected() {
-        if (only == null) {
-            return BenchRegistry.all();
+    /** The benchmarks whose name contains one of {@code names} (case-insensitive), in registry order; all when none. */
+    static List<Benchmark> selected(List<Benchmark> all, List<String> names) {
+        if (names.isEmpty()) {
+            return all;
         }
-        String text = only.toLowerCase(java.util.Locale.ROOT);
-        return BenchRegistry.all().stream().filter(b -> b.name().toLowerCase(java.util.Locale.ROOT).contains(text)).toList();
+        List<Benchmark> kept = new ArrayList<>();
+        for (Benchmark b : all) {
+            String name = b.name().toLowerCase(Locale.ROOT);
+            if (names.stream().anyMatch(n -> name.contains(n.toLowerCase(Locale.ROOT)))) {
+                kept.add(b);
+            }
+        }
+        return kept;
     }
 }

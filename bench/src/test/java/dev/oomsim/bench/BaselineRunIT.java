@@ -51,14 +51,28 @@ class BaselineRunIT {
         assertThat(produce.verdict()).isIn(Verdict.PASS, Verdict.FAIL);
         assertThat(produce.targetText()).isEqualTo("≥ 0.7× broker produce");
 
-        BenchRow lockP50 = rows.stream().filter(r -> r.name().equals("cluster tryLock uncontended p50")).findFirst().orElseThrow();
-        BenchRow lockP99 = rows.stream().filter(r -> r.name().equals("cluster tryLock uncontended p99")).findFirst().orElseThrow();
+        BenchRow lockP50 = row(rows, "cluster tryLock uncontended p50 (vs RTT p50)");
+        BenchRow lockP99 = row(rows, "cluster tryLock uncontended p99 (vs RTT p99)");
+        BenchRow contendedP50 = row(rows, "cluster tryLock 8 contenders, acquired p50 (vs RTT p50)");
+        BenchRow grants = rows.stream().filter(r -> r.name().startsWith("cluster tryLock grants, 8 contenders")).findFirst().orElseThrow();
         assertThat(lockP50.value()).isPositive().isLessThanOrEqualTo(lockP99.value());
         assertThat(lockP50.ratio()).hasValue(lockP50.value() / p50);
         assertThat(lockP99.ratio()).hasValue(lockP99.value() / p99);
+        assertThat(contendedP50.ratio()).hasValue(contendedP50.value() / p50);
+        assertThat(lockP50.targetText()).isEqualTo("≤ 1.2× broker RTT p50");
+        assertThat(lockP99.targetText()).isEqualTo("≤ 2× broker RTT p99");
+        assertThat(contendedP50.targetText()).isEqualTo("≤ 2.5× broker RTT p50");
+        assertThat(grants.unit()).isEqualTo("grants/s");
+        assertThat(grants.value()).isPositive();
+        assertThat(grants.targetText()).isEqualTo("≥ 1000 grants/s");
 
-        assertThat(ReportRenderer.markdown(report)).contains("| alloc-requests produce", "| cluster tryLock uncontended p99");
+        assertThat(ReportRenderer.markdown(report)).contains("| alloc-requests produce", "| cluster tryLock uncontended p99 (vs RTT p99)");
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("ProducerPerformance: 5000 records", "round trips: 50");
+    }
+
+    private static BenchRow row(List<BenchRow> rows, String name) {
+        return rows.stream().filter(r -> r.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no row " + name + " in " + rows));
     }
 
     private static double value(List<BenchRow> rows, String name, String unit) {

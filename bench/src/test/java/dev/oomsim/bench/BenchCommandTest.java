@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -30,15 +31,13 @@ class BenchCommandTest {
     }
 
     @Test
-    void onlyKeepsTheBenchmarksWhoseNameContainsTheText() {
-        BenchCommand all = new BenchCommand();
-        new CommandLine(all).parseArgs();
+    void onlyNodeAgentKeepsTheAgentRows() {
         BenchCommand agent = new BenchCommand();
         new CommandLine(agent).parseArgs("--only", "NODE AGENT");
 
-        assertThat(all.selected()).hasSameSizeAs(BenchRegistry.all());
-        assertThat(agent.selected()).isNotEmpty().allSatisfy(b -> assertThat(b.name()).containsIgnoringCase("node agent"));
-        assertThat(agent.selected().size()).isLessThan(all.selected().size());
+        List<Benchmark> kept = BenchCommand.selected(BenchRegistry.all(), agent.only);
+        assertThat(kept).isNotEmpty().allSatisfy(b -> assertThat(b.name()).containsIgnoringCase("node agent"));
+        assertThat(kept.size()).isLessThan(BenchRegistry.all().size());
     }
 
     @Test
@@ -49,5 +48,26 @@ class BenchCommandTest {
 
         assertThat(command.call()).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("recordSizeBytes must be 1..1000000, was 0");
+    }
+
+    @Test
+    void onlyKeepsTheBenchmarksWhoseNameContainsIt() {
+        BenchCommand command = new BenchCommand();
+        new CommandLine(command).parseArgs("--only", "OOM_LOCK", "--only", "avro");
+
+        List<String> names = BenchCommand.selected(BenchRegistry.all(), command.only).stream().map(Benchmark::name).toList();
+
+        assertThat(names).containsExactly("cluster oom_lock", "Avro serde");
+        assertThat(BenchCommand.selected(BenchRegistry.all(), List.of())).hasSameSizeAs(BenchRegistry.all());
+    }
+
+    @Test
+    void onlyMatchingNothingIsRefusedBeforeAnythingStarts() throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        BenchCommand command = new BenchCommand(new PrintStream(java.io.OutputStream.nullOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+        new CommandLine(command).parseArgs("--only", "no-such-benchmark");
+
+        assertThat(command.call()).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no benchmark matches --only [no-such-benchmark]");
     }
 }

@@ -4,12 +4,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -75,6 +77,16 @@ public final class CompactedTopicLock implements AutoCloseable {
     private volatile long backoffUntilNanos;
     private volatile boolean backingOff;
 
+    // Hints for callers that wait (reader thread writes, any thread reads); they never change what tryLock decides.
+    private final TreeSet<String> contendersSeen = new TreeSet<>();
+    private volatile List<String> contenders;
+    private volatile String lastHolder;
+    private volatile boolean foldShowsFree = true;
+    private volatile long freeSinceNanos;
+    private volatile CompletableFuture<Void> freeSignal = CompletableFuture.completedFuture(null);
+    private volatile long pendingSentAtNanos;
+    private volatile long claimVisibleNanos;
+
     private CompactedTopicLock(Builder b) {
         this.config = b.config;
         this.key = config.key();
@@ -87,6 +99,9 @@ public final class CompactedTopicLock implements AutoCloseable {
         this.decoder = new LockRecordDecoder(codec);
         this.leaseNanos = config.lease().toNanos();
         this.safetyMarginNanos = config.safetyMargin().toNanos();
+        this.contendersSeen.add(key.contender());
+        this.contenders = List.of(key.contender());
+        this.freeSinceNanos = clock.nanoTime();
 
         Map<String, Object> producerConfig = new HashMap<>(b.clientConfig);
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -163,6 +178,7 @@ public final class CompactedTopicLock implements AutoCloseable {
         pendingRequestId = requestId;
         byte[] value = codec.encode(new ClaimValue(key.contender(), key.incarnation(), requestId, config.lease().toMillis()));
         long sentAt = clock.nanoTime();
+        pendingSentAtNanos = sentAt;
         RecordMetadata ack;
         try {
             ack = producer.send(new ProducerRecord<>(config.topic(), 0, keyText, value))
@@ -242,6 +258,62 @@ public final class CompactedTopicLock implements AutoCloseable {
     }
 
     /**
+     * Completes once the fold shows no live claim at all (this contender's own included), on the reader thread as it
+     * folds the record that leaves none; already complete while the fold shows none. A caller refused while another
+     * key holds the lock can wait for this instead of retrying every tick: a refused tryLock depends only on the fold
+     * and the time, so nothing can change before then except a lease running out on an idle log (see
+     * {@link #liveClaimsExpireInNanos()}).
+     */
+    public CompletableFuture<Void> whenFree() {
+        return freeSignal;
+    }
+
+    /**
+     * How long until every claim live in the fold now has expired by the estimated log time (last folded append
+     * time + local time since): when a holder died, no record frees the lock and only this tells when it is free.
+     * 0 when none is live.
+     */
+    public long liveClaimsExpireInNanos() {
+        Folded view = folded;
+        long nowNanos = clock.nanoTime();
+        long estimatedLogTimeMs = view.view().logTimeMs() + TimeUnit.NANOSECONDS.toMillis(nowNanos - view.atNanos());
+        long lastDeadlineMs = Long.MIN_VALUE;
+        for (Claim claim : view.view().claims()) {
+            if (claim.isLiveAt(estimatedLogTimeMs)) {
+                lastDeadlineMs = Math.max(lastDeadlineMs, claim.deadlineMs());
+            }
+        }
+        return lastDeadlineMs == Long.MIN_VALUE ? 0 : TimeUnit.MILLISECONDS.toNanos(lastDeadlineMs - estimatedLogTimeMs + 1);
+    }
+
+    /**
+     * How long this contender should still let others go first after the fold last turned free, so that the waiters
+     * woken by one release do not all claim at once (each such claim but one loses, must be withdrawn, and keeps
+     * the lock looking held until its withdrawal lands). Every reader folds the same records, so every contender
+     * computes the same order: the contenders seen claiming, sorted, starting after the last holder (the releaser
+     * goes last); each place waits one slot: 1.5 times the time a claim of this contender takes (moving average) from
+     * its send until this reader folds it, or one tick before the first.
+     * 0 while the fold shows the lock held, and for the first in turn. A hint only: tryLock decides nothing by it.
+     */
+    public long turnWaitNanos() {
+        if (!foldShowsFree) {
+            return 0;
+        }
+        List<String> order = contenders;
+        int n = order.size();
+        if (n == 1) {
+            return 0;
+        }
+        int mine = Collections.binarySearch(order, key.contender());
+        String previous = lastHolder;
+        int last = previous == null ? -1 : Collections.binarySearch(order, previous);
+        int place = Math.floorMod(mine - last - 1, n);
+        long visible = claimVisibleNanos;
+        long slot = visible == 0 ? config.tick().toNanos() : visible + visible / 2;
+        return Math.max(0, freeSinceNanos + place * slot - clock.nanoTime());
+    }
+
+    /**
      * Releases the lock: produces this key's tombstone. A grant that is no longer this contender's
      * current one (already released, or replaced after it expired) is ignored.
      *
@@ -308,20 +380,40 @@ public final class CompactedTopicLock implements AutoCloseable {
             metrics.undecodable();
         }
         Optional<Acquisition> acquisition = state.apply(lockRecord);
-        folded = new Folded(state.view(), clock.nanoTime());
+        long foldedAt = clock.nanoTime();
+        folded = new Folded(state.view(), foldedAt);
+        if (lockRecord instanceof LockRecord.ClaimRecord claim && claim.key().lock().equals(config.lock())
+                && contendersSeen.add(claim.key().contender())) {
+            contenders = List.copyOf(contendersSeen);
+        }
         if (lockRecord instanceof LockRecord.ClaimRecord claim && claim.key().equals(key)
                 && claim.requestId().equals(pendingRequestId)) {
+            long visible = foldedAt - pendingSentAtNanos;
+            long average = claimVisibleNanos;
+            claimVisibleNanos = average == 0 ? visible : average + (visible - average) / 8;
             boolean acquired = state.holder().map(h -> h.rank() == claim.offset()).orElse(false);
             decision = new Decision(claim.requestId(), claim.offset(), claim.appendTimeMs(), acquired);
         }
         if (acquisition.isPresent()) {
             Acquisition a = acquisition.get();
+            lastHolder = a.holder().key().contender();
             metrics.holderChanged(a.token(), a.isTakeoverAfterExpiry());
             for (Consumer<Acquisition> listener : acquisitionListeners) {
                 listener.accept(a);
             }
         } else if (state.holder().isEmpty()) {
             metrics.holderFree();
+        }
+        boolean free = state.holder().isEmpty();
+        if (free != foldShowsFree) {
+            if (free) {
+                freeSinceNanos = foldedAt;
+                foldShowsFree = true;
+                freeSignal.complete(null);
+            } else {
+                freeSignal = new CompletableFuture<>();
+                foldShowsFree = false;
+            }
         }
     }
 

@@ -160,4 +160,50 @@ class CompactedTopicLockTest {
         assertThat(fencing.accept(first.token())).isInstanceOf(FencingCheck.Verdict.Rejected.class);
         assertThat(registry.get("oomsim.lock.holder.token").gauge().value()).isEqualTo(other);
     }
+
+    @Test
+    void whenFreeCompletesOnceAFoldedRecordLeavesNoLiveClaimAndTheLeasesTellWhenAnIdleLogFreesIt() {
+        start("1");
+        assertThat(lock.whenFree()).as("an empty fold").isDone();
+        assertThat(lock.liveClaimsExpireInNanos()).isZero();
+        long claimed = topic.append("oom_lock/node-b/1", new ClaimValue("node-b", "1", "1", LEASE_MS));
+        foldedUpTo(claimed);
+
+        java.util.concurrent.CompletableFuture<Void> free = lock.whenFree();
+        assertThat(free).isNotDone();
+        assertThat(lock.liveClaimsExpireInNanos()).isEqualTo(Duration.ofMillis(LEASE_MS + 1).toNanos());
+        topic.clock.advanceMs(10);
+        assertThat(lock.liveClaimsExpireInNanos()).as("by the estimated log time").isEqualTo(Duration.ofMillis(LEASE_MS - 9).toNanos());
+
+        long released = topic.append("oom_lock/node-b/1", null);
+        foldedUpTo(released);
+
+        assertThat(free).isDone();
+        assertThat(lock.whenFree()).isDone();
+        assertThat(lock.liveClaimsExpireInNanos()).isZero();
+    }
+
+    @Test
+    void turnsGoThroughTheContendersSeenInOrderStartingAfterTheLastHolderWhoGoesLast() {
+        start("1");
+        long tick = Duration.ofMillis(TICK_MS).toNanos();
+        topic.append("oom_lock/node-c/1", new ClaimValue("node-c", "1", "1", LEASE_MS));
+        topic.append("oom_lock/node-c/1", null);
+        topic.append("oom_lock/node-b/1", new ClaimValue("node-b", "1", "1", LEASE_MS));
+        assertThat(lock.turnWaitNanos()).as("no turns while the fold shows the lock held").isZero();
+        foldedUpTo(topic.append("oom_lock/node-b/1", null));
+
+        // node-a, node-b, node-c; node-b held it last: node-c first, then node-a, one slot (a tick before any own claim) later.
+        assertThat(lock.turnWaitNanos()).isEqualTo(tick);
+        topic.clock.advanceMs(TICK_MS);
+        assertThat(lock.turnWaitNanos()).isZero();
+
+        topic.append("oom_lock/node-c/1", new ClaimValue("node-c", "1", "2", LEASE_MS));
+        foldedUpTo(topic.append("oom_lock/node-c/1", null));
+        assertThat(lock.turnWaitNanos()).as("first after node-c").isZero();
+
+        lock.unlock(lock.tryLock().orElseThrow());
+        foldedUpTo(topic.written().size() - 1);
+        assertThat(lock.turnWaitNanos()).as("the releaser goes last").isEqualTo(2 * tick);
+    }
 }

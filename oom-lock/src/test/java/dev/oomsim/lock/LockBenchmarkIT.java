@@ -3,6 +3,7 @@ package dev.oomsim.lock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.oomsim.lock.bench.LockBenchmark;
+import dev.oomsim.lock.bench.LockContender;
 import dev.oomsim.testkit.EmbeddedKafkaExtension;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ class LockBenchmarkIT {
     @Test
     void theLockBenchProducesItsRowsInOneRun() {
         LockBenchmark.Report report = LockBenchmark.run(KAFKA.bootstrapServers(), "t-",
-                new LockBenchmark.Plan(200, 200, 3, 600, Duration.ofMillis(1), 4));
+                new LockBenchmark.Plan(200, 200, 3, 600, Duration.ofMillis(1), 4, LockContender.Pacing.TAKE_TURNS));
 
         report.rows().forEach(row -> System.out.println("[lock-bench] " + row));
         assertThat(report.rows()).hasSize(4);

@@ -52,7 +52,8 @@ class LockCompactionIT {
             LockFixtures.write(bootstrap, topic, "oom_lock/dead/1", new ClaimValue("dead", "1", "1", LEASE.toMillis()));
             for (int i = 0; i < 3; i++) {
                 LockConfig config = LockFixtures.config(topic, "node-" + i, LEASE, Duration.ofMillis(50)).withMinCompactionLag(M);
-                contenders.add(new LockContender(LockFixtures.start(bootstrap, config, new SimpleMeterRegistry()), 0, budget));
+                contenders.add(new LockContender(LockFixtures.start(bootstrap, config, new SimpleMeterRegistry()), 0, budget,
+                        LockContender.Pacing.EVERY_TICK));
             }
             List<CompletableFuture<Void>> done = new ArrayList<>();
             contenders.forEach(c -> done.add(c.start()));

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Many contenders on a real broker: safety judged from the recorded history by the independent
  * checker, liveness (every contender acquires, grant rate), and latency against the broker's own
  * round trip measured in the same run. {@code -Doomsim.lock.tryLocks} (or {@code -Pfull}: 100 000)
- * sets the number of tryLocks.
+ * sets the number of tryLocks of contenders retrying every tick, {@code -Doomsim.lock.turnTryLocks} (5 000;
+ * {@code -Pfull}: 20 000) that of contenders taking turns.
  */
 class LockContentionIT {
 
@@ -89,7 +90,7 @@ class LockContentionIT {
         String topic = KAFKA.uniqueTopic("oom-lock");
         try (CompactedTopicLock lock = lock(topic, "solo", new SimpleMeterRegistry())) {
             AtomicLong budget = new AtomicLong(3000);
-            try (LockContender solo = new LockContender(lock, 0, budget)) {
+            try (LockContender solo = new LockContender(lock, 0, budget, LockContender.Pacing.EVERY_TICK)) {
                 solo.start().get(120, TimeUnit.SECONDS);
                 LatencySamples acquired = solo.acquiredNanos();
                 long[] all = acquired.toArray();
@@ -109,16 +110,29 @@ class LockContentionIT {
         }
     }
 
+    /** Contenders retrying on every tick: most of them race for each release, the harder case for safety. */
     @Test
     void eightContendersNeverOverlapTokensIncreaseAndEveryContenderAcquires() throws Exception {
+        contend(LockContender.Pacing.EVERY_TICK, Long.getLong("oomsim.lock.tryLocks", 20_000));
+    }
+
+    /**
+     * Contenders waiting for the fold and taking turns: nearly every tryLock is a claim that wins, so far more grants
+     * (and releases) per tryLock than on every tick.
+     */
+    @Test
+    void eightContendersTakingTurnsNeverOverlapTokensIncreaseAndEveryContenderAcquires() throws Exception {
+        contend(LockContender.Pacing.TAKE_TURNS, Long.getLong("oomsim.lock.turnTryLocks", 5_000));
+    }
+
+    private void contend(LockContender.Pacing pacing, long tryLocks) throws Exception {
         int contenders = Integer.getInteger("oomsim.lock.contenders", 8);
-        long tryLocks = Long.getLong("oomsim.lock.tryLocks", 20_000);
         String topic = KAFKA.uniqueTopic("oom-lock");
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         List<LockContender> all = new ArrayList<>();
         AtomicLong budget = new AtomicLong(tryLocks);
         for (int i = 0; i < contenders; i++) {
-            all.add(new LockContender(lock(topic, "node-" + i, registry), 0, budget));
+            all.add(new LockContender(lock(topic, "node-" + i, registry), 0, budget, pacing));
         }
         try (LockTopicRecorder history = recorder(topic)) {
             long start = System.nanoTime();
@@ -145,9 +159,9 @@ class LockContentionIT {
                     .stream().mapToDouble(t -> t.count()).sum();
             double refusedAtOffset = registry.find("oomsim.lock.trylock").tag("outcome", "refused_at_offset").timers()
                     .stream().mapToDouble(t -> t.count()).sum();
-            System.out.printf("[lock-bench] %d contenders, %d tryLocks in %.1f s: %d grants = %.0f grants/s; "
+            System.out.printf("[lock-bench] %d contenders (%s), %d tryLocks in %.1f s: %d grants = %.0f grants/s; "
                             + "refused locally %.0f, refused at O %.0f; %d records, %d holder changes, %d violations%n",
-                    contenders, attempts, seconds, grants.size(), grants.size() / seconds, refusedLocal, refusedAtOffset,
+                    contenders, pacing, attempts, seconds, grants.size(), grants.size() / seconds, refusedLocal, refusedAtOffset,
                     result.records(), result.holderChanges(), result.violations().size());
             System.out.printf("[lock-bench] contended tryLock acquired: %s = %.2fx RTT p50; refused: %s; RTT %s%n",
                     acquired.summary(), (double) acquired.percentile(50) / brokerRoundTrip.percentile(50),

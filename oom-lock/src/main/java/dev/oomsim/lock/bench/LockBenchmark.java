@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +19,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 /**
  * The lock's rows of {@code oomsim bench}, all in one run on one broker: the broker's own produce→consume
  * round trip (RTT), the uncontended tryLock (after up to 500 unmeasured warm-up ones), and N contenders
- * sharing a budget of tryLocks.
+ * sharing a budget of tryLocks, each retrying as the plan's {@link LockContender.Pacing} says.
  */
 public final class LockBenchmark {
 
@@ -27,17 +28,21 @@ public final class LockBenchmark {
 
     /** What to run: topics are created under {@code topicPrefix} with a fresh suffix. */
     public record Plan(int roundTrips, int uncontendedTryLocks, int contenders, long contendedTryLocks, Duration tick,
-                       int maxBackoffTicks) {
+                       int maxBackoffTicks, LockContender.Pacing pacing) {
         public Plan {
+            Objects.requireNonNull(pacing, "pacing");
             if (roundTrips < 1 || uncontendedTryLocks < 1 || contenders < 1 || contendedTryLocks < contenders) {
                 throw new IllegalArgumentException("every count must be >= 1 (and tryLocks >= contenders): " + roundTrips
                         + ", " + uncontendedTryLocks + ", " + contenders + ", " + contendedTryLocks);
             }
         }
 
-        /** 2 000 round trips, 3 000 uncontended tryLocks, 8 contenders sharing 20 000, 1 ms tick, back-off up to 4 ticks. */
+        /**
+         * 2 000 round trips, 3 000 uncontended tryLocks, 8 contenders sharing 20 000, 1 ms tick, back-off up to 4
+         * ticks, contenders taking turns.
+         */
         public static Plan standard() {
-            return new Plan(2000, 3000, 8, 20_000, Duration.ofMillis(1), 4);
+            return new Plan(2000, 3000, 8, 20_000, Duration.ofMillis(1), 4, LockContender.Pacing.TAKE_TURNS);
         }
     }
 
@@ -82,7 +87,7 @@ public final class LockBenchmark {
         String soloTopic = topicPrefix + "lock-bench-solo-" + suffix;
         int warmup = Math.min(500, plan.uncontendedTryLocks());
         try (LockContender solo = new LockContender(lock(client, soloTopic, "solo", plan), 0,
-                new AtomicLong(warmup + plan.uncontendedTryLocks()))) {
+                new AtomicLong(warmup + plan.uncontendedTryLocks()), plan.pacing())) {
             await(List.of(solo.start()));
             uncontended = new LatencySamples();
             long[] all = solo.acquiredNanos().toArray();
@@ -96,7 +101,7 @@ public final class LockBenchmark {
         List<LockContender> contenders = new ArrayList<>();
         try {
             for (int i = 0; i < plan.contenders(); i++) {
-                contenders.add(new LockContender(lock(client, contendedTopic, "node-" + i, plan), 0, budget));
+                contenders.add(new LockContender(lock(client, contendedTopic, "node-" + i, plan), 0, budget, plan.pacing()));
             }
             long start = System.nanoTime();
             List<CompletableFuture<Void>> done = new ArrayList<>();
