@@ -52,7 +52,7 @@ public final class AgentHeapProbe {
     }
 
     /** Heap in use after full collections: the least of three, so garbage freed by the second one counts too. */
-    static long settledHeapBytes() {
+    public static long settledHeapBytes() {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         long used = Long.MAX_VALUE;
         for (int i = 0; i < 3; i++) {

@@ -1,8 +1,6 @@
 package dev.oomsim.bench.live;
 
-import java.lang.management.ManagementFactory;
 import java.lang.ref.Reference;
-import java.lang.management.MemoryMXBean;
 import java.util.List;
 
 import dev.oomsim.bench.BenchContext;
@@ -10,6 +8,7 @@ import dev.oomsim.bench.BenchMode;
 import dev.oomsim.bench.BenchRow;
 import dev.oomsim.bench.KernelMachines;
 import dev.oomsim.bench.LiveBenchmark;
+import dev.oomsim.bench.agent.AgentHeapProbe;
 import dev.oomsim.kernel.mm.Zone;
 import dev.oomsim.kernel.scenario.ScenarioRunner;
 
@@ -30,9 +29,9 @@ public final class KernelHeapBenchmark implements LiveBenchmark {
 
     @Override
     public List<BenchRow> run(BenchContext context) {
-        long before = settledHeapBytes();
+        long before = AgentHeapProbe.settledHeapBytes();
         ScenarioRunner node = KernelMachines.oneZone(KernelMachines.PAGES_64_GIB);
-        long booted = settledHeapBytes();
+        long booted = AgentHeapProbe.settledHeapBytes();
         Reference.reachabilityFence(node);
         BenchRow bootedRow = BenchRow.info("kernel model heap, one 64 GiB node booted (GC delta)", mib(booted - before), "MiB");
         if (context.settings().mode() == BenchMode.QUICK) {
@@ -40,7 +39,7 @@ public final class KernelHeapBenchmark implements LiveBenchmark {
         }
         Zone zone = KernelMachines.normalZone(node.machine());
         fragmentCompletely(zone);
-        long fragmented = settledHeapBytes();
+        long fragmented = AgentHeapProbe.settledHeapBytes();
         Reference.reachabilityFence(node);
         if (zone.freeArea(0).nrFree() < KernelMachines.PAGES_64_GIB / 2 - 1024) {
             throw new IllegalStateException("fragmenting left only " + zone.freeArea(0).nrFree() + " order-0 blocks");
@@ -65,15 +64,5 @@ public final class KernelHeapBenchmark implements LiveBenchmark {
 
     private static double mib(long bytes) {
         return Math.max(0, bytes) / (double) (1 << 20);
-    }
-
-    private static long settledHeapBytes() {
-        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
-        }
-        return used;
     }
 }
