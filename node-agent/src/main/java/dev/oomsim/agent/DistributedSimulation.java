@@ -186,9 +186,7 @@ public final class DistributedSimulation {
         List<Object> zones = new ArrayList<>();
         for (NodeState s : nodes) {
             for (ZoneState z : s.getZones()) {
-                Map<String, Object> zt = new LinkedHashMap<>();
-                zt.put("node", s.getNode());
-                zt.put("zone", z.getZone().name());
+                Map<String, Object> zt = zoneEntry(s, z);
                 zt.put("managed", z.getManagedPages());
                 Map<String, Object> w = new LinkedHashMap<>();
                 w.put("min", z.getWatermarkMin());
@@ -203,6 +201,14 @@ public final class DistributedSimulation {
         return b;
     }
 
+    /** A zone's entry in the boot and state lines, starting with its node and type. */
+    private static Map<String, Object> zoneEntry(NodeState s, ZoneState z) {
+        Map<String, Object> zt = new LinkedHashMap<>();
+        zt.put("node", s.getNode());
+        zt.put("zone", z.getZone().name());
+        return zt;
+    }
+
     /**
      * The final state from every node's snapshot: each node's zones, and each task as the first node's copy of the
      * task table has it with its rss on every node. The copies must agree; a disagreement is a bug, reported as one.
@@ -212,9 +218,7 @@ public final class DistributedSimulation {
         List<Object> zones = new ArrayList<>();
         for (NodeState s : nodes) {
             for (ZoneState z : s.getZones()) {
-                Map<String, Object> zt = new LinkedHashMap<>();
-                zt.put("node", s.getNode());
-                zt.put("zone", z.getZone().name());
+                Map<String, Object> zt = zoneEntry(s, z);
                 zt.put("free", z.getFreePages());
                 zt.put("nr_free", new ArrayList<Object>(z.getNrFree()));
                 zones.add(zt);
