@@ -14,6 +14,9 @@ public interface ClusterLock extends AutoCloseable {
     /** Releases the grant with {@code token}. */
     void unlock(long token);
 
+    /** Whether this agent still holds the grant with {@code token}, by its own lease clock. */
+    boolean holds(long token);
+
     /** Whether some contender holds the lock, as this agent's fold of the lock topic sees it. */
     boolean isHeld();
 

@@ -33,6 +33,11 @@ public final class CompactedTopicClusterLock implements ClusterLock {
     }
 
     @Override
+    public boolean holds(long token) {
+        return lock.isHeldByMe() && lock.currentGrant().map(g -> g.token() == token).orElse(false);
+    }
+
+    @Override
     public boolean isHeld() {
         if (lock.isHeldByMe()) {
             return true;

@@ -256,20 +256,27 @@ public final class KernelNode implements CommandHandler {
 
     /** {@code mutex_trylock(&oom_lock)} on the cluster lock; a grant is announced to every node's fencing floor. */
     private void tryClusterLock(String requestId, CommandOutput out) {
-        Long stillHeld = oomLock.releasePending;
+        Long unlockedHere = oomLock.releasePending;
+        oomLock.releasePending = null;
         Optional<Long> token;
+        boolean taken = false;
         if (oomLock.holder != null) {
             // Another request of this node holds oom_lock (suspended in a call to another node): a mutex, so no.
-            stillHeld = null;
+            oomLock.releasePending = unlockedHere;
             token = Optional.empty();
+        } else if (unlockedHere != null && clusterLock.holds(unlockedHere)) {
+            // Unlocked in this transaction, not yet released, lease still running: the grant never left this node.
+            token = Optional.of(unlockedHere);
         } else {
-            oomLock.releasePending = null;
-            // Unlocked in this transaction but not yet released: the grant never left this node, so it is taken again.
-            token = stillHeld != null ? Optional.of(stillHeld) : clusterLock.tryLock();
+            if (unlockedHere != null) {
+                clusterLock.unlock(unlockedHere);
+            }
+            token = clusterLock.tryLock();
+            taken = token.isPresent();
         }
         out.toNode(nodeId, command(requestId + "/lock", LockResult.newBuilder().setRequestId(requestId)
                 .setGranted(token.isPresent()).setToken(token.orElse(-1L)).build()));
-        if (token.isPresent() && stillHeld == null) {
+        if (taken) {
             for (NumaNode n : machine.nodes()) {
                 if (n.id() != nodeId) {
                     out.toNode(n.id(), command(requestId + "/acquired",
