@@ -15,11 +15,13 @@ final class SparseBitmap {
         this.chunks = new long[(int) ((size + (1L << CHUNK_BITS) - 1) >>> CHUNK_BITS)][];
     }
 
+    /** The chunk holding bit {@code i}, or null when {@code i} is out of range or its chunk was never set. */
+    private long[] chunkOf(long i) {
+        return i < 0 || i >= size ? null : chunks[(int) (i >>> CHUNK_BITS)];
+    }
+
     boolean get(long i) {
-        if (i < 0 || i >= size) {
-            return false;
-        }
-        long[] c = chunks[(int) (i >>> CHUNK_BITS)];
+        long[] c = chunkOf(i);
         if (c == null) {
             return false;
         }
@@ -47,10 +49,7 @@ final class SparseBitmap {
 
     /** Clears bit {@code i}; returns false (and changes nothing) when it was not set. */
     boolean testAndClear(long i) {
-        if (i < 0 || i >= size) {
-            return false;
-        }
-        long[] c = chunks[(int) (i >>> CHUNK_BITS)];
+        long[] c = chunkOf(i);
         if (c == null) {
             return false;
         }
