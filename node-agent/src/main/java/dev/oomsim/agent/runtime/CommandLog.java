@@ -152,6 +152,11 @@ public final class CommandLog implements Runnable, AutoCloseable {
 
     /** Actions waiting for the current transaction's commit, in order. */
     private final List<Runnable> afterCommit = new ArrayList<>();
+    /**
+     * The current transaction's records, in the order the handler sent them, handed to the producer together before the
+     * commit: sent one by one while the batch is handled, linger.ms cuts them into a produce request per millisecond.
+     */
+    private final List<ProducerRecord<byte[], byte[]>> pending = new ArrayList<>();
 
     private void process(List<ConsumerRecord<byte[], byte[]>> records) {
         boolean transactional = records.get(records.size() - 1).offset() >= replayUntil;
@@ -181,6 +186,7 @@ public final class CommandLog implements Runnable, AutoCloseable {
         }
         if (transactional) {
             long offset = next;
+            sendPending();
             commitTimer.record(() -> {
                 producer.sendOffsetsToTransaction(Map.of(ownPartition, new OffsetAndMetadata(offset)),
                         new ConsumerGroupMetadata(settings.groupId()));
@@ -195,6 +201,13 @@ public final class CommandLog implements Runnable, AutoCloseable {
         if (next >= replayUntil && !live) {
             live = true;
         }
+    }
+
+    private void sendPending() {
+        for (ProducerRecord<byte[], byte[]> record : pending) {
+            producer.send(record);
+        }
+        pending.clear();
     }
 
     /**
@@ -220,6 +233,7 @@ public final class CommandLog implements Runnable, AutoCloseable {
                 } catch (EventDecodingException e) {
                     // Every agent reads task-events; only node 0 reports a bad one, so it is dead-lettered once.
                     if (!out.replaying() && settings.nodeId() == 0) {
+                        sendPending();
                         deadLetters.send(producer, record, new RejectReason("undecodable", e.getMessage()), System.currentTimeMillis());
                     }
                 }
@@ -269,12 +283,13 @@ public final class CommandLog implements Runnable, AutoCloseable {
             byte[] k = topic.keySerde().serializer().serialize(topic.name(), key);
             byte[] v = topic.valueSerde().serializer().serialize(topic.name(), value);
             Integer partition = topic == commands ? (Integer) key : null;
-            producer.send(new ProducerRecord<>(topic.name(), partition, k, v));
+            pending.add(new ProducerRecord<>(topic.name(), partition, k, v));
         }
 
         @Override
         public void reject(RejectReason reason) {
             if (!replaying) {
+                sendPending();
                 deadLetters.send(producer, source, reason, System.currentTimeMillis());
             }
         }
