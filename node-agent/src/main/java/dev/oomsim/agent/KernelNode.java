@@ -41,6 +41,7 @@ import dev.oomsim.schemas.TaskState;
 import dev.oomsim.schemas.TaskStatus;
 import dev.oomsim.schemas.TaskSync;
 import dev.oomsim.schemas.ZoneState;
+import dev.oomsim.schemas.topics.TopicSpec;
 import dev.oomsim.schemas.topics.Topics;
 import dev.oomsim.service.RejectReason;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -64,6 +65,8 @@ public final class KernelNode implements CommandHandler {
 
     private final int nodeId;
     private final Topics topics;
+    /** {@code topics.progress()}, built once: the spec is a new record (configs copied) on every call, one per request. */
+    private final TopicSpec<Integer, ProgressEvent> progressTopic;
     private final ScenarioRunner runner;
     private final Machine machine;
     private final ClusterLock clusterLock;
@@ -98,6 +101,7 @@ public final class KernelNode implements CommandHandler {
         this.nodeId = nodeId;
         this.meters = new AgentMeters(registry, nodeId);
         this.topics = topics;
+        this.progressTopic = topics.progress();
         this.clusterLock = clusterLock;
         this.oomLock = new JournaledOomLock();
         RemoteCalls calls = new RemoteCalls();
@@ -243,7 +247,7 @@ public final class KernelNode implements CommandHandler {
             Duration inAgent = Duration.ofNanos(System.nanoTime() - run.startNanos);
             ProgressEvent progress = OutcomeMapper.toProgress(requestId, nodeId, run.pid, done.outcome());
             progress.setStallMs(inAgent.toMillis());
-            out.send(topics.progress(), nodeId, progress);
+            out.send(progressTopic, nodeId, progress);
             if (!out.replaying()) {
                 meters.outcome(done.outcome(), inAgent);
             }

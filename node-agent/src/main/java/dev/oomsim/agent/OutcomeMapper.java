@@ -29,12 +29,25 @@ public final class OutcomeMapper {
      * {@code pid} is the requester of an alloc or may_oom (the other results name their own pid).
      */
     public static ProgressEvent toProgress(String requestId, int node, int pid, EventResult result) {
+        // Every field with a schema default is set here to that default, and a branch below may override it: a field
+        // left unset makes build() look its default up, a schema hash over the nested records on every call.
         ProgressEvent.Builder b = ProgressEvent.newBuilder()
                 .setRequestId(requestId)
                 .setNode(node)
                 .setPid(pid)
                 .setSequence((long) result.event())
-                .setKind(kindOf(result.kind()));
+                .setKind(kindOf(result.kind()))
+                .setPage(null)
+                .setDidSomeProgress(null)
+                .setMayOomCalls(0)
+                .setReclaimPasses(0)
+                .setOomCalls(List.of())
+                .setLog(List.of())
+                .setCharged(null)
+                .setOomScore(null)
+                .setPanic(null)
+                .setPath(List.of())
+                .setStallMs(0L);
         if (result instanceof EventResult.Alloc a) {
             b.setPage(a.page() == null ? null : toAvro(a.page()))
                     .setDidSomeProgress(a.didSomeProgress())

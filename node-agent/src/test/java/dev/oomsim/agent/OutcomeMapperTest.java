@@ -12,8 +12,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.oomsim.kernel.scenario.EventResult;
 import dev.oomsim.kernel.scenario.ScenarioRun;
 import dev.oomsim.kernel.scenario.ScenarioRunner;
+import dev.oomsim.schemas.OutcomeKind;
 import dev.oomsim.schemas.ProgressEvent;
 import dev.oomsim.schemas.serde.AvroEventSerde;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -41,5 +43,20 @@ class OutcomeMapperTest {
             assertThat(back).isEqualTo(result);
             assertThat(back.toTree()).isEqualTo(result.toTree());
         }
+    }
+
+    @Test
+    void theFieldsAResultDoesNotCarryHoldTheSchemaDefaults() {
+        ProgressEvent free = OutcomeMapper.toProgress("r", 0, 7, new EventResult.Simple(3, "free", 7));
+        ProgressEvent fromDefaults = ProgressEvent.newBuilder().setRequestId("r").setNode(0).setPid(7).setSequence(3L)
+                .setKind(OutcomeKind.FREE).build();
+        assertThat(free).isEqualTo(fromDefaults);
+        assertThat(SERDE.encode(free)).isEqualTo(SERDE.encode(fromDefaults));
+
+        ProgressEvent score = OutcomeMapper.toProgress("s", 1, 8, new EventResult.OomScore(4, 9, 123L));
+        ProgressEvent scoreFromDefaults = ProgressEvent.newBuilder().setRequestId("s").setNode(1).setPid(9).setSequence(4L)
+                .setKind(OutcomeKind.OOM_SCORE).setOomScore(123L).build();
+        assertThat(score).isEqualTo(scoreFromDefaults);
+        assertThat(SERDE.encode(score)).isEqualTo(SERDE.encode(scoreFromDefaults));
     }
 }
