@@ -57,7 +57,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * to every other node ({@code TaskSync}) in order with its memory calls, so every agent's copy of the cluster-wide task
  * table stays the same. Bad input (order above 10, another node's request, unknown or dead pid, invalid gfp, a free of
  * a block the task does not hold, a stale fencing token) goes to dead-letter with the reason. Owned by the
- * command-log thread; request bodies run on their own threads, one at a time, handed off by the scheduler.
+ * command-log thread; request bodies run on their own threads, one at a time, handed off by the scheduler (a free,
+ * which touches only this node's zones and never waits, runs on the command-log thread itself).
  */
 public final class KernelNode implements CommandHandler {
 
@@ -171,6 +172,11 @@ public final class KernelNode implements CommandHandler {
             meters.request(r.getOp().name());
         }
         run.out = out;
+        if (event instanceof Scenario.FreeEvent) {
+            // A free of this node's block touches only this node's zones: it never waits, so no thread hand-off.
+            settle(scheduler.runInline(run.id, suspension -> runner.runEvent(index, event)), out);
+            return;
+        }
         settle(scheduler.start(run.id, suspension -> {
             run.suspension = suspension;
             current.set(run);

@@ -13,7 +13,9 @@ import java.util.function.Function;
  * whose request ended takes the next one: a thread start costs far more than a hand-off), but only one thing
  * ever runs at a time: {@link #start} and {@link #resume} hand control to the request and return only when it
  * {@linkplain Suspension#await suspends} on a call or ends. The owner thread therefore sees a deterministic
- * sequence of {@link Step}s that depends only on the order in which it starts and resumes requests.
+ * sequence of {@link Step}s that depends only on the order in which it starts and resumes requests. A request that
+ * provably never waits can {@linkplain #runInline run on the owner} instead, sparing the two hand-offs (each a wake-up
+ * of the other thread), which cost far more than such a request's own work.
  *
  * <p>Owned by one thread (the agent's command-log loop); {@link Suspension#await} is called only by the
  * request's own worker.
@@ -78,6 +80,27 @@ public final class RequestScheduler<C, R, O> implements AutoCloseable {
             throw new IllegalStateException("interrupted while starting request " + requestId, e);
         }
         return settle(worker, worker.awaitStep());
+    }
+
+    /**
+     * Runs a request that cannot suspend on the calling thread, to its end, without the two hand-offs of
+     * {@link #start}: for bodies that provably never wait (the caller's judgement). Should the body wait anyway, that
+     * is a bug, and the request fails instead of blocking the owner.
+     */
+    public Step<C, O> runInline(String requestId, Function<Suspension<C, R>, O> body) {
+        if (closed) {
+            throw new IllegalStateException("scheduler closed");
+        }
+        if (suspended.containsKey(requestId)) {
+            throw new IllegalArgumentException("request " + requestId + " is already running");
+        }
+        try {
+            return new Completed<>(requestId, body.apply(call -> {
+                throw new IllegalStateException("request " + requestId + " ran inline and cannot wait for " + call);
+            }));
+        } catch (RuntimeException e) {
+            return new Failed<>(requestId, e);
+        }
     }
 
     /** Resumes a suspended request with the answer to its call and runs it until it suspends again or ends. */

@@ -61,6 +61,31 @@ class RequestSchedulerTest {
     }
 
     @Test
+    void aRequestRunInlineRunsOnTheCallerBetweenTheOthersAndCannotWait() {
+        List<String> trace = new ArrayList<>();
+        Thread caller = Thread.currentThread();
+        try (var scheduler = new RequestScheduler<String, String, String>("t")) {
+            scheduler.start("a", s -> {
+                trace.add("a1");
+                trace.add("a got " + s.await("x"));
+                return "a";
+            });
+            Step<String, String> inline = scheduler.runInline("b", s -> {
+                trace.add("b on caller " + (Thread.currentThread() == caller));
+                return "b";
+            });
+            assertThat(inline).isEqualTo(new Completed<String, String>("b", "b"));
+            scheduler.resume("a", "X");
+
+            Step<String, String> waits = scheduler.runInline("c", s -> s.await("y"));
+            assertThat(waits).isInstanceOfSatisfying(Failed.class,
+                    f -> assertThat(f.error()).hasMessage("request c ran inline and cannot wait for y"));
+            assertThat(scheduler.suspendedCount()).isZero();
+        }
+        assertThat(trace).containsExactly("a1", "b on caller true", "a got X");
+    }
+
+    @Test
     void anExceptionInARequestIsReportedAsFailedAndTheSchedulerGoesOn() {
         try (var scheduler = new RequestScheduler<String, Integer, Integer>("t")) {
             Step<String, Integer> step = scheduler.start("bad", s -> {
