@@ -1,6 +1,7 @@
 package dev.oomsim.agent;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -87,6 +88,10 @@ public final class KernelNode implements CommandHandler {
     private final FencingCheck fencing = new FencingCheck();
     private final AgentMeters meters;
     private final MemoryServer memoryServer;
+    /** Lock outcomes this node journaled, per request, in log order: a replayed attempt takes its own (see preview). */
+    private final LockJournal journal = new LockJournal();
+    /** Grants used at once and not yet read back from the log, in log order. */
+    private final ArrayDeque<JournaledLock> grantsInLog = new ArrayDeque<>();
     /** Counts request stops (ends, and waits other than an rss gather): a gather is good until the next one. */
     private long stops;
 
@@ -130,7 +135,7 @@ public final class KernelNode implements CommandHandler {
         oomLock.replaying = out.replaying();
         Object body = command.getBody();
         if (body instanceof LockResult result) {
-            resumeWithLockResult(result, out);
+            resumeWithLockResult(command, result, out);
         } else if (body instanceof MemoryReply reply) {
             resumeWithReply(reply, out);
         } else if (body instanceof MemoryCall call) {
@@ -174,23 +179,82 @@ public final class KernelNode implements CommandHandler {
         }), out);
     }
 
-    /** A journaled lock outcome: the request that asked for it continues. */
-    private void resumeWithLockResult(LockResult result, CommandOutput out) {
+    /**
+     * A lock outcome read back from this node's log. A grant was used when it was journaled (the request went on at
+     * once): reading it back only checks it. A refusal resumes the request now, one transaction after its attempt: the
+     * kernel's "retry later" ({@code schedule_timeout_uninterruptible(1)}) becomes a round trip through the log.
+     */
+    private void resumeWithLockResult(NodeCommand command, LockResult result, CommandOutput out) {
+        if (result.getGranted()) {
+            JournaledLock used = grantsInLog.peek();
+            if (used == null || !used.commandId().equals(command.getCommandId())) {
+                out.reject(new RejectReason("orphan-lock-result", "lock grant " + command.getCommandId()
+                        + " was not used by a request of node " + nodeId));
+                return;
+            }
+            grantsInLog.poll();
+            return;
+        }
         Running run = requests.get(result.getRequestId());
         if (run == null || !(run.awaiting instanceof LockCall)) {
             out.reject(new RejectReason("orphan-lock-result", "no request " + result.getRequestId() + " waits for a lock result"));
             return;
         }
-        Optional<OomLockToken> token = result.getGranted() ? Optional.of(new OomLockToken(result.getToken())) : Optional.empty();
+        journal.take(result.getRequestId(), command.getCommandId());
         if (!out.replaying() && run.lockAskedNanos != 0) {
-            meters.lockWait(token.isPresent(), Duration.ofNanos(System.nanoTime() - run.lockAskedNanos));
+            meters.lockWait(false, Duration.ofNanos(System.nanoTime() - run.lockAskedNanos));
         }
-        if (token.isPresent()) {
-            oomLock.grantedToken = result.getToken();
-            oomLock.holder = run.id;
-            fencing.observeAcquisition(result.getToken());
+        resume(run, Optional.<OomLockToken>empty(), out);
+    }
+
+    /**
+     * {@code mutex_trylock(&oom_lock)} for a suspended request: the grant it gets now, or null when it waits for a
+     * refusal to come back through the log. Live, the cluster lock is tried and the outcome journaled; in a replay the
+     * outcome is the one journaled for this attempt (found by {@link #preview}), and nothing is tried.
+     */
+    private LockResult lockAttempt(Running run, CommandOutput out) {
+        int attempt = run.lockAttempts++;
+        String commandId = run.id + "/lock/" + attempt;
+        if (out.replaying()) {
+            JournaledLock journaled = journal.peek(run.id);
+            if (journaled == null || !journaled.commandId().equals(commandId)) {
+                throw new IllegalStateException("replaying request " + run.id + ": its oom_lock attempt " + attempt
+                        + " has no lock result in node " + nodeId + "'s command log");
+            }
+            if (!journaled.result().getGranted()) {
+                return null;
+            }
+            journal.take(run.id, commandId);
+            grantsInLog.add(journaled);
+            return journaled.result();
         }
-        resume(run, token, out);
+        long asked = System.nanoTime();
+        LockResult result = tryClusterLock(run.id, commandId, out);
+        if (result.getGranted()) {
+            meters.lockWait(true, Duration.ofNanos(System.nanoTime() - asked));
+            grantsInLog.add(new JournaledLock(commandId, result));
+            return result;
+        }
+        run.lockAskedNanos = asked;
+        return null;
+    }
+
+    /** The request holds {@code oom_lock} under {@code grant} and runs on until it stops again. */
+    private RequestScheduler.Step<Await, EventResult> grantTo(Running run, LockResult grant, CommandOutput out) {
+        oomLock.grantedToken = grant.getToken();
+        oomLock.holder = run.id;
+        fencing.observeAcquisition(grant.getToken());
+        run.awaiting = null;
+        run.out = out;
+        return scheduler.resume(run.id, Optional.of(new OomLockToken(grant.getToken())));
+    }
+
+    /** Before a replay: this node's journaled lock outcomes, so the replayed attempts find theirs. */
+    @Override
+    public void preview(NodeCommand command, long offset) {
+        if (command.getBody() instanceof LockResult result && command.getOrigin() == nodeId) {
+            journal.add(result.getRequestId(), new JournaledLock(command.getCommandId(), result));
+        }
     }
 
     /** Another node answered a call: the request that made it continues. */
@@ -220,13 +284,17 @@ public final class KernelNode implements CommandHandler {
         Running run = requests.get(requestId);
         publishKills(requestId, out);
         syncTasks(requestId, out);
-        if (step instanceof RequestScheduler.Suspended<Await, EventResult> suspended) {
+        while (step instanceof RequestScheduler.Suspended<Await, EventResult> suspended) {
             run.awaiting = suspended.call();
             if (suspended.call() instanceof LockCall) {
                 stops++;
-                if (!out.replaying()) {
-                    run.lockAskedNanos = System.nanoTime();
-                    tryClusterLock(requestId, out);
+                LockResult grant = lockAttempt(run, out);
+                if (grant != null) {
+                    // Granted: the request goes on at once; the grant is journaled in this same transaction.
+                    step = grantTo(run, grant, out);
+                    publishKills(requestId, out);
+                    syncTasks(requestId, out);
+                    continue;
                 }
             } else if (((ReplyCall) suspended.call()).op() != MemoryOp.RSS_GATHER) {
                 stops++;
@@ -254,8 +322,11 @@ public final class KernelNode implements CommandHandler {
         }
     }
 
-    /** {@code mutex_trylock(&oom_lock)} on the cluster lock; a grant is announced to every node's fencing floor. */
-    private void tryClusterLock(String requestId, CommandOutput out) {
+    /**
+     * {@code mutex_trylock(&oom_lock)} on the cluster lock, journaled as {@code commandId} in this node's log; a grant is
+     * announced to every node's fencing floor.
+     */
+    private LockResult tryClusterLock(String requestId, String commandId, CommandOutput out) {
         Long unlockedHere = oomLock.releasePending;
         oomLock.releasePending = null;
         Optional<Long> token;
@@ -274,8 +345,9 @@ public final class KernelNode implements CommandHandler {
             token = clusterLock.tryLock();
             taken = token.isPresent();
         }
-        out.toNode(nodeId, command(requestId + "/lock", LockResult.newBuilder().setRequestId(requestId)
-                .setGranted(token.isPresent()).setToken(token.orElse(-1L)).build()));
+        LockResult result = LockResult.newBuilder().setRequestId(requestId).setGranted(token.isPresent())
+                .setToken(token.orElse(-1L)).build();
+        out.toNode(nodeId, command(commandId, result));
         if (taken) {
             for (NumaNode n : machine.nodes()) {
                 if (n.id() != nodeId) {
@@ -284,6 +356,7 @@ public final class KernelNode implements CommandHandler {
                 }
             }
         }
+        return result;
     }
 
     private NodeCommand command(String commandId, Object body) {
@@ -483,6 +556,10 @@ public final class KernelNode implements CommandHandler {
                 .build();
     }
 
+    /** A lock outcome journaled in this node's log as command {@code commandId}. */
+    record JournaledLock(String commandId, LockResult result) {
+    }
+
     /** An OOM call's report with the fencing token of the grant held while it ran (-1 for none). */
     private record Reported(OomReport report, long lockToken) {
     }
@@ -509,8 +586,10 @@ public final class KernelNode implements CommandHandler {
         Await awaiting;
         long nextCallId;
         final long startNanos = System.nanoTime();
-        /** When the live agent last tried the cluster lock for it (0: never). */
+        /** When the live agent last tried the cluster lock for it and was refused (0: never). */
         long lockAskedNanos;
+        /** The request's {@code oom_lock} attempts so far: each is journaled as {@code <id>/lock/<attempt>}. */
+        int lockAttempts;
 
         Running(String id, int pid) {
             this.id = id;

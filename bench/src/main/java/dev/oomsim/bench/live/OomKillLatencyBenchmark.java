@@ -41,8 +41,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * killer to the kill being readable downstream (read_committed), one request at a time, beside the broker's own
  * round trip of the same run. The clients are the round-trip baseline's (producer linger 0 with a synchronous send,
  * consumer with {@code fetch.max.wait.ms=0} assigned to the partitions), so the ratio is the agent's cost in round
- * trips: the request in, the cluster {@code oom_lock} claim, the lock result journaled through the agent's own
- * partition, the kill, and the transaction that makes it visible.
+ * trips: the request in, the cluster {@code oom_lock} claim, the kill, and the one transaction that journals the grant and
+ * makes the kill visible.
  *
  * <p>The machine ({@link AgentMachines#oomVictims}) is out of memory with many equal victims; every request is a
  * {@code may_oom} of the unkillable trigger task, so each kills exactly one victim (checked: one {@code KillEvent} per

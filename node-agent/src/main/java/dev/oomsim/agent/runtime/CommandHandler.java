@@ -14,4 +14,12 @@ public interface CommandHandler {
 
     /** Handles the command at {@code offset} of the node's command log. */
     void handle(NodeCommand command, long offset, CommandOutput out);
+
+    /**
+     * Before a replay, each decodable command from where the replay starts to the end of the committed log, in order:
+     * a command handled during the replay may have journaled a record that the log holds only after the replayed
+     * range (the handler's own journal, e.g. a lock grant used at once and appended in the same transaction).
+     */
+    default void preview(NodeCommand command, long offset) {
+    }
 }

@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * Kafka transaction per poll batch.
  *
  * <p>On start it replays the command log from offset 0 up to the committed offset with output switched off, so the
- * handler's node is rebuilt exactly as the uninterrupted run left it; then it goes live. A second incarnation with
+ * handler's node is rebuilt exactly as the uninterrupted run left it; then it goes live. Before the replay the handler
+ * {@linkplain CommandHandler#preview previews} the log to its end, for what it journaled after the replayed range. A second incarnation with
  * the same node id fences this one ({@code transactional.id = <prefix>agent-<n>}).
  *
  * <p>Bad input (undecodable bytes, another event type) goes to dead-letter with its source and reason, once.
@@ -130,6 +131,9 @@ public final class CommandLog implements Runnable, AutoCloseable {
             OffsetAndMetadata committed = consumer.committed(java.util.Set.of(ownPartition)).get(ownPartition);
             replayUntil = committed == null ? 0 : committed.offset();
             consumer.assign(List.of(ownPartition));
+            if (replayUntil > 0) {
+                preview(0);
+            }
             consumer.seek(ownPartition, 0);
             taskConsumer.assign(List.of(taskPartition));
             taskConsumer.seek(taskPartition, 0);
@@ -147,6 +151,34 @@ public final class CommandLog implements Runnable, AutoCloseable {
             }
         } finally {
             closeClients();
+        }
+    }
+
+    /**
+     * Shows the handler every command from {@code start} to the end of the committed log before the replay starts
+     * ({@link CommandHandler#preview}); undecodable records are left to the replay, which dead-letters nothing (they
+     * were dead-lettered when first read).
+     */
+    private void preview(long start) {
+        long end = consumer.endOffsets(List.of(ownPartition)).get(ownPartition);
+        consumer.seek(ownPartition, start);
+        while (consumer.position(ownPartition) < end) {
+            if (!running.get()) {
+                throw new WakeupException();
+            }
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(settings.pollTimeout()).records(ownPartition)) {
+                if (record.offset() >= end) {
+                    return;
+                }
+                try {
+                    NodeCommand command = commands.valueSerde().deserializer().deserialize(record.topic(), record.value());
+                    if (command != null) {
+                        handler.preview(command, record.offset());
+                    }
+                } catch (EventDecodingException e) {
+                    // The replay meets it again and treats it as it did live.
+                }
+            }
         }
     }
 
