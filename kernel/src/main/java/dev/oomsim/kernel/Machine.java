@@ -338,31 +338,31 @@ public final class Machine implements NodeMemories {
                     ? "holds an in-process oom_lock, this machine's is " + oomLock.getClass().getSimpleName()
                     : "holds no oom_lock, this machine's is in process"));
         }
-        List<Integer> imageMms = new ArrayList<>();
-        for (MmImage mi : image.mms()) {
-            imageMms.add(mi.id());
-        }
-        Map<Integer, Mm> mmById = byId(mms);
-        if (!imageMms.equals(new ArrayList<>(mmById.keySet()))) {
-            throw new IllegalArgumentException("image: mms " + imageMms + ", this machine's " + mmById.keySet());
-        }
         List<Task> all = tasks.all();
         if (image.tasks().size() != all.size()) {
             throw new IllegalArgumentException("image: " + image.tasks().size() + " tasks, this machine has "
                     + all.size());
         }
+        List<Integer> imageMms = new ArrayList<>();
+        for (MmImage mi : image.mms()) {
+            imageMms.add(mi.id());
+        }
+        Map<Integer, Mm> mmById = byId(mms);
         for (int i = 0; i < all.size(); i++) {
             TaskImage ti = image.tasks().get(i);
-            Task t = all.get(i);
-            if (ti.pid() != t.pid()) {
+            if (ti.pid() != all.get(i).pid()) {
                 throw new IllegalArgumentException("image: task " + i + " is pid " + ti.pid() + ", this machine's is pid "
-                        + t.pid());
+                        + all.get(i).pid());
             }
             Mm mm = ti.hasMm() ? mmById.get(ti.mmId()) : null;
-            if (ti.hasMm() && (mm == null || (t.mm() != null && t.mm() != mm))) {
+            if (ti.hasMm() && mm == null) {
                 throw new IllegalArgumentException("image: pid " + ti.pid() + " uses mm " + ti.mmId()
-                        + ", this machine's uses " + (t.mm() == null ? "none" : "mm " + t.mm().id()));
+                        + ", which this machine does not have");
             }
+            all.get(i).requireFits(ti, mm);
+        }
+        if (!imageMms.equals(new ArrayList<>(mmById.keySet()))) {
+            throw new IllegalArgumentException("image: mms " + imageMms + ", this machine's " + mmById.keySet());
         }
         for (int pid : image.changedPids()) {
             if (tasks.get(pid) == null) {

@@ -320,8 +320,9 @@ public final class Zone {
      */
     void requireFits(ZoneImage image) {
         String what = "node " + nodeId + " zone " + type + ": ";
-        if (image.zoneIdx() != index || image.type() != type || image.startPfn() != startPfn
-                || image.managedPages() != managedPages) {
+        // an empty zone starts wherever the populated ones before it end: only its emptiness must match
+        boolean sameSpan = image.managedPages() == managedPages && (managedPages == 0 || image.startPfn() == startPfn);
+        if (image.zoneIdx() != index || image.type() != type || !sameSpan) {
             throw new IllegalArgumentException(what + "the image is of zone " + image.zoneIdx() + " " + image.type()
                     + " spanning [" + image.startPfn() + ", " + (image.startPfn() + image.managedPages())
                     + "), this zone is " + index + " " + type + " spanning [" + startPfn + ", " + endPfn() + ")");

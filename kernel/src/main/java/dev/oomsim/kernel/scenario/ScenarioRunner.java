@@ -238,11 +238,14 @@ public final class ScenarioRunner {
     }
 
     /**
-     * Overwrites this runner's state with {@code image}. The runner must be freshly booted (no event run) from the same
-     * machine spec as the one the image was taken of; the nodes restored are those the image holds, and no other
-     * node's memory is called. Throws {@link IllegalArgumentException} when the image does not fit this machine (other
-     * profile, arch or nodes, another zone layout, unknown pids or mms, free blocks that overlap), and
-     * {@link UnsupportedOperationException} when it holds a node whose memory is not in this process.
+     * Overwrites this runner's state with {@code image}, taken by {@link #captureImage} of a runner booted from the same
+     * machine spec (a node agent boots one, restores, then replays what follows the image). The nodes restored are
+     * those the image holds; no other node's memory is called, nor the per-node state of mms on it. Throws
+     * {@link IllegalArgumentException} when the image does not fit this machine (other profile, arch or number of
+     * nodes, another zone layout, other pids or mms, overlapping free blocks), and
+     * {@link UnsupportedOperationException} when it holds a node whose memory is not in this process. Nothing changes
+     * before the misfit is found, except that each node checks its own part as it is restored: a misfit of a later
+     * node leaves the earlier ones restored (boot another runner).
      */
     public void restoreImage(MachineImage image) {
         machine.restoreImage(image, List.copyOf(mms.values()));

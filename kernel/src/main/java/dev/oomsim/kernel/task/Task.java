@@ -236,19 +236,23 @@ public final class Task {
     }
 
     /**
-     * Overwrites the task's mutable state with {@code image}'s; {@code imageMm} is the mm the image names (null for
-     * {@link TaskImage#NO_MM}), found by the caller. Throws, changing nothing, when the image is of another task or
-     * names another mm than the one this task uses.
+     * Throws unless {@code image} is of this task and {@code imageMm} (the mm the image names, found by the caller;
+     * null for {@link TaskImage#NO_MM}) is that mm and the one this task uses, if it still uses one.
      */
-    public void restoreImage(TaskImage image, Mm imageMm) {
+    public void requireFits(TaskImage image, Mm imageMm) {
         if (image.pid() != pid) {
             throw new IllegalArgumentException("task " + pid + ": the image is of pid " + image.pid());
         }
-        if ((imageMm == null) != !image.hasMm() || (imageMm != null && imageMm.id() != image.mmId())
+        if ((imageMm == null) == image.hasMm() || (imageMm != null && imageMm.id() != image.mmId())
                 || (imageMm != null && mm != null && mm != imageMm)) {
             throw new IllegalArgumentException("task " + pid + ": the image uses mm " + image.mmId() + ", this task "
                     + (mm == null ? "none" : "mm " + mm.id()));
         }
+    }
+
+    /** Overwrites the task's mutable state with {@code image}'s, after {@link #requireFits} (which it calls). */
+    public void restoreImage(TaskImage image, Mm imageMm) {
+        requireFits(image, imageMm);
         onChange.run();
         mm = imageMm;
         alive = image.alive();
