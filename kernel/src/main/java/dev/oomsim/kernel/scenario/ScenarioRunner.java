@@ -2,6 +2,7 @@ package dev.oomsim.kernel.scenario;
 
 import dev.oomsim.kernel.KernelLog;
 import dev.oomsim.kernel.Machine;
+import dev.oomsim.kernel.image.MachineImage;
 import dev.oomsim.kernel.mm.AllocRequest;
 import dev.oomsim.kernel.mm.AllocResult;
 import dev.oomsim.kernel.mm.AllocTrace;
@@ -30,10 +31,10 @@ import dev.oomsim.kernel.task.Task;
 import dev.oomsim.kernel.task.TaskFlag;
 import dev.oomsim.kernel.task.TaskTable;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntPredicate;
 
 /**
  * The offline scenario runner (scenario-format.md): boots a {@link Machine} from a {@link Scenario}, runs its events
@@ -46,6 +47,8 @@ public final class ScenarioRunner {
     private final OomKiller oomKiller;
     private final PageAllocator allocator;
     private final long minFreeKbytes;
+    /** Every mm the machine file defines, by id in boot order (an exited task drops its mm; images still cover it). */
+    private final Map<Integer, Mm> mms = new LinkedHashMap<>();
 
     /** Boots the machine a scenario describes (no events run yet): in-process {@code oom_lock}, every node's memory local. */
     public ScenarioRunner(Scenario scenario) {
@@ -128,7 +131,6 @@ public final class ScenarioRunner {
     }
 
     private void loadTasks(int nrNodes) {
-        Map<Integer, Mm> mms = new HashMap<>();
         List<Scenario.TaskSpec> specs = scenario.tasks();
         for (int i = 0; i < specs.size(); i++) {
             Scenario.TaskSpec ts = specs.get(i);
@@ -223,6 +225,30 @@ public final class ScenarioRunner {
     /** The allocator. */
     public PageAllocator allocator() {
         return allocator;
+    }
+
+    /**
+     * An image of everything events changed since boot (see {@link MachineImage}), to be taken between events, with the
+     * memory of the nodes {@code ownedNodes} accepts. The memory of any other node is never called (in a node agent it
+     * is a proxy to the node's owner) and the per-node rss and holdings of mms are read for owned nodes only. Reading
+     * changes nothing: the runner goes on as if no image had been taken.
+     */
+    public MachineImage captureImage(IntPredicate ownedNodes) {
+        return machine.captureImage(List.copyOf(mms.values()), ownedNodes);
+    }
+
+    /**
+     * Overwrites this runner's state with {@code image}, taken by {@link #captureImage} of a runner booted from the same
+     * machine spec (a node agent boots one, restores, then replays what follows the image). The nodes restored are
+     * those the image holds; no other node's memory is called, nor the per-node state of mms on it. Throws
+     * {@link IllegalArgumentException} when the image does not fit this machine (other profile, arch or number of
+     * nodes, another zone layout, other pids or mms, overlapping free blocks), and
+     * {@link UnsupportedOperationException} when it holds a node whose memory is not in this process. Nothing changes
+     * before the misfit is found, except that each node checks its own part as it is restored: a misfit of a later
+     * node leaves the earlier ones restored (boot another runner).
+     */
+    public void restoreImage(MachineImage image) {
+        machine.restoreImage(image, List.copyOf(mms.values()));
     }
 
     /**
