@@ -1,5 +1,6 @@
 package dev.oomsim.agent;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -34,6 +35,9 @@ import dev.oomsim.schemas.MemoryCall;
 import dev.oomsim.schemas.MemoryOp;
 import dev.oomsim.schemas.MemoryReply;
 import dev.oomsim.schemas.NodeCommand;
+import dev.oomsim.schemas.KillToken;
+import dev.oomsim.schemas.KillTokenHolder;
+import dev.oomsim.schemas.NodeSnapshot;
 import dev.oomsim.schemas.NodeState;
 import dev.oomsim.schemas.Profile;
 import dev.oomsim.schemas.ProgressEvent;
@@ -90,8 +94,8 @@ public final class KernelNode implements CommandHandler {
     private final MemoryServer memoryServer;
     /** Lock outcomes this node journaled, per request, in log order: a replayed attempt takes its own (see preview). */
     private final LockJournal journal = new LockJournal();
-    /** Grants used at once and not yet read back from the log, in log order. */
-    private final ArrayDeque<JournaledLock> grantsInLog = new ArrayDeque<>();
+    /** Command ids of grants used at once and not yet read back from the log, in log order. */
+    private final ArrayDeque<String> grantsInLog = new ArrayDeque<>();
     /** Counts request stops (ends, and waits other than an rss gather): a gather is good until the next one. */
     private long stops;
 
@@ -115,11 +119,7 @@ public final class KernelNode implements CommandHandler {
                     + machine.nodes().stream().map(n -> String.valueOf(n.id())).toList() + ")");
         }
         runner.oomKiller().setObserver(this::killed);
-        for (Task t : machine.tasks().all()) {
-            if (t.mm() != null) {
-                mms.putIfAbsent(t.mm().id(), t.mm());
-            }
-        }
+        indexMms();
         this.taskSync = new TaskTableSync(machine.tasks());
         this.memoryServer = new MemoryServer(machine, nodeId, mms);
     }
@@ -186,8 +186,8 @@ public final class KernelNode implements CommandHandler {
      */
     private void resumeWithLockResult(NodeCommand command, LockResult result, CommandOutput out) {
         if (result.getGranted()) {
-            JournaledLock used = grantsInLog.peek();
-            if (used == null || !used.commandId().equals(command.getCommandId())) {
+            String used = grantsInLog.peek();
+            if (used == null || !used.equals(command.getCommandId())) {
                 out.reject(new RejectReason("orphan-lock-result", "lock grant " + command.getCommandId()
                         + " was not used by a request of node " + nodeId));
                 return;
@@ -225,14 +225,14 @@ public final class KernelNode implements CommandHandler {
                 return null;
             }
             journal.take(run.id, commandId);
-            grantsInLog.add(journaled);
+            grantsInLog.add(commandId);
             return journaled.result();
         }
         long asked = System.nanoTime();
         LockResult result = tryClusterLock(run.id, commandId, out);
         if (result.getGranted()) {
             meters.lockWait(true, Duration.ofNanos(System.nanoTime() - asked));
-            grantsInLog.add(new JournaledLock(commandId, result));
+            grantsInLog.add(commandId);
             return result;
         }
         run.lockAskedNanos = asked;
@@ -252,9 +252,60 @@ public final class KernelNode implements CommandHandler {
     /** Before a replay: this node's journaled lock outcomes, so the replayed attempts find theirs. */
     @Override
     public void preview(NodeCommand command, long offset) {
-        if (command.getBody() instanceof LockResult result && command.getOrigin() == nodeId) {
+        if (command.getBody() instanceof LockResult result && command.getOrigin() == nodeId
+                && !grantsInLog.contains(command.getCommandId())) {
             journal.add(result.getRequestId(), new JournaledLock(command.getCommandId(), result));
         }
+    }
+
+    /**
+     * The node as a snapshot to restart from, when no request is in flight: the kernel model's image (the task table and
+     * this node's memory, never another node's) and what the agent keeps beside it.
+     */
+    @Override
+    public Optional<NodeSnapshot.Builder> snapshot() {
+        if (!requests.isEmpty()) {
+            return Optional.empty();
+        }
+        List<KillToken> tokens = new ArrayList<>();
+        killTokenByPid.forEach((pid, token) -> tokens.add(new KillToken(KillTokenHolder.TASK, pid, token)));
+        killTokenByMm.forEach((mm, token) -> tokens.add(new KillToken(KillTokenHolder.MM, mm, token)));
+        return Optional.of(NodeSnapshot.newBuilder()
+                .setRequestStops(stops)
+                .setFencingFloor(fencing.highestSeen())
+                .setKillTokens(tokens)
+                .setGrantsInLog(new ArrayList<>(grantsInLog))
+                .setKernelFormat(KernelImageCodec.FORMAT)
+                .setKernel(ByteBuffer.wrap(KernelImageCodec.encode(runner.captureImage(n -> n == nodeId)))));
+    }
+
+    /** Every mm of the task table by id, for the memory server's calls that name an mm. */
+    private void indexMms() {
+        for (Task t : machine.tasks().all()) {
+            if (t.mm() != null) {
+                mms.putIfAbsent(t.mm().id(), t.mm());
+            }
+        }
+    }
+
+    @Override
+    public void restore(NodeSnapshot snapshot) {
+        if (snapshot.getNode() != nodeId) {
+            throw new IllegalArgumentException("a snapshot of node " + snapshot.getNode() + " given to node " + nodeId);
+        }
+        if (!requests.isEmpty() || stops != 0) {
+            throw new IllegalStateException("node " + nodeId + " has handled commands; a snapshot restores a fresh node only");
+        }
+        runner.restoreImage(KernelImageCodec.decode(snapshot.getKernelFormat(), snapshot.getKernel()));
+        stops = snapshot.getRequestStops();
+        if (snapshot.getFencingFloor() >= 0) {
+            fencing.observeAcquisition(snapshot.getFencingFloor());
+        }
+        for (KillToken t : snapshot.getKillTokens()) {
+            (t.getHolder() == KillTokenHolder.TASK ? killTokenByPid : killTokenByMm).put(t.getId(), t.getToken());
+        }
+        grantsInLog.addAll(snapshot.getGrantsInLog().stream().map(CharSequence::toString).toList());
+        indexMms();
     }
 
     /** Another node answered a call: the request that made it continues. */

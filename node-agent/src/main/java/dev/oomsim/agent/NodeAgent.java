@@ -54,7 +54,7 @@ public final class NodeAgent implements AutoCloseable {
         KernelNode node = new KernelNode(config.nodeId(), machine, config.topics(), clusterLock, registry);
         String service = "node-agent-" + config.nodeId();
         this.commandLog = new CommandLog(new CommandLog.Settings(config.bootstrapServers(), config.topics(), config.nodeId(),
-                config.pollTimeout(), service), node, registry);
+                config.pollTimeout(), service, config.snapshotEveryCommands()), node, registry);
         this.metrics = MetricsServer.start(config.metricsBindAddress(), config.metricsPort(), registry, this::health);
         this.loopThread = new Thread(() -> {
             try {

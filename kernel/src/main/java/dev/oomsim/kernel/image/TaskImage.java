@@ -2,6 +2,8 @@ package dev.oomsim.kernel.image;
 
 import dev.oomsim.kernel.task.Task;
 import dev.oomsim.kernel.task.TaskFlag;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -34,7 +36,10 @@ public record TaskImage(int pid, boolean alive, int mmId, int oomScoreAdj, Set<T
             throw new IllegalArgumentException("task " + pid + " oom_score_adj: expected -1000..1000, got "
                     + oomScoreAdj);
         }
-        flags = Set.copyOf(flags);
+        // In TaskFlag order whatever set it came as, so an image reads (and encodes) the same after a round trip.
+        EnumSet<TaskFlag> ordered = EnumSet.noneOf(TaskFlag.class);
+        ordered.addAll(flags);
+        flags = Collections.unmodifiableSet(ordered);
         children = List.copyOf(children);
     }
 

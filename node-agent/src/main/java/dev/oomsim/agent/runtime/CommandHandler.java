@@ -1,6 +1,9 @@
 package dev.oomsim.agent.runtime;
 
+import java.util.Optional;
+
 import dev.oomsim.schemas.NodeCommand;
+import dev.oomsim.schemas.NodeSnapshot;
 import dev.oomsim.schemas.TaskEvent;
 
 /**
@@ -21,5 +24,18 @@ public interface CommandHandler {
      * range (the handler's own journal, e.g. a lock grant used at once and appended in the same transaction).
      */
     default void preview(NodeCommand command, long offset) {
+    }
+
+    /**
+     * The handler's state as a snapshot to restart from, when nothing is in flight (no request started and not ended),
+     * else empty. The loop fills in the offsets the snapshot covers.
+     */
+    default Optional<NodeSnapshot.Builder> snapshot() {
+        return Optional.empty();
+    }
+
+    /** Replaces the state of a handler that has handled nothing yet with the state {@code snapshot} holds. */
+    default void restore(NodeSnapshot snapshot) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot restore a snapshot");
     }
 }

@@ -6,9 +6,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.oomsim.schemas.NodeCommand;
+import dev.oomsim.schemas.NodeSnapshot;
 import dev.oomsim.schemas.TaskEvent;
 import dev.oomsim.schemas.serde.EventDecodingException;
 import dev.oomsim.schemas.topics.TopicSpec;
@@ -41,8 +43,11 @@ import org.slf4j.LoggerFactory;
  * the {@link CommandHandler}, and commits everything the handler sent together with the consumed offsets in one
  * Kafka transaction per poll batch.
  *
- * <p>On start it replays the command log from offset 0 up to the committed offset with output switched off, so the
- * handler's node is rebuilt exactly as the uninterrupted run left it; then it goes live. Before the replay the handler
+ * <p>On start it restores the handler from the node's newest snapshot on {@code node-snapshots} (if any) and replays the
+ * command log from the snapshot's offset (else from 0) up to the committed offset with output switched off, so the
+ * handler's node is rebuilt exactly as the uninterrupted run left it; then it goes live. Every
+ * {@link Settings#snapshotEvery} commands, at the first batch end with nothing in flight, the handler's snapshot is
+ * written in the transaction that commits the offsets it covers, so a restart's replay stays bounded. Before the replay the handler
  * {@linkplain CommandHandler#preview previews} the log to its end, for what it journaled after the replayed range. A second incarnation with
  * the same node id fences this one ({@code transactional.id = <prefix>agent-<n>}).
  *
@@ -53,8 +58,15 @@ public final class CommandLog implements Runnable, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CommandLog.class);
 
-    /** How a loop connects. */
-    public record Settings(String bootstrapServers, Topics topics, int nodeId, Duration pollTimeout, String service) {
+    /** Commands between two snapshots unless configured: a restart replays at most about this many. */
+    public static final long DEFAULT_SNAPSHOT_EVERY = 10_000;
+
+    /**
+     * How a loop connects, and how often it snapshots its handler: at the first moment nothing is in flight after
+     * {@code snapshotEvery} commands (0: never).
+     */
+    public record Settings(String bootstrapServers, Topics topics, int nodeId, Duration pollTimeout, String service,
+                           long snapshotEvery) {
         public Settings {
             Objects.requireNonNull(bootstrapServers, "bootstrapServers");
             Objects.requireNonNull(topics, "topics");
@@ -63,6 +75,13 @@ public final class CommandLog implements Runnable, AutoCloseable {
             }
             Objects.requireNonNull(pollTimeout, "pollTimeout");
             Objects.requireNonNull(service, "service");
+            if (snapshotEvery < 0) {
+                throw new IllegalArgumentException("snapshotEvery must be >= 0 (0: never), was " + snapshotEvery);
+            }
+        }
+
+        public Settings(String bootstrapServers, Topics topics, int nodeId, Duration pollTimeout, String service) {
+            this(bootstrapServers, topics, nodeId, pollTimeout, service, DEFAULT_SNAPSHOT_EVERY);
         }
 
         String transactionalId() {
@@ -79,6 +98,7 @@ public final class CommandLog implements Runnable, AutoCloseable {
     private final DeadLetters deadLetters;
     private final TopicSpec<Integer, dev.oomsim.schemas.NodeCommand> commands;
     private final TopicSpec<Integer, TaskEvent> taskEvents;
+    private final TopicSpec<Integer, NodeSnapshot> snapshots;
     private final TopicPartition ownPartition;
     private final TopicPartition taskPartition;
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -88,9 +108,14 @@ public final class CommandLog implements Runnable, AutoCloseable {
     private final Counter commandsHandled;
     private final Counter commandsReplayed;
     private final Timer commitTimer;
+    private final Counter snapshotsWritten;
     private final List<KafkaClientMetrics> clientMetrics;
 
     private long replayUntil;
+    /** Commands handled since the last snapshot (or the start). */
+    private long sinceSnapshot;
+    /** Where the replay started: the restored snapshot's command offset, else 0. */
+    private volatile long replayFrom;
     private volatile boolean live;
     private volatile long lastCommittedOffset = -1;
 
@@ -99,6 +124,7 @@ public final class CommandLog implements Runnable, AutoCloseable {
         this.handler = Objects.requireNonNull(handler, "handler");
         this.commands = settings.topics().allocRequests();
         this.taskEvents = settings.topics().taskEvents();
+        this.snapshots = settings.topics().nodeSnapshots();
         this.deadLetters = new DeadLetters(settings.topics().deadLetter(), settings.service(), registry);
         this.ownPartition = new TopicPartition(commands.name(), settings.nodeId());
         this.taskPartition = new TopicPartition(taskEvents.name(), 0);
@@ -109,6 +135,8 @@ public final class CommandLog implements Runnable, AutoCloseable {
         this.commandsHandled = Counter.builder("oomsim.agent.commands").tag("node", node).tag("mode", "live").register(registry);
         this.commandsReplayed = Counter.builder("oomsim.agent.commands").tag("node", node).tag("mode", "replay").register(registry);
         this.commitTimer = Timer.builder("oomsim.agent.transaction.commit").tag("node", node).register(registry);
+        this.snapshotsWritten = Counter.builder("oomsim.agent.snapshots").tag("node", node)
+                .description("Node snapshots written to node-snapshots").register(registry);
         this.clientMetrics = List.of(new KafkaClientMetrics(consumer), new KafkaClientMetrics(taskConsumer),
                 new KafkaClientMetrics(producer));
         clientMetrics.forEach(m -> m.bindTo(registry));
@@ -130,15 +158,25 @@ public final class CommandLog implements Runnable, AutoCloseable {
             producer.initTransactions();
             OffsetAndMetadata committed = consumer.committed(java.util.Set.of(ownPartition)).get(ownPartition);
             replayUntil = committed == null ? 0 : committed.offset();
-            consumer.assign(List.of(ownPartition));
-            if (replayUntil > 0) {
-                preview(0);
+            long from = 0;
+            long taskFrom = 0;
+            NodeSnapshot snapshot = replayUntil == 0 ? null : newestSnapshot();
+            if (snapshot != null) {
+                handler.restore(snapshot);
+                from = snapshot.getCommandOffset();
+                taskFrom = snapshot.getTaskEventsOffset();
             }
-            consumer.seek(ownPartition, 0);
+            replayFrom = from;
+            consumer.assign(List.of(ownPartition));
+            if (replayUntil > from) {
+                preview(from);
+            }
+            consumer.seek(ownPartition, from);
             taskConsumer.assign(List.of(taskPartition));
-            taskConsumer.seek(taskPartition, 0);
-            live = replayUntil == 0;
-            log.info("node {} agent: replaying command log [0, {}) before going live", settings.nodeId(), replayUntil);
+            taskConsumer.seek(taskPartition, taskFrom);
+            live = replayUntil == from;
+            log.info("node {} agent: {}; replaying command log [{}, {}) before going live", settings.nodeId(),
+                    snapshot == null ? "no snapshot" : "restored the snapshot at offset " + from, from, replayUntil);
             while (running.get()) {
                 ConsumerRecords<byte[], byte[]> batch = consumer.poll(settings.pollTimeout());
                 if (!batch.isEmpty()) {
@@ -182,6 +220,71 @@ public final class CommandLog implements Runnable, AutoCloseable {
         }
     }
 
+    /**
+     * Writes the handler's snapshot covering the command log up to {@code commandOffset} into the open transaction, if
+     * nothing is in flight; otherwise the next batch tries again.
+     */
+    private void writeSnapshot(long commandOffset) {
+        Optional<NodeSnapshot.Builder> taken = handler.snapshot();
+        if (taken.isEmpty()) {
+            return;
+        }
+        NodeSnapshot snapshot = taken.get().setNode(settings.nodeId()).setCommandOffset(commandOffset)
+                .setTaskEventsOffset(taskConsumer.position(taskPartition)).build();
+        byte[] value = snapshots.valueSerde().serializer().serialize(snapshots.name(), snapshot);
+        if (value.length > Topics.MAX_SNAPSHOT_BYTES) {
+            log.warn("node {} agent: a snapshot of {} bytes exceeds {} bytes; not written, a restart replays further",
+                    settings.nodeId(), value.length, Topics.MAX_SNAPSHOT_BYTES);
+            sinceSnapshot = 0;
+            return;
+        }
+        producer.send(new ProducerRecord<>(snapshots.name(), settings.nodeId(),
+                snapshots.keySerde().serializer().serialize(snapshots.name(), settings.nodeId()), value));
+        snapshotsWritten.increment();
+        sinceSnapshot = 0;
+    }
+
+    /**
+     * The newest committed snapshot of this node on {@code node-snapshots} (partition = node id), or null. It covers
+     * at most the committed command-log offset, because it was written in the transaction that committed it.
+     */
+    private NodeSnapshot newestSnapshot() {
+        TopicPartition partition = new TopicPartition(snapshots.name(), settings.nodeId());
+        try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(consumerConfig(settings.bootstrapServers(), null,
+                settings.service() + "-snapshots"))) {
+            reader.assign(List.of(partition));
+            reader.seekToBeginning(List.of(partition));
+            long end = reader.endOffsets(List.of(partition)).get(partition);
+            byte[] key = snapshots.keySerde().serializer().serialize(snapshots.name(), settings.nodeId());
+            ConsumerRecord<byte[], byte[]> newest = null;
+            while (reader.position(partition) < end) {
+                if (!running.get()) {
+                    throw new WakeupException();
+                }
+                for (ConsumerRecord<byte[], byte[]> r : reader.poll(settings.pollTimeout()).records(partition)) {
+                    if (r.value() != null && java.util.Arrays.equals(r.key(), key)) {
+                        newest = r;
+                    }
+                }
+            }
+            if (newest == null) {
+                return null;
+            }
+            NodeSnapshot snapshot = snapshots.valueSerde().deserializer().deserialize(newest.topic(), newest.value());
+            if (snapshot.getNode() != settings.nodeId() || snapshot.getCommandOffset() > replayUntil) {
+                throw new IllegalStateException("node-snapshots " + partition + "@" + newest.offset() + " is of node "
+                        + snapshot.getNode() + " at command offset " + snapshot.getCommandOffset() + ", but this is node "
+                        + settings.nodeId() + " with offsets committed up to " + replayUntil);
+            }
+            return snapshot;
+        }
+    }
+
+    /** Where the last start's replay began: the restored snapshot's command offset, or 0 without one. */
+    public long replayFrom() {
+        return replayFrom;
+    }
+
     /** Actions waiting for the current transaction's commit, in order. */
     private final List<Runnable> afterCommit = new ArrayList<>();
 
@@ -213,6 +316,10 @@ public final class CommandLog implements Runnable, AutoCloseable {
         }
         if (transactional) {
             long offset = next;
+            sinceSnapshot += records.size();
+            if (settings.snapshotEvery() > 0 && sinceSnapshot >= settings.snapshotEvery()) {
+                writeSnapshot(offset);
+            }
             commitTimer.record(() -> {
                 producer.sendOffsetsToTransaction(Map.of(ownPartition, new OffsetAndMetadata(offset)),
                         new ConsumerGroupMetadata(settings.groupId()));
@@ -324,7 +431,10 @@ public final class CommandLog implements Runnable, AutoCloseable {
     }
 
     private static Map<String, Object> producerProps(Settings s) {
-        return producerConfig(s.bootstrapServers(), s.transactionalId(), s.service());
+        Map<String, Object> p = producerConfig(s.bootstrapServers(), s.transactionalId(), s.service());
+        // A snapshot of a big fragmented node is megabytes; the limit bounds a request, not what ordinary sends cost.
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_SNAPSHOT_BYTES + (1 << 20));
+        return p;
     }
 
     /**
