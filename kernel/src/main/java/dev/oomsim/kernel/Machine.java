@@ -298,12 +298,12 @@ public final class Machine implements NodeMemories {
     }
 
     /**
-     * Overwrites the machine's mutable state with {@code image}, taken by {@link #captureImage} of a machine booted from
-     * the same spec with the same {@code mms}: the imaged nodes' memory (no other node's is called), the mms, every
-     * task, the task table's change record, the sysctls, clock, panic flag, rate limits and in-process lock. Everything
-     * the machine alone can check (profile, arch, nodes, tasks, mms, lock kind) is checked before anything changes; a
-     * node's memory checks its own image before changing, so only a node image that does not fit, after an earlier
-     * node was restored, leaves the machine part-restored (boot another one).
+     * Overwrites the machine's mutable state with {@code image}, taken by {@link #captureImage} of a machine booted
+     * from the same spec with the same {@code mms}: the imaged nodes' memory (no other node's is called), the mms,
+     * every task, the task table's change record, the sysctls, clock, panic flag, rate limits and in-process lock.
+     * Everything the machine alone can check (profile, arch, nodes, tasks, mms, lock kind) is checked before anything
+     * changes; a node's memory checks its own image before changing, so only a node image that does not fit, after an
+     * earlier node was restored, leaves the machine part-restored (boot another one).
      */
     public void restoreImage(MachineImage image, List<Mm> mms) {
         requireFits(image, mms);
@@ -351,8 +351,8 @@ public final class Machine implements NodeMemories {
         for (int i = 0; i < all.size(); i++) {
             TaskImage ti = image.tasks().get(i);
             if (ti.pid() != all.get(i).pid()) {
-                throw new IllegalArgumentException("image: task " + i + " is pid " + ti.pid() + ", this machine's is pid "
-                        + all.get(i).pid());
+                throw new IllegalArgumentException("image: task " + i + " is pid " + ti.pid()
+                        + ", this machine's is pid " + all.get(i).pid());
             }
             Mm mm = ti.hasMm() ? mmById.get(ti.mmId()) : null;
             if (ti.hasMm() && mm == null) {

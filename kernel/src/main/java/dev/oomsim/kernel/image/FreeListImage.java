@@ -15,7 +15,8 @@ public record FreeListImage(int order, long[] pfns) {
     /** Copies the pfns and checks each heads an aligned block of {@code order}. */
     public FreeListImage {
         if (order < 0 || order >= Zone.MAX_ORDER) {
-            throw new IllegalArgumentException("free list order: expected 0.." + (Zone.MAX_ORDER - 1) + ", got " + order);
+            throw new IllegalArgumentException("free list order: expected 0.." + (Zone.MAX_ORDER - 1) + ", got "
+                    + order);
         }
         if (pfns == null) {
             throw new IllegalArgumentException("free list of order " + order + ": pfns must be set");

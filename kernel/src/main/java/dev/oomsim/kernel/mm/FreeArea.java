@@ -373,19 +373,23 @@ public final class FreeArea {
         }
         for (long[] r : runs.values()) {
             for (long i = 0; i < r[2]; i++) {
-                int key = (int) ((r[0] + i * r[1] - linkBase) >> order);
-                if (headLast == NONE) {
-                    headFirst = key;
-                } else {
-                    setNext(headLast, key);
-                    setPrev(key, headLast);
-                }
-                headLast = key;
+                appendToHeadChain((int) ((r[0] + i * r[1] - linkBase) >> order));
             }
         }
         runs.clear();
         runsFrom = Long.MAX_VALUE;
         runsTo = Long.MIN_VALUE;
+    }
+
+    /** Links a claimed block after the last of the head chain (where the runs begin). */
+    private void appendToHeadChain(int key) {
+        if (headLast == NONE) {
+            headFirst = key;
+        } else {
+            setNext(headLast, key);
+            setPrev(key, headLast);
+        }
+        headLast = key;
     }
 
     /** Visits the blocks in list order, head first. */
@@ -452,15 +456,8 @@ public final class FreeArea {
             addRun(image.pfn(runFrom), image.pfn(runFrom + 1) - image.pfn(runFrom), runLength);
         }
         for (int i = 0; i < runFrom; i++) {
-            int key = claim(image.pfn(i), true);
+            appendToHeadChain(claim(image.pfn(i), true));
             nrFree++;
-            if (headLast == NONE) {
-                headFirst = key;
-            } else {
-                setNext(headLast, key);
-                setPrev(key, headLast);
-            }
-            headLast = key;
         }
         for (int i = runFrom + runLength; i < n; i++) {
             addTail(image.pfn(i), true);

@@ -290,6 +290,13 @@ public final class LocalNodeMemory implements NodeMemory {
                     throw new IllegalArgumentException("node " + nodeId + ": mm " + mi.mmId()
                             + " has a holding in no zone or twice in zone " + h.zoneIdx());
                 }
+                Zone z = node.zone(h.zoneIdx());
+                for (HoldingImage.HeldBlock b : h.blocks()) {
+                    if (b.pfn() < z.startPfn() || b.pfn() + (1L << b.order()) > z.endPfn()) {
+                        throw new IllegalArgumentException("node " + nodeId + ": mm " + mi.mmId() + " holds pfn "
+                                + b.pfn() + " order " + b.order() + ", not a block of zone " + z.type());
+                    }
+                }
             }
         }
         if (!imageIds.equals(ids)) {

@@ -238,8 +238,8 @@ public final class ScenarioRunner {
     }
 
     /**
-     * Overwrites this runner's state with {@code image}, taken by {@link #captureImage} of a runner booted from the same
-     * machine spec (a node agent boots one, restores, then replays what follows the image). The nodes restored are
+     * Overwrites this runner's state with {@code image}, taken by {@link #captureImage} of a runner booted from the
+     * same machine spec (a node agent boots one, restores, then replays what follows the image). The nodes restored are
      * those the image holds; no other node's memory is called, nor the per-node state of mms on it. Throws
      * {@link IllegalArgumentException} when the image does not fit this machine (other profile, arch or number of
      * nodes, another zone layout, other pids or mms, overlapping free blocks), and

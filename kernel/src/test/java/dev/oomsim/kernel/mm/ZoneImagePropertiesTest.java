@@ -18,10 +18,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A zone restored from an image behaves as the zone it was taken of: after random allocations, frees, reclaim of
- * reserved pages and highatomic changes, the image restored into a freshly booted zone of the same layout gives the same
- * lists in the same order, and the same random continuation then hands out the same pfns and leaves the same lists,
- * whatever representation (deferred head, chains, runs, split runs, the map of side-by-side order-0 buddies) each list
- * had. Layouts are those of {@link FreeListOrderPropertiesTest}.
+ * reserved pages and highatomic changes, the image restored into a freshly booted zone of the same layout gives the
+ * same lists in the same order, and the same random continuation then hands out the same pfns and leaves the same
+ * lists, whatever representation (deferred head, chains, runs, split runs, the map of side-by-side order-0 buddies)
+ * each list had. Layouts are those of {@link FreeListOrderPropertiesTest}.
  */
 class ZoneImagePropertiesTest {
     private static final long START = 2048;

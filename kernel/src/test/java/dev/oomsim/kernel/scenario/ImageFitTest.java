@@ -77,7 +77,8 @@ class ImageFitTest {
 
     @Test
     void aMachineWithOtherTasksRefusesIt() {
-        assertRefusedUnchanged(ONE_NODE.replace("pid: 1000", "pid: 1001"), "image: task 1 is pid 1000, this machine's is pid 1001");
+        assertRefusedUnchanged(ONE_NODE.replace("pid: 1000", "pid: 1001"),
+                "image: task 1 is pid 1000, this machine's is pid 1001");
         assertRefusedUnchanged(ONE_NODE.replace("""
                   - {pid: 1000, comm: bash, rss: {0: {anon: 500}}}""", "").replace("pid: 1000, gfp", "pid: 1, gfp"),
                 "image: 2 tasks, this machine has 1");

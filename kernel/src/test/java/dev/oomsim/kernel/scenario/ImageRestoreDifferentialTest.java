@@ -1,5 +1,6 @@
 package dev.oomsim.kernel.scenario;
 
+import static dev.oomsim.kernel.scenario.ScenarioFilesTest.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.oomsim.kernel.image.MachineImage;
@@ -26,10 +27,6 @@ class ImageRestoreDifferentialTest {
 
     static Stream<String> scenarios() throws IOException {
         return ScenarioFilesTest.scenarios();
-    }
-
-    private static Scenario scenario(String name) throws IOException {
-        return ScenarioParser.parse(ScenarioFilesTest.readTree(ScenarioFilesTest.SCENARIOS.resolve(name)));
     }
 
     private static String json(EventResult r) {

@@ -25,7 +25,7 @@ class OwnedNodesImageTest {
     private static final String TWO_NODES = "2-nodes-global-kill.yaml";
 
     private static Scenario scenario() throws IOException {
-        return ScenarioParser.parse(ScenarioFilesTest.readTree(ScenarioFilesTest.SCENARIOS.resolve(TWO_NODES)));
+        return ScenarioFilesTest.scenario(TWO_NODES);
     }
 
     /** {@code delegate}, until {@code armed}: then every call, {@code nodeId()} included, throws. */
