@@ -115,7 +115,7 @@ public final class KernelNode implements CommandHandler {
                 mms.putIfAbsent(t.mm().id(), t.mm());
             }
         }
-        this.taskSync = new TaskTableSync(machine.tasks());
+        this.taskSync = new TaskTableSync(machine.tasks(), machine.memory(nodeId));
         this.memoryServer = new MemoryServer(machine, nodeId, mms);
     }
 
