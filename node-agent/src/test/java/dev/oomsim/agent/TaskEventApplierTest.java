@@ -7,12 +7,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.oomsim.agent.runtime.CommandOutput;
 import dev.oomsim.kernel.Machine;
-import dev.oomsim.kernel.scenario.Scenario;
-import dev.oomsim.kernel.scenario.ScenarioParser;
 import dev.oomsim.kernel.scenario.ScenarioRunner;
 import dev.oomsim.kernel.task.Mm;
 import dev.oomsim.kernel.task.Task;
@@ -29,8 +25,9 @@ import dev.oomsim.service.RejectReason;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two agents' copies of a two-node machine apply the same task-events records: the same task tables, each node's pages
- * loaded and released by its own agent, and every bad record reported by exactly one of them.
+ * Two agents' copies of a two-node machine ({@link TaskEventMapperTest#twoNodes()}) apply the same task-events
+ * records: the same task tables, each node's pages loaded and released by its own agent, and every bad record reported
+ * by exactly one of them.
  */
 class TaskEventApplierTest {
 
@@ -38,16 +35,6 @@ class TaskEventApplierTest {
         // Avro trusts our generated classes once their serdes load (as they do in an agent before any record).
         dev.oomsim.schemas.topics.Topics.defaults(1).taskEvents().valueSerde();
     }
-
-    private static final String MACHINE = """
-            nodes:
-              - id: 0
-                zones: [{type: NORMAL, managed_pages: 4096, free_pages: 8}]
-              - id: 1
-                zones: [{type: NORMAL, managed_pages: 4096, free_pages: 8}]
-            tasks:
-              - {pid: 1, comm: init, flags: [global_init], rss: {0: {anon: 100}}}
-            """;
 
     /** One agent's copy: its own node's memory local, the other node's as the agent has it (loads nothing there). */
     private static final class Agent {
@@ -62,8 +49,7 @@ class TaskEventApplierTest {
 
         Agent(int node) throws Exception {
             this.node = node;
-            Scenario scenario = ScenarioParser.parse(new ObjectMapper(new YAMLFactory()).readValue(MACHINE, Object.class));
-            this.runner = new ScenarioRunner(scenario,
+            this.runner = new ScenarioRunner(TaskEventMapperTest.twoNodes(),
                     (n, local) -> n.id() == node ? local : new RemoteNodeMemory(n, new NoCalls()));
             this.machine = runner.machine();
             this.sync = new TaskTableSync(machine.tasks(), machine.memory(node));
@@ -110,7 +96,7 @@ class TaskEventApplierTest {
 
         Agent a0 = agents.get(0);
         Agent a1 = agents.get(1);
-        assertThat(a0.table()).isEqualTo(a1.table()).extracting(TaskStatus::getPid).containsExactly(1, 500, 501);
+        assertThat(a0.table()).isEqualTo(a1.table()).extracting(TaskStatus::getPid).containsExactly(1, 2, 500, 501);
         assertThat(a0.rss(500)).isEqualTo(320);
         assertThat(a1.rss(500)).isEqualTo(200);
         assertThat(a0.free()).as("boot-time pages are not free pages").isEqualTo(8);

@@ -29,8 +29,9 @@ class TaskEventMapperTest {
         dev.oomsim.schemas.topics.Topics.defaults(1).taskEvents().valueSerde();
     }
 
-    static ScenarioRunner machine() throws Exception {
-        return new ScenarioRunner(ScenarioParser.parse(new ObjectMapper(new YAMLFactory()).readValue("""
+    /** Two nodes below their min watermarks, a cpuset on node 1, init and a kernel thread (TaskEventApplierTest too). */
+    static Scenario twoNodes() throws Exception {
+        return ScenarioParser.parse(new ObjectMapper(new YAMLFactory()).readValue("""
                 nodes:
                   - id: 0
                     zones: [{type: NORMAL, managed_pages: 4096, free_pages: 8}]
@@ -41,7 +42,11 @@ class TaskEventMapperTest {
                 tasks:
                   - {pid: 1, comm: init, flags: [global_init], rss: {0: {anon: 100}}}
                   - {pid: 2, comm: kthreadd, flags: [kthread]}
-                """, Object.class)));
+                """, Object.class));
+    }
+
+    private static ScenarioRunner machine() throws Exception {
+        return new ScenarioRunner(twoNodes());
     }
 
     static TaskEvent.Builder spawn(int pid) {
