@@ -26,6 +26,7 @@ public final class Zone {
     private long[] lowmemReserve;
     private long reservedHighatomicPages;
     private long reclaimablePages;
+    private long loadRankCursor;
     private long reservedRankFrom;
 
     /**
@@ -265,12 +266,13 @@ public final class Zone {
      * in the buddy lists), they start after those, so a task loaded later never takes a page twice.
      */
     long claimLoadPages(long pages) {
-        long first = reservedRankFrom;
+        long first = Math.max(loadRankCursor, reservedRankFrom);
         if (first + pages > layout.nonFreePages()) {
             throw new IllegalArgumentException("zone node " + nodeId + " " + type + ": tasks hold "
                     + (first + pages) + " pages but only " + layout.nonFreePages() + " are not free");
         }
-        reservedRankFrom = first + pages;
+        loadRankCursor = first + pages;
+        reservedRankFrom = loadRankCursor;
         return first;
     }
 
