@@ -399,21 +399,34 @@ public final class Machine implements NodeMemories {
      * of the mm returns to the buddy lists and swap entries are released; memdie is cleared.
      */
     public void exitTask(Task t) {
+        exitTask(t, List.of(memories));
+    }
+
+    /**
+     * {@link #exitTask} as one node's copy of the machine applies an exit every node hears of (a node agent's
+     * {@code task-events} EXIT): the same task-table changes, with only node {@code nodeId}'s pages released (every
+     * other node releases its own).
+     */
+    public void exitTaskOn(int nodeId, Task t) {
+        exitTask(t, List.of(memory(nodeId)));
+    }
+
+    private void exitTask(Task t, List<NodeMemory> released) {
         for (Task thread : tasks.threads(t)) {
-            exitOne(thread);
+            exitOne(thread, released);
         }
     }
 
-    private void exitOne(Task t) {
+    private void exitOne(Task t, List<NodeMemory> released) {
         t.setDead();
         t.set(TaskFlag.MEMDIE, false);
         Mm mm = t.mm();
         t.clearMm();
-        for (NodeMemory mem : memories) {
+        for (NodeMemory mem : released) {
             mem.releaseKernelPages(t.pid());
         }
         if (mm != null && tasks.users(mm).isEmpty()) {
-            for (NodeMemory mem : memories) {
+            for (NodeMemory mem : released) {
                 mem.releaseMm(mm);
             }
             mm.release();

@@ -96,6 +96,7 @@ public final class KernelNode implements CommandHandler {
     private final LockJournal journal = new LockJournal();
     /** Command ids of grants used at once and not yet read back from the log, in log order. */
     private final ArrayDeque<String> grantsInLog = new ArrayDeque<>();
+    private final TaskEventApplier taskEvents;
     /** Counts request stops (ends, and waits other than an rss gather): a gather is good until the next one. */
     private long stops;
 
@@ -120,14 +121,14 @@ public final class KernelNode implements CommandHandler {
         }
         runner.oomKiller().setObserver(this::killed);
         indexMms();
-        this.taskSync = new TaskTableSync(machine.tasks());
+        this.taskSync = new TaskTableSync(machine.tasks(), machine.memory(nodeId));
         this.memoryServer = new MemoryServer(machine, nodeId, mms);
+        this.taskEvents = new TaskEventApplier(nodeId, runner, mms, taskSync);
     }
 
     @Override
     public void applyTaskEvent(TaskEvent event, long offset, CommandOutput out) {
-        // The machine file defines the tasks; task-events from other producers (spawns need placement rules) are not
-        // applied yet. Task-table changes made by requests reach every node as TaskSync commands instead.
+        taskEvents.apply(event, offset, out);
     }
 
     @Override
@@ -141,7 +142,7 @@ public final class KernelNode implements CommandHandler {
         } else if (body instanceof MemoryCall call) {
             serve(call, out);
         } else if (body instanceof TaskSync sync) {
-            applySync(sync, out);
+            applySync(sync, command.getTaskEventsOffset(), out);
         } else if (body instanceof LockAcquired acquired) {
             fencing.observeAcquisition(acquired.getToken());
         } else {
@@ -411,7 +412,9 @@ public final class KernelNode implements CommandHandler {
     }
 
     private NodeCommand command(String commandId, Object body) {
-        return NodeCommand.newBuilder().setCommandId(commandId).setOrigin(nodeId).setTaskEventsOffset(0).setBody(body).build();
+        // Stamped with the task events applied here, so the receiver applies them before it acts on the command.
+        return NodeCommand.newBuilder().setCommandId(commandId).setOrigin(nodeId).setTaskEventsOffset(taskEvents.appliedEnd())
+                .setBody(body).build();
     }
 
     /** On the request's thread: the killer reported an OOM call; remember the grant it ran under and its victims. */
@@ -460,13 +463,17 @@ public final class KernelNode implements CommandHandler {
         }
     }
 
-    /** Another node's request changed these tasks: this copy of the table follows (unless a fenced holder sent it). */
-    private void applySync(TaskSync sync, CommandOutput out) {
+    /**
+     * Another node's request changed these tasks: this copy of the table follows (unless a fenced holder sent it), with
+     * the task events the sender had not seen when it sent them ({@code stamp}) applied again on top.
+     */
+    private void applySync(TaskSync sync, long stamp, CommandOutput out) {
         if (stale(sync.getLockToken(), "task changes of request " + sync.getRequestId(), out)) {
             return;
         }
         try {
             taskSync.apply(sync.getTasks(), "task sync of request " + sync.getRequestId());
+            taskEvents.rebase(sync.getTasks(), stamp);
         } catch (Rejected e) {
             out.reject(e.reason);
         }

@@ -262,14 +262,18 @@ public final class Zone {
         }
     }
 
-    /** Hands a task the next {@code pages} boot-time non-free pages (lowest pfns first); returns the first rank. */
+    /**
+     * Hands a task the next {@code pages} reserved pages (boot-time non-free pages nobody holds, lowest pfns first);
+     * returns the first rank. At boot they follow the previous task's; after reclaim freed some reserved pages (they are
+     * in the buddy lists), they start after those, so a task loaded later never takes a page twice.
+     */
     long claimLoadPages(long pages) {
-        if (loadRankCursor + pages > layout.nonFreePages()) {
+        long first = Math.max(loadRankCursor, reservedRankFrom);
+        if (first + pages > layout.nonFreePages()) {
             throw new IllegalArgumentException("zone node " + nodeId + " " + type + ": tasks hold "
-                    + (loadRankCursor + pages) + " pages but only " + layout.nonFreePages() + " are not free");
+                    + (first + pages) + " pages but only " + layout.nonFreePages() + " are not free");
         }
-        long first = loadRankCursor;
-        loadRankCursor += pages;
+        loadRankCursor = first + pages;
         reservedRankFrom = loadRankCursor;
         return first;
     }

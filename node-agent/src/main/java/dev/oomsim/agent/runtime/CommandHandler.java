@@ -12,7 +12,11 @@ import dev.oomsim.schemas.TaskEvent;
  */
 public interface CommandHandler {
 
-    /** Applies the task event at {@code offset} of {@code task-events} (offsets arrive in order, once each). */
+    /**
+     * Applies the task event at {@code offset} of {@code task-events} (offsets arrive in order, once each; tombstones
+     * are skipped). {@code out} rejects the task event itself; every agent reads it, so the handler decides which one
+     * reports a bad one.
+     */
     void applyTaskEvent(TaskEvent event, long offset, CommandOutput out);
 
     /** Handles the command at {@code offset} of the node's command log. */

@@ -354,7 +354,8 @@ public final class CommandLog implements Runnable, AutoCloseable {
                 try {
                     TaskEvent event = taskEvents.valueSerde().deserializer().deserialize(record.topic(), record.value());
                     if (event != null) {
-                        handler.applyTaskEvent(event, record.offset(), out);
+                        // Its dead letters name the task-events record (the handler picks the one agent that reports).
+                        handler.applyTaskEvent(event, record.offset(), new Output(record, out.replaying()));
                     }
                 } catch (EventDecodingException e) {
                     // Every agent reads task-events; only node 0 reports a bad one, so it is dead-lettered once.
