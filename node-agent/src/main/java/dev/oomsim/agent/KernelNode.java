@@ -271,7 +271,9 @@ public final class KernelNode implements CommandHandler {
         List<KillToken> tokens = new ArrayList<>();
         killTokenByPid.forEach((pid, token) -> tokens.add(new KillToken(KillTokenHolder.TASK, pid, token)));
         killTokenByMm.forEach((mm, token) -> tokens.add(new KillToken(KillTokenHolder.MM, mm, token)));
-        return Optional.of(NodeSnapshot.newBuilder()
+        NodeSnapshot.Builder snapshot = NodeSnapshot.newBuilder();
+        taskEvents.snapshot(snapshot);
+        return Optional.of(snapshot
                 .setRequestStops(stops)
                 .setFencingFloor(fencing.highestSeen())
                 .setKillTokens(tokens)
@@ -297,7 +299,10 @@ public final class KernelNode implements CommandHandler {
         if (!requests.isEmpty() || stops != 0) {
             throw new IllegalStateException("node " + nodeId + " has handled commands; a snapshot restores a fresh node only");
         }
+        taskEvents.respawn(snapshot);
         runner.restoreImage(KernelImageCodec.decode(snapshot.getKernelFormat(), snapshot.getKernel()));
+        taskEvents.restore(snapshot);
+        taskSync.allHeard();
         stops = snapshot.getRequestStops();
         if (snapshot.getFencingFloor() >= 0) {
             fencing.observeAcquisition(snapshot.getFencingFloor());

@@ -1,5 +1,6 @@
 package dev.oomsim.agent;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,9 +15,13 @@ import dev.oomsim.kernel.scenario.ScenarioRunner;
 import dev.oomsim.kernel.task.Mm;
 import dev.oomsim.kernel.task.Task;
 import dev.oomsim.kernel.task.TaskFlag;
+import dev.oomsim.schemas.AppliedTaskEvent;
+import dev.oomsim.schemas.NodeSnapshot;
 import dev.oomsim.schemas.TaskEvent;
 import dev.oomsim.schemas.TaskEventKind;
 import dev.oomsim.schemas.TaskStatus;
+import dev.oomsim.schemas.topics.TopicSpec;
+import dev.oomsim.schemas.topics.Topics;
 import dev.oomsim.service.RejectReason;
 
 /**
@@ -36,6 +41,8 @@ import dev.oomsim.service.RejectReason;
  * record's change again on top ({@link #rebase}), as the sender will. Owned by the command-log thread.
  */
 final class TaskEventApplier {
+    /** How SPAWN records are kept in a snapshot: as written on {@code task-events} (the prefix does not matter). */
+    private static final TopicSpec<Integer, TaskEvent> TASK_EVENTS = Topics.defaults(1).taskEvents();
     private final int nodeId;
     private final ScenarioRunner runner;
     private final Machine machine;
@@ -44,6 +51,8 @@ final class TaskEventApplier {
     private final TaskTableSync taskSync;
     /** Per pid, the ADJ_CHANGE and EXIT records that named its thread group, in offset order (for {@link #rebase}). */
     private final Map<Integer, List<Applied>> applied = new HashMap<>();
+    /** The SPAWN records whose task joined the table, in order: a snapshot's restore spawns them again. */
+    private final List<TaskEvent> spawned = new ArrayList<>();
     private long appliedEnd;
 
     /**
@@ -101,11 +110,55 @@ final class TaskEventApplier {
             out.reject(new RejectReason("rss-unavailable", "node " + nodeId + " cannot load the pages of pid " + spec.pid()
                     + " (" + what + "): " + cause(x)));
         }
+        spawned.add(e);
         Task t = machine.tasks().get(spec.pid());
         if (t.mm() != null) {
             mms.putIfAbsent(t.mm().id(), t.mm());
         }
         taskSync.heardByAll(t);
+    }
+
+    /** What a node snapshot keeps of the applier: the spawns, the applied end, the history {@link #rebase} reads. */
+    void snapshot(NodeSnapshot.Builder snapshot) {
+        TopicSpec<Integer, TaskEvent> topic = TASK_EVENTS;
+        List<ByteBuffer> spawns = new ArrayList<>(spawned.size());
+        for (TaskEvent e : spawned) {
+            spawns.add(ByteBuffer.wrap(topic.valueSerde().serializer().serialize(topic.name(), e)));
+        }
+        List<AppliedTaskEvent> history = new ArrayList<>();
+        applied.forEach((pid, list) -> list.forEach(a -> history.add(new AppliedTaskEvent(pid, a.offset(),
+                a.kind() == TaskEventKind.EXIT, a.adj()))));
+        snapshot.setSpawnedTasks(spawns).setTaskEventsApplied(appliedEnd).setTaskEventHistory(history);
+    }
+
+    /**
+     * First half of a restore, before the kernel image: the snapshot's spawned tasks join the freshly booted table again,
+     * in order and without pages (the image holds every page and counter), so the image finds the table it was taken of.
+     */
+    void respawn(NodeSnapshot snapshot) {
+        TopicSpec<Integer, TaskEvent> topic = TASK_EVENTS;
+        for (ByteBuffer b : snapshot.getSpawnedTasks()) {
+            byte[] bytes = new byte[b.remaining()];
+            b.duplicate().get(bytes);
+            TaskEvent e = topic.valueSerde().deserializer().deserialize(topic.name(), bytes);
+            TaskEvent withoutPages = TaskEvent.newBuilder(e).setRss(List.of()).build();
+            try {
+                runner.spawn(TaskEventMapper.spawn(withoutPages, runner), "snapshot spawn of pid " + e.getPid());
+            } catch (Rejected | ScenarioException x) {
+                throw new IllegalStateException("a snapshot's spawn of pid " + e.getPid() + " does not apply again: "
+                        + x.getMessage(), x);
+            }
+            spawned.add(e);
+        }
+    }
+
+    /** Second half of a restore, after the kernel image: the applied end and the history. */
+    void restore(NodeSnapshot snapshot) {
+        appliedEnd = snapshot.getTaskEventsApplied();
+        for (AppliedTaskEvent a : snapshot.getTaskEventHistory()) {
+            applied.computeIfAbsent(a.getPid(), k -> new ArrayList<>()).add(new Applied(a.getOffset(),
+                    a.getExit() ? TaskEventKind.EXIT : TaskEventKind.ADJ_CHANGE, a.getAdj()));
+        }
     }
 
     private void adjust(TaskEvent e, long offset) throws Rejected {

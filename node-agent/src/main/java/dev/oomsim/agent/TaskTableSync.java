@@ -30,10 +30,19 @@ final class TaskTableSync {
     TaskTableSync(TaskTable tasks, NodeMemory local) {
         this.tasks = tasks;
         this.local = local;
+        allHeard();
+        tasks.drainChanged();
+    }
+
+    /**
+     * After a snapshot's restore: every task as it stands is what every node has heard, because a snapshot is taken with
+     * no request in flight, when every change has been sent (or was made by all).
+     */
+    void allHeard() {
+        synced.clear();
         for (Task t : tasks.all()) {
             synced.put(t.pid(), status(t));
         }
-        tasks.drainChanged();
     }
 
     /** The statuses this node changed since the last call, each as it stands now; empty when nothing changed. */

@@ -45,16 +45,21 @@ class TaskEventsIT {
     /** Two agents, one per node of the machine file, on fresh topics. */
     private record Cluster(Topics topics, NodeAgent node0, NodeAgent node1) implements AutoCloseable {
         static Cluster start(String name) {
-            String prefix = KAFKA.uniqueTopic(name) + ".";
-            Topics topics = new Topics(prefix, 2);
-            new TopicEnsurer(KAFKA.admin(), (short) 1).ensure(topics.all());
-            return new Cluster(topics, agent(prefix, 0).start(), agent(prefix, 1).start());
+            return startOn(KAFKA.uniqueTopic(name) + ".", Map.of());
         }
 
-        private static NodeAgent agent(String prefix, int node) {
+        /** Agents on the topics of {@code prefix} (created if new), with {@code extra} settings. */
+        static Cluster startOn(String prefix, Map<String, String> extra) {
+            Topics topics = new Topics(prefix, 2);
+            new TopicEnsurer(KAFKA.admin(), (short) 1).ensure(topics.all());
+            return new Cluster(topics, agent(prefix, 0, extra).start(), agent(prefix, 1, extra).start());
+        }
+
+        private static NodeAgent agent(String prefix, int node, Map<String, String> extra) {
             Map<String, String> settings = NodeAgentIT.oneNodeAgent(KAFKA.bootstrapServers(), prefix, MACHINE);
             settings.put("node.id", String.valueOf(node));
             settings.put("nodes", "2");
+            settings.putAll(extra);
             return new NodeAgent(new AgentConfig(settings));
         }
 
@@ -123,6 +128,48 @@ class TaskEventsIT {
             assertThat(table0.get(3).getKilled()).isFalse();
             assertThat(table0.get(3).getAlive()).isFalse();
             assertThat(readAll(topics.deadLetter())).isEmpty();
+        }
+    }
+
+    /**
+     * Agents restarted from their snapshots still know the spawned tasks (the snapshot spawns them again, the kernel image
+     * brings back their pages): the same node states as before the restart, and the same OOM victim afterwards.
+     */
+    @Test
+    void agentsRestartedFromSnapshotsKeepTheSpawnedTasksAndTheirPages() throws Exception {
+        String prefix = KAFKA.uniqueTopic("spawn-restart") + ".";
+        Map<String, String> everyBatch = Map.of("snapshot.every.commands", "1");
+        List<NodeState> before;
+        long spawned;
+        try (var producer = new KafkaProducer<byte[], byte[]>(KAFKA.producerProps())) {
+            Topics topics;
+            try (Cluster cluster = Cluster.startOn(prefix, everyBatch)) {
+                topics = cluster.topics();
+                TaskEventsPosition.append(producer, topics, TaskEvent.newBuilder().setPid(2000).setKind(TaskEventKind.SPAWN)
+                        .setComm("spawned-java").setUid(1000).setParent(1).setMmId(2000).setNrPtes(10)
+                        .setRss(List.of(new NodeRss(0, 3000L, 0L), new NodeRss(1, 2000L, 0L))).build());
+                spawned = TaskEventsPosition.append(producer, topics, TaskEvent.newBuilder().setPid(2000)
+                        .setKind(TaskEventKind.ADJ_CHANGE).setOomScoreAdj(100).build());
+                before = snapshots(producer, topics, "before", spawned);
+            }
+            try (Cluster restarted = Cluster.startOn(prefix, everyBatch)) {
+                await().atMost(DEADLINE).until(() -> restarted.node0().isLive() && restarted.node1().isLive());
+                assertThat(restarted.node0().replayFrom()).as("node 0 restored a snapshot").isPositive();
+                assertThat(restarted.node1().replayFrom()).as("node 1 restored a snapshot").isPositive();
+                List<NodeState> after = snapshots(producer, topics, "after", spawned);
+                for (int n = 0; n < 2; n++) {
+                    assertThat(after.get(n)).usingRecursiveComparison().ignoringFields("requestId", "sequence")
+                            .isEqualTo(before.get(n));
+                }
+                send(producer, topics, 0, spawned, AllocRequest.newBuilder().setRequestId("alloc").setOp(AllocOp.ALLOC)
+                        .setPid(1000).setGfpMask(0x24000c0L).setOrder(0).setPreferredNode(0).build());
+                await().atMost(DEADLINE).until(() -> progress(topics, "alloc"), Optional::isPresent);
+                assertThat(readAll(topics.kills())).singleElement().satisfies(k -> {
+                    assertThat(k.getVictimPid()).isEqualTo(2000);
+                    assertThat(k.getVictimRss()).containsExactly(new NodeRss(0, 3000L, 0L), new NodeRss(1, 2000L, 0L));
+                });
+                assertThat(readAll(topics.deadLetter())).isEmpty();
+            }
         }
     }
 
