@@ -147,7 +147,10 @@ public final class CommandLog implements Runnable, AutoCloseable {
         return live;
     }
 
-    /** The last command-log offset committed (exclusive end), -1 before the first commit. */
+    /**
+     * The last command-log offset committed (exclusive end), -1 before the first commit. Commands that sent nothing are
+     * committed with the next transaction, so this may trail what the loop has handled.
+     */
     public long lastCommittedOffset() {
         return lastCommittedOffset;
     }
@@ -238,6 +241,7 @@ public final class CommandLog implements Runnable, AutoCloseable {
             sinceSnapshot = 0;
             return;
         }
+        beginTransaction();
         producer.send(new ProducerRecord<>(snapshots.name(), settings.nodeId(),
                 snapshots.keySerde().serializer().serialize(snapshots.name(), settings.nodeId()), value));
         snapshotsWritten.increment();
@@ -285,14 +289,21 @@ public final class CommandLog implements Runnable, AutoCloseable {
         return replayFrom;
     }
 
+    /** Whether a transaction is open: it begins with the batch's first send. */
+    private boolean inTransaction;
+
+    private void beginTransaction() {
+        if (!inTransaction) {
+            producer.beginTransaction();
+            inTransaction = true;
+        }
+    }
+
     /** Actions waiting for the current transaction's commit, in order. */
     private final List<Runnable> afterCommit = new ArrayList<>();
 
     private void process(List<ConsumerRecord<byte[], byte[]>> records) {
         boolean transactional = records.get(records.size() - 1).offset() >= replayUntil;
-        if (transactional) {
-            producer.beginTransaction();
-        }
         long next = -1;
         for (ConsumerRecord<byte[], byte[]> record : records) {
             boolean replaying = record.offset() < replayUntil;
@@ -320,16 +331,23 @@ public final class CommandLog implements Runnable, AutoCloseable {
             if (settings.snapshotEvery() > 0 && sinceSnapshot >= settings.snapshotEvery()) {
                 writeSnapshot(offset);
             }
-            commitTimer.record(() -> {
-                producer.sendOffsetsToTransaction(Map.of(ownPartition, new OffsetAndMetadata(offset)),
-                        new ConsumerGroupMetadata(settings.groupId()));
-                producer.commitTransaction();
-            });
-            lastCommittedOffset = offset;
-            for (Runnable action : afterCommit) {
-                action.run();
+            // A batch that sent nothing (a lock grant read back, a fencing floor raised, pages released here) needs no
+            // transaction of its own: its offsets go with the next one. Were the agent to die first, the replay would
+            // handle those commands again, with the same effect on the node and, as before, nothing sent.
+            if (inTransaction || !afterCommit.isEmpty()) {
+                beginTransaction();
+                commitTimer.record(() -> {
+                    producer.sendOffsetsToTransaction(Map.of(ownPartition, new OffsetAndMetadata(offset)),
+                            new ConsumerGroupMetadata(settings.groupId()));
+                    producer.commitTransaction();
+                });
+                inTransaction = false;
+                lastCommittedOffset = offset;
+                for (Runnable action : afterCommit) {
+                    action.run();
+                }
+                afterCommit.clear();
             }
-            afterCommit.clear();
         }
         if (next >= replayUntil && !live) {
             live = true;
@@ -360,6 +378,7 @@ public final class CommandLog implements Runnable, AutoCloseable {
                 } catch (EventDecodingException e) {
                     // Every agent reads task-events; only node 0 reports a bad one, so it is dead-lettered once.
                     if (!out.replaying() && settings.nodeId() == 0) {
+                        beginTransaction();
                         deadLetters.send(producer, record, new RejectReason("undecodable", e.getMessage()), System.currentTimeMillis());
                     }
                 }
@@ -409,12 +428,14 @@ public final class CommandLog implements Runnable, AutoCloseable {
             byte[] k = topic.keySerde().serializer().serialize(topic.name(), key);
             byte[] v = topic.valueSerde().serializer().serialize(topic.name(), value);
             Integer partition = topic == commands ? (Integer) key : null;
+            beginTransaction();
             producer.send(new ProducerRecord<>(topic.name(), partition, k, v));
         }
 
         @Override
         public void reject(RejectReason reason) {
             if (!replaying) {
+                beginTransaction();
                 deadLetters.send(producer, source, reason, System.currentTimeMillis());
             }
         }
