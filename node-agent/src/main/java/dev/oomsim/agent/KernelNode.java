@@ -97,6 +97,8 @@ public final class KernelNode implements CommandHandler {
     /** Command ids of grants used at once and not yet read back from the log, in log order. */
     private final ArrayDeque<String> grantsInLog = new ArrayDeque<>();
     private final TaskEventApplier taskEvents;
+    /** The command-log offset of the command being handled. */
+    private long handling;
     /** Counts request stops (ends, and waits other than an rss gather): a gather is good until the next one. */
     private long stops;
 
@@ -133,6 +135,7 @@ public final class KernelNode implements CommandHandler {
 
     @Override
     public void handle(NodeCommand command, long offset, CommandOutput out) {
+        handling = offset;
         oomLock.replaying = out.replaying();
         Object body = command.getBody();
         if (body instanceof LockResult result) {
@@ -369,6 +372,10 @@ public final class KernelNode implements CommandHandler {
             ProgressEvent progress = OutcomeMapper.toProgress(requestId, nodeId, run.pid, done.outcome());
             progress.setStallMs(inAgent.toMillis());
             out.send(topics.progress(), nodeId, progress);
+            if (run.killed && !out.replaying()) {
+                // Its kills freed pages here too (the victims' exits): the node reports its state with them.
+                out.send(topics.nodeState(), nodeId, snapshot(handling + 1, requestId + "/freed/" + nodeId));
+            }
             if (!out.replaying()) {
                 meters.outcome(done.outcome(), inAgent);
             }
@@ -441,6 +448,9 @@ public final class KernelNode implements CommandHandler {
     /** A {@code KillEvent} on {@code kills} for every task the request's OOM calls killed since it last stopped. */
     private void publishKills(String requestId, CommandOutput out) {
         for (Reported r : oomReports) {
+            if (r.report().victim() != null) {
+                requests.get(requestId).killed = true;
+            }
             if (r.report().victim() != null && !out.replaying()) {
                 meters.kill(r.report());
                 out.send(topics.kills(), r.report().victim().pid(),
@@ -514,6 +524,11 @@ public final class KernelNode implements CommandHandler {
                     command(c.getRequestId() + "/" + c.getCallId() + "/reply", reply)));
         } catch (Rejected e) {
             out.reject(e.reason);
+            return;
+        }
+        if (c.getOp() == MemoryOp.RELEASE_MM && c.getLockToken() >= 0 && !out.replaying()) {
+            // An OOM victim's pages came back here: the node reports its state with them.
+            out.send(topics.nodeState(), nodeId, snapshot(handling + 1, c.getRequestId() + "/freed/" + nodeId));
         }
     }
 
@@ -653,6 +668,8 @@ public final class KernelNode implements CommandHandler {
         long lockAskedNanos;
         /** The request's {@code oom_lock} attempts so far: each is journaled as {@code <id>/lock/<attempt>}. */
         int lockAttempts;
+        /** Whether its OOM calls killed a task. */
+        boolean killed;
 
         Running(String id, int pid) {
             this.id = id;
