@@ -1,5 +1,10 @@
 package dev.oomsim.kernel;
 
+import dev.oomsim.kernel.image.MachineImage;
+import dev.oomsim.kernel.image.MmImage;
+import dev.oomsim.kernel.image.NodeImage;
+import dev.oomsim.kernel.image.OomLockImage;
+import dev.oomsim.kernel.image.TaskImage;
 import dev.oomsim.kernel.mm.Arch;
 import dev.oomsim.kernel.mm.CompactionModel;
 import dev.oomsim.kernel.mm.LocalNodeMemory;
@@ -10,6 +15,7 @@ import dev.oomsim.kernel.mm.NumaNode;
 import dev.oomsim.kernel.mm.Page;
 import dev.oomsim.kernel.mm.ReclaimModel;
 import dev.oomsim.kernel.mm.Zone;
+import dev.oomsim.kernel.oom.LocalOomLock;
 import dev.oomsim.kernel.oom.OomLock;
 import dev.oomsim.kernel.oom.Ratelimit;
 import dev.oomsim.kernel.profile.Profile;
@@ -25,7 +31,9 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.IntPredicate;
 
 /**
  * The global state of kernel-model.md §3: nodes and zones, the task table, sysctls, swap, suspend state, the OOM lock,
@@ -261,6 +269,117 @@ public final class Machine implements NodeMemories {
         this.panicked = true;
     }
 
+    /**
+     * An image of the machine between events (see {@link MachineImage}), with the memory of the nodes
+     * {@code ownedNodes} accepts only: another node's memory is not called at all (in a node agent it is a proxy to its
+     * owner, and the per-node state of {@code mms} there is not this process's). {@code mms} is every mm the machine
+     * was booted with, in boot order: an exited task drops its mm, but a node may still be told to release it.
+     */
+    public MachineImage captureImage(List<Mm> mms, IntPredicate ownedNodes) {
+        List<TaskImage> taskImages = new ArrayList<>();
+        for (Task t : tasks.all()) {
+            taskImages.add(t.captureImage());
+        }
+        List<MmImage> mmImages = new ArrayList<>();
+        for (Mm mm : mms) {
+            mmImages.add(mm.captureImage());
+        }
+        List<NodeImage> nodeImages = new ArrayList<>();
+        for (int id = 0; id < memories.length; id++) {
+            if (ownedNodes.test(id)) {
+                nodeImages.add(memories[id].captureImage(mms));
+            }
+        }
+        Optional<OomLockImage> lock = oomLock instanceof LocalOomLock local ? Optional.of(local.captureImage())
+                : Optional.empty();
+        return new MachineImage(profile, arch, nodes.size(), sysctl, nowMs, panicked,
+                oomReportRatelimit.captureImage(), nopageRatelimit.captureImage(), lock, taskImages,
+                tasks.changedPids(), mmImages, nodeImages);
+    }
+
+    /**
+     * Overwrites the machine's mutable state with {@code image}, taken by {@link #captureImage} of a machine booted
+     * from the same spec with the same {@code mms}: the imaged nodes' memory (no other node's is called), the mms,
+     * every task, the task table's change record, the sysctls, clock, panic flag, rate limits and in-process lock.
+     * Everything the machine alone can check (profile, arch, nodes, tasks, mms, lock kind) is checked before anything
+     * changes; a node's memory checks its own image before changing, so only a node image that does not fit, after an
+     * earlier node was restored, leaves the machine part-restored (boot another one).
+     */
+    public void restoreImage(MachineImage image, List<Mm> mms) {
+        requireFits(image, mms);
+        for (NodeImage n : image.nodes()) {
+            memories[n.nodeId()].restoreImage(n, mms);
+        }
+        for (int i = 0; i < mms.size(); i++) {
+            mms.get(i).restoreImage(image.mms().get(i));
+        }
+        Map<Integer, Mm> mmById = byId(mms);
+        for (int i = 0; i < image.tasks().size(); i++) {
+            TaskImage ti = image.tasks().get(i);
+            tasks.all().get(i).restoreImage(ti, ti.hasMm() ? mmById.get(ti.mmId()) : null);
+        }
+        tasks.restoreChanged(image.changedPids());
+        sysctl = image.sysctl();
+        nowMs = image.nowMs();
+        panicked = image.panicked();
+        oomReportRatelimit.restoreImage(image.oomReportRatelimit());
+        nopageRatelimit.restoreImage(image.nopageRatelimit());
+        image.oomLock().ifPresent(lock -> ((LocalOomLock) oomLock).restoreImage(lock));
+    }
+
+    private void requireFits(MachineImage image, List<Mm> mms) {
+        if (image.profile() != profile || image.arch() != arch || image.nrNodes() != nodes.size()) {
+            throw new IllegalArgumentException("image: taken of a " + image.profile().scenarioName() + " "
+                    + image.arch().scenarioName() + " machine of " + image.nrNodes() + " nodes, this one is "
+                    + profile.scenarioName() + " " + arch.scenarioName() + " with " + nodes.size() + " nodes");
+        }
+        if (image.oomLock().isPresent() != oomLock instanceof LocalOomLock) {
+            throw new IllegalArgumentException("image: " + (image.oomLock().isPresent()
+                    ? "holds an in-process oom_lock, this machine's is " + oomLock.getClass().getSimpleName()
+                    : "holds no oom_lock, this machine's is in process"));
+        }
+        List<Task> all = tasks.all();
+        if (image.tasks().size() != all.size()) {
+            throw new IllegalArgumentException("image: " + image.tasks().size() + " tasks, this machine has "
+                    + all.size());
+        }
+        List<Integer> imageMms = new ArrayList<>();
+        for (MmImage mi : image.mms()) {
+            imageMms.add(mi.id());
+        }
+        Map<Integer, Mm> mmById = byId(mms);
+        for (int i = 0; i < all.size(); i++) {
+            TaskImage ti = image.tasks().get(i);
+            if (ti.pid() != all.get(i).pid()) {
+                throw new IllegalArgumentException("image: task " + i + " is pid " + ti.pid()
+                        + ", this machine's is pid " + all.get(i).pid());
+            }
+            Mm mm = ti.hasMm() ? mmById.get(ti.mmId()) : null;
+            if (ti.hasMm() && mm == null) {
+                throw new IllegalArgumentException("image: pid " + ti.pid() + " uses mm " + ti.mmId()
+                        + ", which this machine does not have");
+            }
+            all.get(i).requireFits(ti, mm);
+        }
+        if (!imageMms.equals(new ArrayList<>(mmById.keySet()))) {
+            throw new IllegalArgumentException("image: mms " + imageMms + ", this machine's " + mmById.keySet());
+        }
+        for (int pid : image.changedPids()) {
+            if (tasks.get(pid) == null) {
+                throw new IllegalArgumentException("image: changed task " + pid + " is not a task of this machine");
+            }
+        }
+    }
+
+    /** The mms by id, in their order. */
+    private static Map<Integer, Mm> byId(List<Mm> mms) {
+        Map<Integer, Mm> out = new LinkedHashMap<>();
+        for (Mm mm : mms) {
+            out.put(mm.id(), mm);
+        }
+        return out;
+    }
+
     /** Records a block handed to {@code t}: an mm's anon rss on the node, or a kernel holding for mm-less tasks. */
     public void chargeAllocation(Task t, Page page) {
         memory(page.nodeId()).chargeAllocation(t, page);
@@ -280,21 +399,34 @@ public final class Machine implements NodeMemories {
      * of the mm returns to the buddy lists and swap entries are released; memdie is cleared.
      */
     public void exitTask(Task t) {
+        exitTask(t, List.of(memories));
+    }
+
+    /**
+     * {@link #exitTask} as one node's copy of the machine applies an exit every node hears of (a node agent's
+     * {@code task-events} EXIT): the same task-table changes, with only node {@code nodeId}'s pages released (every
+     * other node releases its own).
+     */
+    public void exitTaskOn(int nodeId, Task t) {
+        exitTask(t, List.of(memory(nodeId)));
+    }
+
+    private void exitTask(Task t, List<NodeMemory> released) {
         for (Task thread : tasks.threads(t)) {
-            exitOne(thread);
+            exitOne(thread, released);
         }
     }
 
-    private void exitOne(Task t) {
+    private void exitOne(Task t, List<NodeMemory> released) {
         t.setDead();
         t.set(TaskFlag.MEMDIE, false);
         Mm mm = t.mm();
         t.clearMm();
-        for (NodeMemory mem : memories) {
+        for (NodeMemory mem : released) {
             mem.releaseKernelPages(t.pid());
         }
         if (mm != null && tasks.users(mm).isEmpty()) {
-            for (NodeMemory mem : memories) {
+            for (NodeMemory mem : released) {
                 mem.releaseMm(mm);
             }
             mm.release();

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 
+import dev.oomsim.agent.runtime.CommandLog;
 import dev.oomsim.schemas.topics.Topics;
 import dev.oomsim.service.EnvOverrides;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -30,6 +31,7 @@ public final class AgentConfig extends AbstractConfig {
     public static final String POLL_TIMEOUT_MS = "poll.timeout.ms";
     public static final String LOCK_LEASE_MS = "lock.lease.ms";
     public static final String REPLICATION_FACTOR = "replication.factor";
+    public static final String SNAPSHOT_EVERY_COMMANDS = "snapshot.every.commands";
 
     static final ConfigDef DEF = new ConfigDef()
             .define(NODE_ID, Type.INT, ConfigDef.NO_DEFAULT_VALUE, Range.atLeast(0), Importance.HIGH,
@@ -50,7 +52,10 @@ public final class AgentConfig extends AbstractConfig {
             .define(LOCK_LEASE_MS, Type.LONG, 10_000L, Range.between(100, 600_000), Importance.MEDIUM,
                     "Lease of the cluster-wide oom_lock claim.")
             .define(REPLICATION_FACTOR, Type.SHORT, (short) 1, Range.between(1, 32), Importance.LOW,
-                    "Replication factor of the topics the agent creates.");
+                    "Replication factor of the topics the agent creates.")
+            .define(SNAPSHOT_EVERY_COMMANDS, Type.LONG, CommandLog.DEFAULT_SNAPSHOT_EVERY, Range.atLeast(0), Importance.MEDIUM,
+                    "Commands between two node snapshots on node-snapshots (taken at the first moment no request is in"
+                            + " flight); a restart restores the newest and replays only the commands after it. 0: never.");
 
     public AgentConfig(Map<?, ?> props) {
         super(DEF, props, false);
@@ -100,6 +105,10 @@ public final class AgentConfig extends AbstractConfig {
 
     public Duration lockLease() {
         return Duration.ofMillis(getLong(LOCK_LEASE_MS));
+    }
+
+    public long snapshotEveryCommands() {
+        return getLong(SNAPSHOT_EVERY_COMMANDS);
     }
 
     public short replicationFactor() {

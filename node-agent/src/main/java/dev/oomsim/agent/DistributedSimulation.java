@@ -252,9 +252,13 @@ public final class DistributedSimulation {
         return st;
     }
 
-    /** Sends commands one at a time and reads each one's outcome back (read_committed). */
+    /**
+     * Sends commands one at a time and reads each one's outcome back (read_committed). Commands are stamped with the
+     * end of {@code task-events} when the feeder started: tasks spawned there before are known to its requests.
+     */
     static final class Feeder implements AutoCloseable {
         private final Topics topics;
+        private final long taskEventsStamp;
         private final KafkaProducer<byte[], byte[]> producer;
         private final KafkaConsumer<byte[], byte[]> consumer;
         private final Map<String, ProgressEvent> progress = new HashMap<>();
@@ -263,6 +267,9 @@ public final class DistributedSimulation {
 
         Feeder(String bootstrapServers, Topics topics) {
             this.topics = topics;
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+                this.taskEventsStamp = TaskEventsPosition.committedEnd(admin, topics);
+            }
             Map<String, Object> p = new HashMap<>();
             p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
             p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
@@ -317,7 +324,7 @@ public final class DistributedSimulation {
 
         private void send(AllocRequest request, int node) {
             NodeCommand command = NodeCommand.newBuilder().setCommandId(request.getRequestId()).setOrigin(-1)
-                    .setTaskEventsOffset(0).setBody(request).build();
+                    .setTaskEventsOffset(taskEventsStamp).setBody(request).build();
             TopicSpec<Integer, NodeCommand> t = topics.allocRequests();
             try {
                 producer.send(new ProducerRecord<>(t.name(), node, t.keySerde().serializer().serialize(t.name(), node),

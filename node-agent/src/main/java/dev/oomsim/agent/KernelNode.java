@@ -1,6 +1,8 @@
 package dev.oomsim.agent;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,6 +35,9 @@ import dev.oomsim.schemas.MemoryCall;
 import dev.oomsim.schemas.MemoryOp;
 import dev.oomsim.schemas.MemoryReply;
 import dev.oomsim.schemas.NodeCommand;
+import dev.oomsim.schemas.KillToken;
+import dev.oomsim.schemas.KillTokenHolder;
+import dev.oomsim.schemas.NodeSnapshot;
 import dev.oomsim.schemas.NodeState;
 import dev.oomsim.schemas.Profile;
 import dev.oomsim.schemas.ProgressEvent;
@@ -91,6 +96,13 @@ public final class KernelNode implements CommandHandler {
     private final FencingCheck fencing = new FencingCheck();
     private final AgentMeters meters;
     private final MemoryServer memoryServer;
+    /** Lock outcomes this node journaled, per request, in log order: a replayed attempt takes its own (see preview). */
+    private final LockJournal journal = new LockJournal();
+    /** Command ids of grants used at once and not yet read back from the log, in log order. */
+    private final ArrayDeque<String> grantsInLog = new ArrayDeque<>();
+    private final TaskEventApplier taskEvents;
+    /** The command-log offset of the command being handled. */
+    private long handling;
     /** Counts request stops (ends, and waits other than an rss gather): a gather is good until the next one. */
     private long stops;
 
@@ -115,33 +127,30 @@ public final class KernelNode implements CommandHandler {
                     + machine.nodes().stream().map(n -> String.valueOf(n.id())).toList() + ")");
         }
         runner.oomKiller().setObserver(this::killed);
-        for (Task t : machine.tasks().all()) {
-            if (t.mm() != null) {
-                mms.putIfAbsent(t.mm().id(), t.mm());
-            }
-        }
-        this.taskSync = new TaskTableSync(machine.tasks());
+        indexMms();
+        this.taskSync = new TaskTableSync(machine.tasks(), machine.memory(nodeId));
         this.memoryServer = new MemoryServer(machine, nodeId, mms);
+        this.taskEvents = new TaskEventApplier(nodeId, runner, mms, taskSync);
     }
 
     @Override
     public void applyTaskEvent(TaskEvent event, long offset, CommandOutput out) {
-        // The machine file defines the tasks; task-events from other producers (spawns need placement rules) are not
-        // applied yet. Task-table changes made by requests reach every node as TaskSync commands instead.
+        taskEvents.apply(event, offset, out);
     }
 
     @Override
     public void handle(NodeCommand command, long offset, CommandOutput out) {
+        handling = offset;
         oomLock.replaying = out.replaying();
         Object body = command.getBody();
         if (body instanceof LockResult result) {
-            resumeWithLockResult(result, out);
+            resumeWithLockResult(command, result, out);
         } else if (body instanceof MemoryReply reply) {
             resumeWithReply(reply, out);
         } else if (body instanceof MemoryCall call) {
             serve(call, out);
         } else if (body instanceof TaskSync sync) {
-            applySync(sync, out);
+            applySync(sync, command.getTaskEventsOffset(), out);
         } else if (body instanceof LockAcquired acquired) {
             fencing.observeAcquisition(acquired.getToken());
         } else {
@@ -184,23 +193,138 @@ public final class KernelNode implements CommandHandler {
         }), out);
     }
 
-    /** A journaled lock outcome: the request that asked for it continues. */
-    private void resumeWithLockResult(LockResult result, CommandOutput out) {
+    /**
+     * A lock outcome read back from this node's log. A grant was used when it was journaled (the request went on at
+     * once): reading it back only checks it. A refusal resumes the request now, one transaction after its attempt: the
+     * kernel's "retry later" ({@code schedule_timeout_uninterruptible(1)}) becomes a round trip through the log.
+     */
+    private void resumeWithLockResult(NodeCommand command, LockResult result, CommandOutput out) {
+        if (result.getGranted()) {
+            String used = grantsInLog.peek();
+            if (used == null || !used.equals(command.getCommandId())) {
+                out.reject(new RejectReason("orphan-lock-result", "lock grant " + command.getCommandId()
+                        + " was not used by a request of node " + nodeId));
+                return;
+            }
+            grantsInLog.poll();
+            return;
+        }
         Running run = requests.get(result.getRequestId());
         if (run == null || !(run.awaiting instanceof LockCall)) {
             out.reject(new RejectReason("orphan-lock-result", "no request " + result.getRequestId() + " waits for a lock result"));
             return;
         }
-        Optional<OomLockToken> token = result.getGranted() ? Optional.of(new OomLockToken(result.getToken())) : Optional.empty();
+        journal.take(result.getRequestId(), command.getCommandId());
         if (!out.replaying() && run.lockAskedNanos != 0) {
-            meters.lockWait(token.isPresent(), Duration.ofNanos(System.nanoTime() - run.lockAskedNanos));
+            meters.lockWait(false, Duration.ofNanos(System.nanoTime() - run.lockAskedNanos));
         }
-        if (token.isPresent()) {
-            oomLock.grantedToken = result.getToken();
-            oomLock.holder = run.id;
-            fencing.observeAcquisition(result.getToken());
+        resume(run, Optional.<OomLockToken>empty(), out);
+    }
+
+    /**
+     * {@code mutex_trylock(&oom_lock)} for a suspended request: the grant it gets now, or null when it waits for a
+     * refusal to come back through the log. Live, the cluster lock is tried and the outcome journaled; in a replay the
+     * outcome is the one journaled for this attempt (found by {@link #preview}), and nothing is tried.
+     */
+    private LockResult lockAttempt(Running run, CommandOutput out) {
+        int attempt = run.lockAttempts++;
+        String commandId = run.id + "/lock/" + attempt;
+        if (out.replaying()) {
+            JournaledLock journaled = journal.peek(run.id);
+            if (journaled == null || !journaled.commandId().equals(commandId)) {
+                throw new IllegalStateException("replaying request " + run.id + ": its oom_lock attempt " + attempt
+                        + " has no lock result in node " + nodeId + "'s command log");
+            }
+            if (!journaled.result().getGranted()) {
+                return null;
+            }
+            journal.take(run.id, commandId);
+            grantsInLog.add(commandId);
+            return journaled.result();
         }
-        resume(run, token, out);
+        long asked = System.nanoTime();
+        LockResult result = tryClusterLock(run.id, commandId, out);
+        if (result.getGranted()) {
+            meters.lockWait(true, Duration.ofNanos(System.nanoTime() - asked));
+            grantsInLog.add(commandId);
+            return result;
+        }
+        run.lockAskedNanos = asked;
+        return null;
+    }
+
+    /** The request holds {@code oom_lock} under {@code grant} and runs on until it stops again. */
+    private RequestScheduler.Step<Await, EventResult> grantTo(Running run, LockResult grant, CommandOutput out) {
+        oomLock.grantedToken = grant.getToken();
+        oomLock.holder = run.id;
+        fencing.observeAcquisition(grant.getToken());
+        run.awaiting = null;
+        run.out = out;
+        return scheduler.resume(run.id, Optional.of(new OomLockToken(grant.getToken())));
+    }
+
+    /** Before a replay: this node's journaled lock outcomes, so the replayed attempts find theirs. */
+    @Override
+    public void preview(NodeCommand command, long offset) {
+        if (command.getBody() instanceof LockResult result && command.getOrigin() == nodeId
+                && !grantsInLog.contains(command.getCommandId())) {
+            journal.add(result.getRequestId(), new JournaledLock(command.getCommandId(), result));
+        }
+    }
+
+    /**
+     * The node as a snapshot to restart from, when no request is in flight: the kernel model's image (the task table and
+     * this node's memory, never another node's) and what the agent keeps beside it.
+     */
+    @Override
+    public Optional<NodeSnapshot.Builder> snapshot() {
+        if (!requests.isEmpty()) {
+            return Optional.empty();
+        }
+        List<KillToken> tokens = new ArrayList<>();
+        killTokenByPid.forEach((pid, token) -> tokens.add(new KillToken(KillTokenHolder.TASK, pid, token)));
+        killTokenByMm.forEach((mm, token) -> tokens.add(new KillToken(KillTokenHolder.MM, mm, token)));
+        NodeSnapshot.Builder snapshot = NodeSnapshot.newBuilder();
+        taskEvents.snapshot(snapshot);
+        return Optional.of(snapshot
+                .setRequestStops(stops)
+                .setFencingFloor(fencing.highestSeen())
+                .setKillTokens(tokens)
+                .setGrantsInLog(new ArrayList<>(grantsInLog))
+                .setKernelFormat(KernelImageCodec.FORMAT)
+                .setKernel(ByteBuffer.wrap(KernelImageCodec.encode(runner.captureImage(n -> n == nodeId)))));
+    }
+
+    /** Every mm of the task table by id, for the memory server's calls that name an mm. */
+    private void indexMms() {
+        for (Task t : machine.tasks().all()) {
+            if (t.mm() != null) {
+                mms.putIfAbsent(t.mm().id(), t.mm());
+            }
+        }
+    }
+
+    @Override
+    public void restore(NodeSnapshot snapshot) {
+        if (snapshot.getNode() != nodeId) {
+            throw new IllegalArgumentException("a snapshot of node " + snapshot.getNode() + " given to node " + nodeId);
+        }
+        if (!requests.isEmpty() || stops != 0) {
+            throw new IllegalStateException("node " + nodeId + " has handled commands; a snapshot restores a fresh node only");
+        }
+        taskEvents.respawn(snapshot);
+        runner.restoreImage(KernelImageCodec.decode(snapshot.getKernelFormat(), snapshot.getKernel()));
+        taskEvents.restore(snapshot);
+        taskSync.allHeard();
+        stops = snapshot.getRequestStops();
+        if (snapshot.getFencingFloor() >= 0) {
+            fencing.observeAcquisition(snapshot.getFencingFloor());
+        }
+        for (KillToken t : snapshot.getKillTokens()) {
+            (t.getHolder() == KillTokenHolder.TASK ? killTokenByPid : killTokenByMm).put(t.getId(), t.getToken());
+        }
+        grantsInLog.addAll(snapshot.getGrantsInLog().stream().map(CharSequence::toString).toList());
+        indexMms();
     }
 
     /** Another node answered a call: the request that made it continues. */
@@ -230,13 +354,17 @@ public final class KernelNode implements CommandHandler {
         Running run = requests.get(requestId);
         publishKills(requestId, out);
         syncTasks(requestId, out);
-        if (step instanceof RequestScheduler.Suspended<Await, EventResult> suspended) {
+        while (step instanceof RequestScheduler.Suspended<Await, EventResult> suspended) {
             run.awaiting = suspended.call();
             if (suspended.call() instanceof LockCall) {
                 stops++;
-                if (!out.replaying()) {
-                    run.lockAskedNanos = System.nanoTime();
-                    tryClusterLock(requestId, out);
+                LockResult grant = lockAttempt(run, out);
+                if (grant != null) {
+                    // Granted: the request goes on at once; the grant is journaled in this same transaction.
+                    step = grantTo(run, grant, out);
+                    publishKills(requestId, out);
+                    syncTasks(requestId, out);
+                    continue;
                 }
             } else if (((ReplyCall) suspended.call()).op() != MemoryOp.RSS_GATHER) {
                 stops++;
@@ -254,6 +382,10 @@ public final class KernelNode implements CommandHandler {
             ProgressEvent progress = OutcomeMapper.toProgress(requestId, nodeId, run.pid, done.outcome());
             progress.setStallMs(inAgent.toMillis());
             out.send(progressTopic, nodeId, progress);
+            if (run.killed && !out.replaying()) {
+                // Its kills freed pages here too (the victims' exits): the node reports its state with them.
+                out.send(topics.nodeState(), nodeId, snapshot(handling + 1, requestId + "/freed/" + nodeId));
+            }
             if (!out.replaying()) {
                 meters.outcome(done.outcome(), inAgent);
             }
@@ -264,8 +396,11 @@ public final class KernelNode implements CommandHandler {
         }
     }
 
-    /** {@code mutex_trylock(&oom_lock)} on the cluster lock; a grant is announced to every node's fencing floor. */
-    private void tryClusterLock(String requestId, CommandOutput out) {
+    /**
+     * {@code mutex_trylock(&oom_lock)} on the cluster lock, journaled as {@code commandId} in this node's log; a grant is
+     * announced to every node's fencing floor.
+     */
+    private LockResult tryClusterLock(String requestId, String commandId, CommandOutput out) {
         Long unlockedHere = oomLock.releasePending;
         oomLock.releasePending = null;
         Optional<Long> token;
@@ -284,8 +419,9 @@ public final class KernelNode implements CommandHandler {
             token = clusterLock.tryLock();
             taken = token.isPresent();
         }
-        out.toNode(nodeId, command(requestId + "/lock", LockResult.newBuilder().setRequestId(requestId)
-                .setGranted(token.isPresent()).setToken(token.orElse(-1L)).build()));
+        LockResult result = LockResult.newBuilder().setRequestId(requestId).setGranted(token.isPresent())
+                .setToken(token.orElse(-1L)).build();
+        out.toNode(nodeId, command(commandId, result));
         if (taken) {
             for (NumaNode n : machine.nodes()) {
                 if (n.id() != nodeId) {
@@ -294,10 +430,13 @@ public final class KernelNode implements CommandHandler {
                 }
             }
         }
+        return result;
     }
 
     private NodeCommand command(String commandId, Object body) {
-        return NodeCommand.newBuilder().setCommandId(commandId).setOrigin(nodeId).setTaskEventsOffset(0).setBody(body).build();
+        // Stamped with the task events applied here, so the receiver applies them before it acts on the command.
+        return NodeCommand.newBuilder().setCommandId(commandId).setOrigin(nodeId).setTaskEventsOffset(taskEvents.appliedEnd())
+                .setBody(body).build();
     }
 
     /** On the request's thread: the killer reported an OOM call; remember the grant it ran under and its victims. */
@@ -319,6 +458,9 @@ public final class KernelNode implements CommandHandler {
     /** A {@code KillEvent} on {@code kills} for every task the request's OOM calls killed since it last stopped. */
     private void publishKills(String requestId, CommandOutput out) {
         for (Reported r : oomReports) {
+            if (r.report().victim() != null) {
+                requests.get(requestId).killed = true;
+            }
             if (r.report().victim() != null && !out.replaying()) {
                 meters.kill(r.report());
                 out.send(topics.kills(), r.report().victim().pid(),
@@ -346,13 +488,17 @@ public final class KernelNode implements CommandHandler {
         }
     }
 
-    /** Another node's request changed these tasks: this copy of the table follows (unless a fenced holder sent it). */
-    private void applySync(TaskSync sync, CommandOutput out) {
+    /**
+     * Another node's request changed these tasks: this copy of the table follows (unless a fenced holder sent it), with
+     * the task events the sender had not seen when it sent them ({@code stamp}) applied again on top.
+     */
+    private void applySync(TaskSync sync, long stamp, CommandOutput out) {
         if (stale(sync.getLockToken(), "task changes of request " + sync.getRequestId(), out)) {
             return;
         }
         try {
             taskSync.apply(sync.getTasks(), "task sync of request " + sync.getRequestId());
+            taskEvents.rebase(sync.getTasks(), stamp);
         } catch (Rejected e) {
             out.reject(e.reason);
         }
@@ -388,6 +534,11 @@ public final class KernelNode implements CommandHandler {
                     command(c.getRequestId() + "/" + c.getCallId() + "/reply", reply)));
         } catch (Rejected e) {
             out.reject(e.reason);
+            return;
+        }
+        if (c.getOp() == MemoryOp.RELEASE_MM && c.getLockToken() >= 0 && !out.replaying()) {
+            // An OOM victim's pages came back here: the node reports its state with them.
+            out.send(topics.nodeState(), nodeId, snapshot(handling + 1, c.getRequestId() + "/freed/" + nodeId));
         }
     }
 
@@ -493,6 +644,10 @@ public final class KernelNode implements CommandHandler {
                 .build();
     }
 
+    /** A lock outcome journaled in this node's log as command {@code commandId}. */
+    record JournaledLock(String commandId, LockResult result) {
+    }
+
     /** An OOM call's report with the fencing token of the grant held while it ran (-1 for none). */
     private record Reported(OomReport report, long lockToken) {
     }
@@ -519,8 +674,12 @@ public final class KernelNode implements CommandHandler {
         Await awaiting;
         long nextCallId;
         final long startNanos = System.nanoTime();
-        /** When the live agent last tried the cluster lock for it (0: never). */
+        /** When the live agent last tried the cluster lock for it and was refused (0: never). */
         long lockAskedNanos;
+        /** The request's {@code oom_lock} attempts so far: each is journaled as {@code <id>/lock/<attempt>}. */
+        int lockAttempts;
+        /** Whether its OOM calls killed a task. */
+        boolean killed;
 
         Running(String id, int pid) {
             this.id = id;

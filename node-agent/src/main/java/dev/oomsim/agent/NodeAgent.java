@@ -54,7 +54,7 @@ public final class NodeAgent implements AutoCloseable {
         KernelNode node = new KernelNode(config.nodeId(), machine, config.topics(), clusterLock, registry);
         String service = "node-agent-" + config.nodeId();
         this.commandLog = new CommandLog(new CommandLog.Settings(config.bootstrapServers(), config.topics(), config.nodeId(),
-                config.pollTimeout(), service), node, registry);
+                config.pollTimeout(), service, config.snapshotEveryCommands()), node, registry);
         this.metrics = MetricsServer.start(config.metricsBindAddress(), config.metricsPort(), registry, this::health);
         this.loopThread = new Thread(() -> {
             try {
@@ -74,6 +74,16 @@ public final class NodeAgent implements AutoCloseable {
         return this;
     }
 
+    /** Whether the agent serves live commands (its replay is over). */
+    boolean isLive() {
+        return commandLog.isLive();
+    }
+
+    /** Where this start's replay of the command log began: the restored snapshot's offset, 0 without one. */
+    long replayFrom() {
+        return commandLog.replayFrom();
+    }
+
     /** Port of {@code /metrics} and {@code /health}. */
     public int metricsPort() {
         return metrics.port();
@@ -85,6 +95,7 @@ public final class NodeAgent implements AutoCloseable {
         details.put("node", config.nodeId());
         details.put("live", commandLog.isLive());
         details.put("committedOffset", commandLog.lastCommittedOffset());
+        details.put("replayedFrom", commandLog.replayFrom());
         if (stopped.getCount() == 0) {
             return Health.down("the command-log loop has stopped");
         }

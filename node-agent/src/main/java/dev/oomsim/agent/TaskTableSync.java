@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.oomsim.kernel.mm.NodeMemory;
 import dev.oomsim.kernel.task.Mm;
 import dev.oomsim.kernel.task.Task;
 import dev.oomsim.kernel.task.TaskFlag;
@@ -19,15 +20,29 @@ import dev.oomsim.schemas.TaskStatus;
  */
 final class TaskTableSync {
     private final TaskTable tasks;
+    private final NodeMemory local;
     private final Map<Integer, TaskStatus> synced = new HashMap<>();
 
-    /** Starts from the booted table, which every agent builds alike from the machine file. */
-    TaskTableSync(TaskTable tasks) {
+    /**
+     * Starts from the booted table, which every agent builds alike from the machine file; {@code local} is this agent's
+     * own node's memory.
+     */
+    TaskTableSync(TaskTable tasks, NodeMemory local) {
         this.tasks = tasks;
+        this.local = local;
+        allHeard();
+        tasks.drainChanged();
+    }
+
+    /**
+     * After a snapshot's restore: every task as it stands is what every node has heard, because a snapshot is taken with
+     * no request in flight, when every change has been sent (or was made by all).
+     */
+    void allHeard() {
+        synced.clear();
         for (Task t : tasks.all()) {
             synced.put(t.pid(), status(t));
         }
-        tasks.drainChanged();
     }
 
     /** The statuses this node changed since the last call, each as it stands now; empty when nothing changed. */
@@ -40,6 +55,15 @@ final class TaskTableSync {
             }
         }
         return changed;
+    }
+
+    /**
+     * Every node makes this task's change itself (a {@code task-events} record every agent applies): nothing to send,
+     * and what every node has heard is the task as it now stands.
+     */
+    void heardByAll(Task t) {
+        synced.put(t.pid(), status(t));
+        tasks.drainChanged();
     }
 
     /** Applies statuses another node sent; refuses them all, changing nothing, when one names an unknown pid. */
@@ -75,9 +99,11 @@ final class TaskTableSync {
         if (mm != null) {
             mm.setOomSkip(s.getMmOomSkip());
             if (!s.getHasMm()) {
-                // exit_mm: the sender released the mm's pages on this node (RELEASE_MM) before it sent this change.
+                // exit_mm: the sender released the mm's pages on this node (RELEASE_MM) before it sent this change;
+                // pages a task event loaded here since are released with the mm too.
                 t.clearMm();
                 if (tasks.users(mm).isEmpty()) {
+                    local.releaseMm(mm);
                     mm.release();
                 }
             }

@@ -88,10 +88,13 @@ class AgentProcessCrashIT {
         Path settings = dir.resolve("agent-" + victim + ".properties");
         Files.writeString(settings, String.join("\n",
                 "node.id=" + victim, "nodes=2", "bootstrap.servers=" + KAFKA.bootstrapServers(), "topic.prefix=" + prefix,
-                "machine.file=" + machineFile.toAbsolutePath(), "metrics.port=" + port, "poll.timeout.ms=20", ""));
+                "machine.file=" + machineFile.toAbsolutePath(), "metrics.port=" + port, "poll.timeout.ms=20",
+                // A snapshot whenever nothing is in flight: the restarted agent restores one and replays only the rest.
+                "snapshot.every.commands=1", ""));
         Map<String, String> survivor = NodeAgentIT.oneNodeAgent(KAFKA.bootstrapServers(), prefix, machineFile.toAbsolutePath());
         survivor.put("node.id", String.valueOf(1 - victim));
         survivor.put("nodes", "2");
+        survivor.put("snapshot.every.commands", "1");
 
         int crashAt = 3; // a direct may_oom on node 0: oom_lock, then rss gathered from node 1 and the victim's pages released there
         try (NodeAgent other = new NodeAgent(new AgentConfig(survivor)).start()) {
@@ -99,6 +102,8 @@ class AgentProcessCrashIT {
             assertThat(run.results()).containsExactlyElementsOf(model.results());
             assertThat(run.state()).isEqualTo(model.state());
         }
+        assertThat(Files.readString(dir.resolve("agent-2.log"))).as("the restarted agent's log")
+                .containsPattern("node " + victim + " agent: restored the snapshot at offset [1-9]");
         assertOneOutcomePerRequest(topics, scenario);
         assertThat(KAFKA.readAll(topics.kills().name())).as("one kill event for the one kill").hasSize(1);
     }

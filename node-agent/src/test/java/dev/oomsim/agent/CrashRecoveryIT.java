@@ -1,6 +1,7 @@
 package dev.oomsim.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +20,8 @@ import dev.oomsim.schemas.topics.TopicEnsurer;
 import dev.oomsim.schemas.topics.Topics;
 import dev.oomsim.testkit.EmbeddedKafkaExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -34,8 +36,10 @@ class CrashRecoveryIT {
 
     static final Path MACHINE = Path.of("src", "test", "resources", "crash-machine.yaml");
 
-    @Test
-    void aRestartedAgentReplaysItsLogAndEndsExactlyAsAnUninterruptedRun() throws Exception {
+    /** {@code snapshotEvery} 0: the restart replays from offset 0; 1: it restores the newest snapshot and replays the rest. */
+    @ParameterizedTest(name = "snapshot every {0} commands")
+    @ValueSource(longs = {0, 1})
+    void aRestartedAgentReplaysItsLogAndEndsExactlyAsAnUninterruptedRun(long snapshotEvery) throws Exception {
         Scenario scenario = ScenarioParser.parse(new ObjectMapper(new YAMLFactory()).readValue(MACHINE.toFile(), Object.class));
         ScenarioRun uninterrupted = DistributedSimulation.run(scenario, KAFKA.bootstrapServers(),
                 new Topics(KAFKA.uniqueTopic("whole") + ".", 1));
@@ -49,7 +53,7 @@ class CrashRecoveryIT {
         List<EventResult> results = new ArrayList<>();
         Map<String, Object> state;
         try (DistributedSimulation.Feeder feeder = new DistributedSimulation.Feeder(KAFKA.bootstrapServers(), topics)) {
-            Agent first = Agent.start(scenario, topics);
+            Agent first = Agent.start(scenario, topics, snapshotEvery);
             for (int i = 0; i < crashAt; i++) {
                 results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i), 0)));
             }
@@ -58,7 +62,10 @@ class CrashRecoveryIT {
             feeder.submit(command(scenario, crashAt), 0);
             first.stop();
 
-            Agent second = Agent.start(scenario, topics);
+            Agent second = Agent.start(scenario, topics, snapshotEvery);
+            if (snapshotEvery > 0) {
+                assertThat(second.log().replayFrom()).as("the restart's replay starts at a snapshot").isPositive();
+            }
             results.add(OutcomeMapper.toResult(feeder.outcome("event-" + crashAt)));
             for (int i = crashAt + 1; i < scenario.events().size(); i++) {
                 results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i), 0)));
@@ -85,13 +92,15 @@ class CrashRecoveryIT {
 
     /** One agent incarnation: its own kernel booted from the machine, its own lock contender, the node's command log. */
     private record Agent(CommandLog log, Thread thread, ClusterLock lock) {
-        static Agent start(Scenario scenario, Topics topics) {
+        static Agent start(Scenario scenario, Topics topics, long snapshotEvery) {
             ClusterLock lock = new CompactedTopicClusterLock(KAFKA.bootstrapServers(), topics.oomLock().name(), "node-0",
                     new SimpleMeterRegistry());
             CommandLog log = new CommandLog(new CommandLog.Settings(KAFKA.bootstrapServers(), topics, 0,
-                    Duration.ofMillis(20), "node-agent-0"), new KernelNode(0, scenario, topics, lock), new SimpleMeterRegistry());
+                    Duration.ofMillis(20), "node-agent-0", snapshotEvery), new KernelNode(0, scenario, topics, lock),
+                    new SimpleMeterRegistry());
             Thread t = new Thread(log, "node-agent-0");
             t.start();
+            await().atMost(Duration.ofSeconds(60)).until(log::isLive);
             return new Agent(log, t, lock);
         }
 

@@ -13,6 +13,7 @@ import dev.oomsim.kernel.scenario.ScenarioParser;
 import dev.oomsim.schemas.KillCandidate;
 import dev.oomsim.schemas.KillEvent;
 import dev.oomsim.schemas.NodeRss;
+import dev.oomsim.schemas.NodeState;
 import dev.oomsim.schemas.OomConstraint;
 import dev.oomsim.schemas.topics.Topics;
 import dev.oomsim.testkit.EmbeddedKafkaExtension;
@@ -32,9 +33,12 @@ class KillEventIT {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
+    /** The topics of the last run. */
+    private Topics topics;
+
     private List<KillEvent> kills(String file) throws IOException {
         Scenario scenario = ScenarioParser.parse(YAML.readValue(Path.of("..", "scenarios", file).toFile(), Object.class));
-        Topics topics = new Topics(KAFKA.uniqueTopic("kills") + ".", scenario.nodes().size());
+        topics = new Topics(KAFKA.uniqueTopic("kills") + ".", scenario.nodes().size());
         DistributedSimulation.run(scenario, KAFKA.bootstrapServers(), topics);
         List<ConsumerRecord<byte[], byte[]>> records = KAFKA.readAll(topics.kills().name());
         return records.stream().map(r -> topics.kills().valueSerde().deserializer().deserialize(r.topic(), r.value())).toList();
@@ -63,6 +67,12 @@ class KillEventIT {
         assertThat(k.getCandidates().size()).isLessThanOrEqualTo(10);
         assertThat(k.getLog()).first().isEqualTo("bash invoked oom-killer: gfp_mask=0x24000c0, order=0, oom_score_adj=0");
         assertThat(k.getLog()).anyMatch(l -> l.startsWith("Killed process 103 (worker-b)"));
+        List<NodeState> freed = KAFKA.readAll(topics.nodeState().name()).stream()
+                .map(r -> topics.nodeState().valueSerde().deserializer().deserialize(r.topic(), r.value()))
+                .filter(st -> st.getRequestId().toString().equals(k.getRequestId() + "/freed/0")).toList();
+        assertThat(freed).as("the killer's node reports its state after the request that killed").singleElement()
+                .satisfies(st -> assertThat(st.getTasks()).filteredOn(t -> t.getPid() == 103).singleElement()
+                        .satisfies(t -> assertThat(t.getKilled()).isTrue()));
     }
 
     @Test

@@ -124,13 +124,17 @@ class NodeAgentIT {
             send(producer, topics, "current-release", release(104, 50));
             send(producer, topics, request("after-current", AllocOp.SNAPSHOT, 0, 0, 0, 0));
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> readAll(topics.nodeState()).size() == 2);
-            List<NodeState> states = readAll(topics.nodeState());
+            await().atMost(Duration.ofSeconds(30)).until(() -> requested(topics).size() == 2);
+            List<NodeState> states = requested(topics);
             assertThat(rssOf(states.get(0), 104)).as("the stale release freed nothing").isEqualTo(900);
             assertThat(states.get(0).getTasks().stream().filter(t -> t.getPid() == 104).findFirst().orElseThrow().getAlive())
                     .as("the stale task change was not applied").isTrue();
             assertThat(rssOf(states.get(1), 104)).as("the current holder's release applies").isZero();
             assertThat(states.get(1).getZones().get(0).getFreePages()).isEqualTo(states.get(0).getZones().get(0).getFreePages() + 900);
+            assertThat(readAll(topics.nodeState())).as("the applied kill release is reported with the freed pages, once")
+                    .filteredOn(s -> s.getRequestId().toString().endsWith("/freed/0")).singleElement()
+                    .satisfies(s -> assertThat(s.getZones().get(0).getFreePages())
+                            .isEqualTo(states.get(1).getZones().get(0).getFreePages()));
 
             List<String> reasons = readAll(topics.deadLetter()).stream().map(DeadLetter::getReason).toList();
             assertThat(reasons).containsExactly(
@@ -138,6 +142,11 @@ class NodeAgentIT {
                     "stale fencing token 7: node 0 has seen oom_lock acquired with token 50; task changes of request zombie not applied",
                     "no request nobody waits for the reply to call 3");
         }
+    }
+
+    /** The node states asked for by SNAPSHOT requests ({@code after-*}), in order. */
+    private static List<NodeState> requested(Topics topics) {
+        return readAll(topics.nodeState()).stream().filter(s -> s.getRequestId().toString().startsWith("after-")).toList();
     }
 
     private static MemoryCall release(int mm, long token) {

@@ -37,8 +37,8 @@ class TaskTableSyncTest {
     void whatOneCopyChangesTheOtherFollowsAndNothingEchoesBack() throws Exception {
         Machine here = new ScenarioRunner(machine()).machine();
         Machine there = new ScenarioRunner(machine()).machine();
-        TaskTableSync hereSync = new TaskTableSync(here.tasks());
-        TaskTableSync thereSync = new TaskTableSync(there.tasks());
+        TaskTableSync hereSync = new TaskTableSync(here.tasks(), here.memory(0));
+        TaskTableSync thereSync = new TaskTableSync(there.tasks(), there.memory(1));
         assertThat(hereSync.drainChanges()).as("a booted table has nothing to send").isEmpty();
 
         Task victim = here.tasks().get(100);
@@ -64,7 +64,7 @@ class TaskTableSyncTest {
     @Test
     void aStatusOfAnUnknownPidIsRefusedWholeAndChangesNothing() throws Exception {
         Machine there = new ScenarioRunner(machine()).machine();
-        TaskTableSync sync = new TaskTableSync(there.tasks());
+        TaskTableSync sync = new TaskTableSync(there.tasks(), there.memory(1));
         TaskStatus dead200 = TaskStatus.newBuilder(TaskTableSync.status(there.tasks().get(200))).setAlive(false).build();
         TaskStatus unknown = TaskStatus.newBuilder(dead200).setPid(4242).build();
 

@@ -25,6 +25,7 @@ public enum EventType {
     PROGRESS_EVENT(ProgressEvent.class),
     KILL_EVENT(KillEvent.class),
     NODE_STATE(NodeState.class),
+    NODE_SNAPSHOT(NodeSnapshot.class),
     PRESSURE_VIEW(PressureView.class),
     DEAD_LETTER(DeadLetter.class);
 

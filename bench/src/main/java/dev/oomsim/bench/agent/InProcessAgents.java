@@ -10,6 +10,7 @@ import dev.oomsim.agent.KernelNode;
 import dev.oomsim.agent.runtime.CommandLog;
 import dev.oomsim.kernel.scenario.Scenario;
 import dev.oomsim.schemas.topics.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
@@ -31,14 +32,20 @@ public final class InProcessAgents implements AutoCloseable {
 
     /** Starts the agents of {@code nodes} of {@code machine}; a machine an agent refuses fails here, nothing left running. */
     public static InProcessAgents start(Scenario machine, List<Integer> nodes, String bootstrapServers, Topics topics) {
+        return start(machine, nodes, bootstrapServers, topics, new SimpleMeterRegistry());
+    }
+
+    /** As {@link #start(Scenario, List, String, Topics)}, every agent's meters (tagged by node) in {@code registry}. */
+    public static InProcessAgents start(Scenario machine, List<Integer> nodes, String bootstrapServers, Topics topics,
+                                        MeterRegistry registry) {
         InProcessAgents agents = new InProcessAgents();
         List<KernelNode> kernelNodes = new ArrayList<>();
         try {
             for (int node : nodes) {
                 ClusterLock lock = new CompactedTopicClusterLock(bootstrapServers, topics.oomLock().name(), "node-" + node,
-                        new SimpleMeterRegistry());
+                        registry);
                 agents.locks.add(lock);
-                kernelNodes.add(new KernelNode(node, machine, topics, lock));
+                kernelNodes.add(new KernelNode(node, machine, topics, lock, registry));
             }
         } catch (RuntimeException e) {
             agents.close();
@@ -46,7 +53,7 @@ public final class InProcessAgents implements AutoCloseable {
         }
         for (int i = 0; i < nodes.size(); i++) {
             agents.logs.add(new CommandLog(new CommandLog.Settings(bootstrapServers, topics, nodes.get(i), POLL_TIMEOUT,
-                    "bench-node-agent-" + nodes.get(i)), kernelNodes.get(i), new SimpleMeterRegistry()));
+                    "bench-node-agent-" + nodes.get(i)), kernelNodes.get(i), registry));
         }
         for (int i = 0; i < agents.logs.size(); i++) {
             Thread t = new Thread(agents.logs.get(i), "bench-node-agent-" + nodes.get(i));

@@ -1,5 +1,6 @@
 package dev.oomsim.kernel.mm;
 
+import dev.oomsim.kernel.image.FreeListImage;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -372,19 +373,23 @@ public final class FreeArea {
         }
         for (long[] r : runs.values()) {
             for (long i = 0; i < r[2]; i++) {
-                int key = (int) ((r[0] + i * r[1] - linkBase) >> order);
-                if (headLast == NONE) {
-                    headFirst = key;
-                } else {
-                    setNext(headLast, key);
-                    setPrev(key, headLast);
-                }
-                headLast = key;
+                appendToHeadChain((int) ((r[0] + i * r[1] - linkBase) >> order));
             }
         }
         runs.clear();
         runsFrom = Long.MAX_VALUE;
         runsTo = Long.MIN_VALUE;
+    }
+
+    /** Links a claimed block after the last of the head chain (where the runs begin). */
+    private void appendToHeadChain(int key) {
+        if (headLast == NONE) {
+            headFirst = key;
+        } else {
+            setNext(headLast, key);
+            setPrev(key, headLast);
+        }
+        headLast = key;
     }
 
     /** Visits the blocks in list order, head first. */
@@ -399,6 +404,64 @@ public final class FreeArea {
             }
         }
         visitChain(tailFirst, tailLast, action);
+    }
+
+    /** The list for an image: every block's pfn, head first, whatever the representation. */
+    FreeListImage captureImage() {
+        long[] pfns = new long[Math.toIntExact(nrFree)];
+        int[] i = {0};
+        forEach(pfn -> pfns[i[0]++] = pfn);
+        return new FreeListImage(order, pfns);
+    }
+
+    /**
+     * Replaces the list with {@code image}'s blocks in its order (the zone checked they fit and do not overlap). The
+     * longest stretch of the list at one ascending stride is loaded as a run, as boot loads a region; the blocks before
+     * it are linked as the head chain and those after as the tail chain, so the list reads exactly as the image does
+     * and a restored boot-time list costs what the booted one did. Blocks are linked after the run is loaded, each
+     * claimed as {@link #bootAddTail} does: an order-0 block whose buddy is free at order 0 too (left so by a boot
+     * layout) keeps its links in the small map, whichever of the two the list holds first.
+     */
+    void restoreImage(FreeListImage image) {
+        if (image.order() != order) {
+            throw new IllegalArgumentException("free list of order " + image.order() + " restored into order " + order);
+        }
+        heads.clear();
+        unpaired = null;
+        headFirst = NONE;
+        headLast = NONE;
+        tailFirst = NONE;
+        tailLast = NONE;
+        runs.clear();
+        runsFrom = Long.MAX_VALUE;
+        runsTo = Long.MIN_VALUE;
+        deferredHead = -1;
+        nrFree = 0;
+        int n = image.size();
+        int runFrom = 0;
+        int runLength = 0;
+        for (int i = 0; i + 1 < n; ) {
+            long stride = image.pfn(i + 1) - image.pfn(i);
+            int end = i + 1;
+            while (stride > 0 && end < n && image.pfn(end) - image.pfn(end - 1) == stride) {
+                end++;
+            }
+            if (stride > 0 && end - i > runLength) {
+                runFrom = i;
+                runLength = end - i;
+            }
+            i = Math.max(i + 1, end - 1);
+        }
+        if (runLength > 0) {
+            addRun(image.pfn(runFrom), image.pfn(runFrom + 1) - image.pfn(runFrom), runLength);
+        }
+        for (int i = 0; i < runFrom; i++) {
+            appendToHeadChain(claim(image.pfn(i), true));
+            nrFree++;
+        }
+        for (int i = runFrom + runLength; i < n; i++) {
+            addTail(image.pfn(i), true);
+        }
     }
 
     private void visitChain(int first, int last, LongConsumer action) {

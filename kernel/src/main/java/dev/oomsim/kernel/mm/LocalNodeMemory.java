@@ -3,14 +3,21 @@ package dev.oomsim.kernel.mm;
 import static dev.oomsim.kernel.mm.AllocFlags.ALLOC_NO_WATERMARKS;
 import static dev.oomsim.kernel.mm.AllocFlags.ALLOC_WMARK_MASK;
 
+import dev.oomsim.kernel.image.HoldingImage;
+import dev.oomsim.kernel.image.KernelHoldingImage;
+import dev.oomsim.kernel.image.MmNodeImage;
+import dev.oomsim.kernel.image.NodeImage;
+import dev.oomsim.kernel.image.ZoneImage;
 import dev.oomsim.kernel.profile.Profile;
 import dev.oomsim.kernel.task.Mm;
 import dev.oomsim.kernel.task.Task;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@link NodeMemory} over the node's own {@link Zone}s, in-process: the only runtime code that touches a zone's
@@ -207,10 +214,10 @@ public final class LocalNodeMemory implements NodeMemory {
         Iterator<Map.Entry<Long, Mm.Holding>> it = mm.holdings().entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<Long, Mm.Holding> e = it.next();
-            if ((int) (e.getKey() >>> 8) != node.id()) {
+            if (Mm.keyNode(e.getKey()) != node.id()) {
                 continue;
             }
-            Zone zone = node.zone((int) (e.getKey() & 0xff));
+            Zone zone = node.zone(Mm.keyZone(e.getKey()));
             for (long[] r : e.getValue().rankRanges()) {
                 zone.freeLoadRanks(r[0], r[1]);
             }
@@ -220,6 +227,116 @@ public final class LocalNodeMemory implements NodeMemory {
             it.remove();
         }
         mm.subRss(node.id(), mm.anonPages(node.id()) + mm.filePages(node.id()));
+    }
+
+    @Override
+    public NodeImage captureImage(List<Mm> mms) {
+        int nodeId = node.id();
+        List<ZoneImage> zones = new ArrayList<>();
+        for (int zi = 0; zi < node.nrZones(); zi++) {
+            zones.add(node.zone(zi).captureImage());
+        }
+        List<MmNodeImage> mmImages = new ArrayList<>();
+        for (Mm mm : mms) {
+            List<HoldingImage> holdings = new ArrayList<>();
+            for (Map.Entry<Long, Mm.Holding> e : mm.holdings().entrySet()) {
+                if (Mm.keyNode(e.getKey()) != nodeId) {
+                    continue;
+                }
+                List<HoldingImage.RankRange> ranges = new ArrayList<>();
+                for (long[] r : e.getValue().rankRanges()) {
+                    ranges.add(new HoldingImage.RankRange(r[0], r[1]));
+                }
+                List<HoldingImage.HeldBlock> blocks = new ArrayList<>();
+                for (Map.Entry<Long, Integer> b : e.getValue().blocks().entrySet()) {
+                    blocks.add(new HoldingImage.HeldBlock(b.getKey(), b.getValue()));
+                }
+                holdings.add(new HoldingImage(Mm.keyZone(e.getKey()), ranges, blocks));
+            }
+            mmImages.add(new MmNodeImage(mm.id(), mm.anonPages(nodeId), mm.filePages(nodeId), holdings));
+        }
+        List<KernelHoldingImage> kernel = new ArrayList<>();
+        for (Map.Entry<Integer, List<Page>> e : kernelHoldings.entrySet()) {
+            kernel.add(new KernelHoldingImage(e.getKey(), e.getValue()));
+        }
+        return new NodeImage(nodeId, zones, mmImages, kernel);
+    }
+
+    /**
+     * Checks the whole image against this node first (node id, zone layout and free blocks, the mms, the zones named
+     * by holdings and kernel holdings), so a misfit changes nothing; then rebuilds every zone, each mm's rss and
+     * holdings on this node only (its holdings on other nodes stay as they are), and the kernel holdings.
+     */
+    @Override
+    public void restoreImage(NodeImage image, List<Mm> mms) {
+        int nodeId = node.id();
+        if (image.nodeId() != nodeId || image.zones().size() != node.nrZones()) {
+            throw new IllegalArgumentException("node " + nodeId + ": the image is of node " + image.nodeId() + " with "
+                    + image.zones().size() + " zone slots, this node has " + node.nrZones());
+        }
+        for (int zi = 0; zi < node.nrZones(); zi++) {
+            node.zone(zi).requireFits(image.zones().get(zi));
+        }
+        List<Integer> ids = new ArrayList<>();
+        for (Mm mm : mms) {
+            ids.add(mm.id());
+        }
+        List<Integer> imageIds = new ArrayList<>();
+        for (MmNodeImage mi : image.mms()) {
+            imageIds.add(mi.mmId());
+            Set<Integer> zones = new HashSet<>();
+            for (HoldingImage h : mi.holdings()) {
+                if (h.zoneIdx() >= node.nrZones() || !zones.add(h.zoneIdx())) {
+                    throw new IllegalArgumentException("node " + nodeId + ": mm " + mi.mmId()
+                            + " has a holding in no zone or twice in zone " + h.zoneIdx());
+                }
+                Zone z = node.zone(h.zoneIdx());
+                for (HoldingImage.HeldBlock b : h.blocks()) {
+                    if (b.pfn() < z.startPfn() || b.pfn() + (1L << b.order()) > z.endPfn()) {
+                        throw new IllegalArgumentException("node " + nodeId + ": mm " + mi.mmId() + " holds pfn "
+                                + b.pfn() + " order " + b.order() + ", not a block of zone " + z.type());
+                    }
+                }
+            }
+        }
+        if (!imageIds.equals(ids)) {
+            throw new IllegalArgumentException("node " + nodeId + ": the image has mms " + imageIds
+                    + ", the machine " + ids);
+        }
+        for (KernelHoldingImage k : image.kernelHoldings()) {
+            for (Page p : k.pages()) {
+                if (p.nodeId() != nodeId || arch.zoneIndex(p.zone()) < 0) {
+                    throw new IllegalArgumentException("node " + nodeId + ": pid " + k.pid() + " holds " + p
+                            + ", not a block of this node");
+                }
+            }
+        }
+        for (int zi = 0; zi < node.nrZones(); zi++) {
+            node.zone(zi).restoreImage(image.zones().get(zi));
+        }
+        for (int i = 0; i < mms.size(); i++) {
+            restoreMm(mms.get(i), image.mms().get(i));
+        }
+        kernelHoldings.clear();
+        for (KernelHoldingImage k : image.kernelHoldings()) {
+            kernelHoldings.put(k.pid(), new ArrayList<>(k.pages()));
+        }
+    }
+
+    /** Replaces {@code mm}'s rss and holdings on this node (its holdings elsewhere keep their order). */
+    private void restoreMm(Mm mm, MmNodeImage image) {
+        int nodeId = node.id();
+        mm.setRss(nodeId, image.anonPages(), image.filePages());
+        mm.holdings().keySet().removeIf(key -> Mm.keyNode(key) == nodeId);
+        for (HoldingImage h : image.holdings()) {
+            Mm.Holding holding = mm.holding(nodeId, h.zoneIdx());
+            for (HoldingImage.RankRange r : h.rankRanges()) {
+                holding.rankRanges().add(new long[] {r.from(), r.to()});
+            }
+            for (HoldingImage.HeldBlock b : h.blocks()) {
+                holding.blocks().put(b.pfn(), b.order());
+            }
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.oomsim.kernel.mm;
 
+import dev.oomsim.kernel.image.NodeImage;
 import dev.oomsim.kernel.task.Mm;
 import dev.oomsim.kernel.task.Task;
 import java.util.List;
@@ -86,6 +87,26 @@ public interface NodeMemory {
 
     /** {@code MM_FILEPAGES} of {@code mm} on this node (badness, the kill line, the task dump and reports). */
     long filePages(Mm mm);
+
+    /**
+     * An image of this node's mutable state between events (no operation in progress): every zone slot, the rss and
+     * holdings here of each of {@code mms} (the machine's mms, in its order) and the kernel holdings. Only the node's
+     * owner can answer; the default, a node answered elsewhere (a remote node's proxy), refuses.
+     */
+    default NodeImage captureImage(List<Mm> mms) {
+        throw new UnsupportedOperationException("node " + nodeId() + ": " + getClass().getSimpleName()
+                + " cannot image the node's memory; only the process that owns the node can");
+    }
+
+    /**
+     * Overwrites this node's mutable state with {@code image}, taken by {@link #captureImage} of the same node on a
+     * machine booted from the same spec, with the same {@code mms}; throws when it does not fit. Only the node's owner
+     * can; the default refuses.
+     */
+    default void restoreImage(NodeImage image, List<Mm> mms) {
+        throw new UnsupportedOperationException("node " + nodeId() + ": " + getClass().getSimpleName()
+                + " cannot restore the node's memory; only the process that owns the node can");
+    }
 
     /** Builds the {@link NodeMemory} of each node when a machine is assembled. */
     @FunctionalInterface

@@ -1,5 +1,7 @@
 package dev.oomsim.kernel.mm;
 
+import java.util.Arrays;
+
 /**
  * A bitmap over {@code [0, size)} whose 64 Ki-bit chunks are allocated on first set, so a mostly allocated zone costs
  * almost nothing. Owned by the {@link FreeArea} that holds it (single-threaded).
@@ -61,6 +63,11 @@ final class SparseBitmap {
         }
         c[bit >>> 6] = w & ~m;
         return true;
+    }
+
+    /** Clears every bit and drops every chunk. */
+    void clear() {
+        Arrays.fill(chunks, null);
     }
 
     void set(long i, boolean value) {

@@ -1,5 +1,7 @@
 package dev.oomsim.kernel.mm;
 
+import dev.oomsim.kernel.image.FreeListImage;
+import dev.oomsim.kernel.image.ZoneImage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -260,14 +262,18 @@ public final class Zone {
         }
     }
 
-    /** Hands a task the next {@code pages} boot-time non-free pages (lowest pfns first); returns the first rank. */
+    /**
+     * Hands a task the next {@code pages} reserved pages (boot-time non-free pages nobody holds, lowest pfns first);
+     * returns the first rank. At boot they follow the previous task's; after reclaim freed some reserved pages (they are
+     * in the buddy lists), they start after those, so a task loaded later never takes a page twice.
+     */
     long claimLoadPages(long pages) {
-        if (loadRankCursor + pages > layout.nonFreePages()) {
+        long first = Math.max(loadRankCursor, reservedRankFrom);
+        if (first + pages > layout.nonFreePages()) {
             throw new IllegalArgumentException("zone node " + nodeId + " " + type + ": tasks hold "
-                    + (loadRankCursor + pages) + " pages but only " + layout.nonFreePages() + " are not free");
+                    + (first + pages) + " pages but only " + layout.nonFreePages() + " are not free");
         }
-        long first = loadRankCursor;
-        loadRankCursor += pages;
+        loadRankCursor = first + pages;
         reservedRankFrom = loadRankCursor;
         return first;
     }
@@ -293,6 +299,87 @@ public final class Zone {
         });
         reservedRankFrom += n;
         return n;
+    }
+
+    /**
+     * An image of the zone's mutable state (see {@link ZoneImage}): {@code NR_FREE_PAGES}, each free list head to tail,
+     * marks, reserves, {@code nr_reserved_highatomic}, the reclaimable count and the two rank cursors.
+     */
+    ZoneImage captureImage() {
+        List<FreeListImage> lists = new ArrayList<>();
+        for (FreeArea area : freeArea) {
+            lists.add(area.captureImage());
+        }
+        List<Long> reserve = new ArrayList<>();
+        for (long r : lowmemReserve) {
+            reserve.add(r);
+        }
+        return new ZoneImage(index, type, startPfn, managedPages, freePages, lists, watermarks, reserve,
+                reservedHighatomicPages, reclaimablePages, loadRankCursor, reservedRankFrom);
+    }
+
+    /**
+     * Throws unless {@code image} was taken of a zone like this one: same index, type, span and number of reserve
+     * entries, rank cursors within the zone's boot-time non-free pages, and free blocks that do not overlap.
+     */
+    void requireFits(ZoneImage image) {
+        String what = "node " + nodeId + " zone " + type + ": ";
+        // an empty zone starts wherever the populated ones before it end: only its emptiness must match
+        boolean sameSpan = image.managedPages() == managedPages && (managedPages == 0 || image.startPfn() == startPfn);
+        if (image.zoneIdx() != index || image.type() != type || !sameSpan) {
+            throw new IllegalArgumentException(what + "the image is of zone " + image.zoneIdx() + " " + image.type()
+                    + " spanning [" + image.startPfn() + ", " + (image.startPfn() + image.managedPages())
+                    + "), this zone is " + index + " " + type + " spanning [" + startPfn + ", " + endPfn() + ")");
+        }
+        if (image.lowmemReserve().size() != lowmemReserve.length) {
+            throw new IllegalArgumentException(what + "the image has " + image.lowmemReserve().size()
+                    + " lowmem_reserve entries, this zone " + lowmemReserve.length);
+        }
+        if (image.reservedRankFrom() > layout.nonFreePages()) {
+            throw new IllegalArgumentException(what + "the image's rank cursor " + image.reservedRankFrom()
+                    + " lies past the zone's " + layout.nonFreePages() + " boot-time non-free pages");
+        }
+        requireDisjoint(image, what);
+    }
+
+    /** Throws when two of the image's free blocks share a page (also a block listed twice). */
+    private static void requireDisjoint(ZoneImage image, String what) {
+        long[] blocks = new long[Math.toIntExact(image.freeListPfns())];
+        int n = 0;
+        for (int o = 0; o < MAX_ORDER; o++) {
+            FreeListImage list = image.freeList(o);
+            for (int i = 0; i < list.size(); i++) {
+                blocks[n++] = (list.pfn(i) << 4) | o;
+            }
+        }
+        Arrays.sort(blocks);
+        for (int i = 1; i < n; i++) {
+            long prevEnd = (blocks[i - 1] >>> 4) + (1L << (blocks[i - 1] & 0xf));
+            if (prevEnd > blocks[i] >>> 4) {
+                throw new IllegalArgumentException(what + "free block at pfn " + (blocks[i - 1] >>> 4) + " order "
+                        + (blocks[i - 1] & 0xf) + " overlaps the one at pfn " + (blocks[i] >>> 4) + " order "
+                        + (blocks[i] & 0xf));
+            }
+        }
+    }
+
+    /**
+     * Overwrites the zone's mutable state with {@code image}, which the caller checked with {@link #requireFits}: every
+     * free list rebuilt in the image's order, then the counters, marks, reserves and cursors.
+     */
+    void restoreImage(ZoneImage image) {
+        for (int o = 0; o < MAX_ORDER; o++) {
+            freeArea[o].restoreImage(image.freeList(o));
+        }
+        freePages = image.freePages();
+        watermarks = image.watermarks();
+        for (int i = 0; i < lowmemReserve.length; i++) {
+            lowmemReserve[i] = image.lowmemReserve().get(i);
+        }
+        reservedHighatomicPages = image.reservedHighatomicPages();
+        reclaimablePages = image.reclaimablePages();
+        loadRankCursor = image.loadRankCursor();
+        reservedRankFrom = image.reservedRankFrom();
     }
 
     /** Lists free blocks as {@code [pfn, order]} in list order per order, lowest order first (tests, state dumps). */

@@ -1,5 +1,6 @@
 package dev.oomsim.kernel.oom;
 
+import dev.oomsim.kernel.image.OomLockImage;
 import java.util.Optional;
 
 /**
@@ -35,5 +36,16 @@ public final class LocalOomLock implements OomLock {
     /** Takes the lock on behalf of someone outside the model; returns that holder's token. */
     public OomLockToken holdElsewhere() {
         return tryLock().orElseThrow(() -> new IllegalStateException("oom_lock already held"));
+    }
+
+    /** An image of the lock between events: the next token and the holder, if any. */
+    public OomLockImage captureImage() {
+        return new OomLockImage(nextToken, Optional.ofNullable(holder));
+    }
+
+    /** Overwrites the lock's state with {@code image}'s. */
+    public void restoreImage(OomLockImage image) {
+        nextToken = image.nextToken();
+        holder = image.holder().orElse(null);
     }
 }

@@ -1,5 +1,7 @@
 package dev.oomsim.kernel.oom;
 
+import dev.oomsim.kernel.image.RatelimitImage;
+
 /**
  * Mirrors {@code ___ratelimit}, lib/ratelimit.c, on a logical clock given by the caller (the model has no clock). A
  * negative time means "no clock": nothing is limited. Mutable; owned by the model's thread.
@@ -46,5 +48,16 @@ public final class Ratelimit {
             return true;
         }
         return false;
+    }
+
+    /** An image of the interval state. */
+    public RatelimitImage captureImage() {
+        return new RatelimitImage(beginMs, printed);
+    }
+
+    /** Overwrites the interval state with {@code image}'s. */
+    public void restoreImage(RatelimitImage image) {
+        beginMs = image.beginMs();
+        printed = image.printed();
     }
 }

@@ -385,8 +385,15 @@ public final class ScenarioParser {
         } else {
             text = string(v, path);
         }
-        String t = text;
-        Mempolicy pol = parseEnum(path, () -> Mempolicy.parse(t));
+        return parseMempolicy(text, path, nrNodes);
+    }
+
+    /**
+     * A task's mempolicy in its text form ({@code default | preferred:N | bind:[..] | interleave:[..]}) on a machine of
+     * {@code nrNodes} nodes; a {@link ScenarioException} at {@code path} when it is malformed or names no node of it.
+     */
+    public static Mempolicy parseMempolicy(String text, String path, int nrNodes) {
+        Mempolicy pol = parseEnum(path, () -> Mempolicy.parse(text));
         for (int n : pol.nodes().nodes()) {
             if (n >= nrNodes) {
                 throw new ScenarioException(path, "node " + n + " does not exist");

@@ -2,6 +2,7 @@ package dev.oomsim.kernel.scenario;
 
 import dev.oomsim.kernel.KernelLog;
 import dev.oomsim.kernel.Machine;
+import dev.oomsim.kernel.image.MachineImage;
 import dev.oomsim.kernel.mm.AllocRequest;
 import dev.oomsim.kernel.mm.AllocResult;
 import dev.oomsim.kernel.mm.AllocTrace;
@@ -30,10 +31,10 @@ import dev.oomsim.kernel.task.Task;
 import dev.oomsim.kernel.task.TaskFlag;
 import dev.oomsim.kernel.task.TaskTable;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntPredicate;
 
 /**
  * The offline scenario runner (scenario-format.md): boots a {@link Machine} from a {@link Scenario}, runs its events
@@ -46,6 +47,8 @@ public final class ScenarioRunner {
     private final OomKiller oomKiller;
     private final PageAllocator allocator;
     private final long minFreeKbytes;
+    /** Every mm by id in the order tasks created them: the machine file's, then those of tasks spawned since. */
+    private final Map<Integer, Mm> mms = new LinkedHashMap<>();
 
     /** Boots the machine a scenario describes (no events run yet): in-process {@code oom_lock}, every node's memory local. */
     public ScenarioRunner(Scenario scenario) {
@@ -105,7 +108,7 @@ public final class ScenarioRunner {
         this.machine = new Machine(profile, arch, nodes, tasks, sysctl, scenario.swapPages(),
                 scenario.suspendedStorage(), scenario.oomKillerDisabled(), lock, scenario.oomNotifierFreesPages(),
                 scenario.memcgs(), reclaim, compaction, o.exitVictimsBeforeRetry(), o.maxRetries(), memoryFactory);
-        loadTasks(nodes.size());
+        loadTasks();
         this.oomKiller = new OomKiller(machine);
         this.allocator = new PageAllocator(machine, oomKiller);
         oomKiller.setAllocator(allocator);
@@ -127,56 +130,78 @@ public final class ScenarioRunner {
         return out;
     }
 
-    private void loadTasks(int nrNodes) {
-        Map<Integer, Mm> mms = new HashMap<>();
+    private void loadTasks() {
         List<Scenario.TaskSpec> specs = scenario.tasks();
         for (int i = 0; i < specs.size(); i++) {
-            Scenario.TaskSpec ts = specs.get(i);
-            String path = "tasks[" + i + "]";
-            Mm mm = null;
-            if (!ts.flags().contains(TaskFlag.NO_MM) && !ts.flags().contains(TaskFlag.KTHREAD)) {
-                mm = mms.get(ts.mm());
-                if (mm == null) {
-                    if (ts.mm() != ts.pid()) {
-                        throw new ScenarioException(path + ".mm", "mm " + ts.mm() + " belongs to a task without an mm");
-                    }
-                    mm = new Mm(ts.pid(), nrNodes);
-                    mm.setCounters(ts.swapents(), ts.nrPtes(), ts.nrPmds(), ts.totalVmPages());
-                    loadPages(mm, ts, path);
-                    mms.put(ts.pid(), mm);
-                }
-            } else if (!ts.rss().isEmpty()) {
-                throw new ScenarioException(path + ".rss", "a task without an mm holds no user pages");
-            }
-            Cpuset cs = machine.tasks().cpuset(ts.cpuset());
-            Task t = new Task(ts.pid(), ts.tgid(), ts.comm(), ts.uid(), ts.parent(), mm, ts.oomScoreAdj(),
-                    ts.capSysAdmin(), cs, ts.mempolicy(), ts.memcg(), ts.flags());
-            machine.tasks().add(t);
+            spawn(specs.get(i), "tasks[" + i + "]");
         }
     }
 
-    private void loadPages(Mm mm, Scenario.TaskSpec ts, String path) {
-        for (Scenario.RssSpec r : ts.rss()) {
-            NumaNode node = machine.node(r.node());
-            int zi = -1;
-            if (r.zone() != null) {
-                zi = machine.arch().zoneIndex(r.zone());
-            } else {
-                for (int z = node.nrZones() - 1; z >= 0 && zi < 0; z--) {
-                    if (node.zone(z).populated()) {
-                        zi = z;
-                    }
+    /**
+     * A task joins the table at its end, as boot loads each of the machine file's tasks: its own mm (counters, pages
+     * per node) when its mm id is its pid, the mm of an earlier task when it names one, none for a kernel thread or a
+     * {@code no_mm} task; linked under its parent. A node agent spawns the tasks of {@code task-events} the same way
+     * (each node's memory loads its own node's pages; another node's memory there loads nothing). The task is in the
+     * table even when loading its pages fails (a {@link ScenarioException} at {@code path.rss.<node>}).
+     */
+    public Task spawn(Scenario.TaskSpec ts, String path) {
+        Mm mm = null;
+        boolean ownMm = false;
+        if (!ts.flags().contains(TaskFlag.NO_MM) && !ts.flags().contains(TaskFlag.KTHREAD)) {
+            mm = mms.get(ts.mm());
+            if (mm == null) {
+                if (ts.mm() != ts.pid()) {
+                    throw new ScenarioException(path + ".mm", "mm " + ts.mm() + " belongs to a task without an mm");
+                }
+                mm = new Mm(ts.pid(), machine.nodes().size());
+                mm.setCounters(ts.swapents(), ts.nrPtes(), ts.nrPmds(), ts.totalVmPages());
+                mms.put(ts.pid(), mm);
+                ownMm = true;
+            }
+        } else if (!ts.rss().isEmpty()) {
+            throw new ScenarioException(path + ".rss", "a task without an mm holds no user pages");
+        }
+        Cpuset cs = machine.tasks().cpuset(ts.cpuset());
+        Task t = new Task(ts.pid(), ts.tgid(), ts.comm(), ts.uid(), ts.parent(), mm, ts.oomScoreAdj(),
+                ts.capSysAdmin(), cs, ts.mempolicy(), ts.memcg(), ts.flags());
+        machine.tasks().add(t);
+        if (ownMm) {
+            for (Scenario.RssSpec r : ts.rss()) {
+                loadPages(mm, r, path + ".rss." + r.node());
+            }
+        }
+        return t;
+    }
+
+    /** The mm of id {@code id} (the pid of the task that owns its counters), or null. */
+    public Mm mm(int id) {
+        return mms.get(id);
+    }
+
+    /**
+     * Gives {@code mm} the pages {@code r} says it holds on node {@code r.node()}, as boot does: through that node's
+     * {@link NodeMemory#loadTaskPages}, into the named zone or else the node's highest populated zone.
+     */
+    public void loadPages(Mm mm, Scenario.RssSpec r, String path) {
+        NumaNode node = machine.node(r.node());
+        int zi = -1;
+        if (r.zone() != null) {
+            zi = machine.arch().zoneIndex(r.zone());
+        } else {
+            for (int z = node.nrZones() - 1; z >= 0 && zi < 0; z--) {
+                if (node.zone(z).populated()) {
+                    zi = z;
                 }
             }
-            long pages = r.anonPages() + r.filePages();
-            if (pages > 0 && (zi < 0 || !node.zone(zi).populated())) {
-                throw new ScenarioException(path + ".rss." + r.node(), "node " + r.node() + " has no such zone");
-            }
-            try {
-                machine.memory(r.node()).loadTaskPages(mm, zi, r.anonPages(), r.filePages());
-            } catch (IllegalArgumentException e) {
-                throw new ScenarioException(path + ".rss." + r.node(), e.getMessage(), e);
-            }
+        }
+        long pages = r.anonPages() + r.filePages();
+        if (pages > 0 && (zi < 0 || !node.zone(zi).populated())) {
+            throw new ScenarioException(path, "node " + r.node() + " has no such zone");
+        }
+        try {
+            machine.memory(r.node()).loadTaskPages(mm, zi, r.anonPages(), r.filePages());
+        } catch (IllegalArgumentException e) {
+            throw new ScenarioException(path, e.getMessage(), e);
         }
     }
 
@@ -223,6 +248,30 @@ public final class ScenarioRunner {
     /** The allocator. */
     public PageAllocator allocator() {
         return allocator;
+    }
+
+    /**
+     * An image of everything events changed since boot (see {@link MachineImage}), to be taken between events, with the
+     * memory of the nodes {@code ownedNodes} accepts. The memory of any other node is never called (in a node agent it
+     * is a proxy to the node's owner) and the per-node rss and holdings of mms are read for owned nodes only. Reading
+     * changes nothing: the runner goes on as if no image had been taken.
+     */
+    public MachineImage captureImage(IntPredicate ownedNodes) {
+        return machine.captureImage(List.copyOf(mms.values()), ownedNodes);
+    }
+
+    /**
+     * Overwrites this runner's state with {@code image}, taken by {@link #captureImage} of a runner booted from the
+     * same machine spec (a node agent boots one, restores, then replays what follows the image). The nodes restored are
+     * those the image holds; no other node's memory is called, nor the per-node state of mms on it. Throws
+     * {@link IllegalArgumentException} when the image does not fit this machine (other profile, arch or number of
+     * nodes, another zone layout, other pids or mms, overlapping free blocks), and
+     * {@link UnsupportedOperationException} when it holds a node whose memory is not in this process. Nothing changes
+     * before the misfit is found, except that each node checks its own part as it is restored: a misfit of a later
+     * node leaves the earlier ones restored (boot another runner).
+     */
+    public void restoreImage(MachineImage image) {
+        machine.restoreImage(image, List.copyOf(mms.values()));
     }
 
     /**

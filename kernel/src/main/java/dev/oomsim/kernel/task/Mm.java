@@ -1,5 +1,6 @@
 package dev.oomsim.kernel.task;
 
+import dev.oomsim.kernel.image.MmImage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,6 +108,12 @@ public final class Mm {
         filePages[node] = Math.max(0, filePages[node] - (pages - a));
     }
 
+    /** Sets the node's counters (restoring an image of the node that holds the pages). */
+    public void setRss(int node, long anon, long file) {
+        anonPages[node] = anon;
+        filePages[node] = file;
+    }
+
     /** MM_SWAPENTS. */
     public long swapents() {
         return swapents;
@@ -158,6 +165,34 @@ public final class Mm {
     /** Holding key of a zone. */
     public static long key(int node, int zoneIdx) {
         return ((long) node << 8) | zoneIdx;
+    }
+
+    /** The node of a holding {@link #key}. */
+    public static int keyNode(long key) {
+        return (int) (key >>> 8);
+    }
+
+    /** The zone index of a holding {@link #key}. */
+    public static int keyZone(long key) {
+        return (int) (key & 0xff);
+    }
+
+    /** An image of the node-independent counters (the per-node ones are imaged by each node's memory). */
+    public MmImage captureImage() {
+        return new MmImage(id, swapents, nrPtes, nrPmds, totalVmPages, shmemPages, oomSkip);
+    }
+
+    /** Overwrites the node-independent counters with {@code image}'s; throws when it is another mm's. */
+    public void restoreImage(MmImage image) {
+        if (image.id() != id) {
+            throw new IllegalArgumentException("mm " + id + ": the image is of mm " + image.id());
+        }
+        swapents = image.swapents();
+        nrPtes = image.nrPtes();
+        nrPmds = image.nrPmds();
+        totalVmPages = image.totalVmPages();
+        shmemPages = image.shmemPages();
+        oomSkip = image.oomSkip();
     }
 
     /** Drops every counter and holding after the pages went back to the buddy lists. */

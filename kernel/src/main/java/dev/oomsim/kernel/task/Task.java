@@ -1,5 +1,6 @@
 package dev.oomsim.kernel.task;
 
+import dev.oomsim.kernel.image.TaskImage;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -226,6 +227,43 @@ public final class Task {
     public void setInterleaveNext(int node) {
         onChange.run();
         this.ilNext = node;
+    }
+
+    /** An image of the task's mutable state (see {@link TaskImage}). */
+    public TaskImage captureImage() {
+        return new TaskImage(pid, alive, mm == null ? TaskImage.NO_MM : mm.id(), oomScoreAdj, flags, killed,
+                sigkillPending, ilNext, children);
+    }
+
+    /**
+     * Throws unless {@code image} is of this task and {@code imageMm} (the mm the image names, found by the caller;
+     * null for {@link TaskImage#NO_MM}) is that mm and the one this task uses, if it still uses one.
+     */
+    public void requireFits(TaskImage image, Mm imageMm) {
+        if (image.pid() != pid) {
+            throw new IllegalArgumentException("task " + pid + ": the image is of pid " + image.pid());
+        }
+        if ((imageMm == null) == image.hasMm() || (imageMm != null && imageMm.id() != image.mmId())
+                || (imageMm != null && mm != null && mm != imageMm)) {
+            throw new IllegalArgumentException("task " + pid + ": the image uses mm " + image.mmId() + ", this task "
+                    + (mm == null ? "none" : "mm " + mm.id()));
+        }
+    }
+
+    /** Overwrites the task's mutable state with {@code image}'s, after {@link #requireFits} (which it calls). */
+    public void restoreImage(TaskImage image, Mm imageMm) {
+        requireFits(image, imageMm);
+        onChange.run();
+        mm = imageMm;
+        alive = image.alive();
+        oomScoreAdj = image.oomScoreAdj();
+        flags.clear();
+        flags.addAll(image.flags());
+        killed = image.killed();
+        sigkillPending = image.sigkillPending();
+        ilNext = image.interleaveNext();
+        children.clear();
+        children.addAll(image.children());
     }
 
     @Override

@@ -79,6 +79,29 @@ public final class TaskTable {
         return out;
     }
 
+    /** The pids {@link #drainChanged} would return now, without clearing the record (an image of it). */
+    public List<Integer> changedPids() {
+        List<Integer> out = new ArrayList<>();
+        for (Task t : changed) {
+            out.add(t.pid());
+        }
+        return out;
+    }
+
+    /** Replaces the change record with {@code pids}, in that order (restoring an image); throws on an unknown pid. */
+    public void restoreChanged(List<Integer> pids) {
+        List<Task> record = new ArrayList<>();
+        for (int pid : pids) {
+            Task t = byPid.get(pid);
+            if (t == null) {
+                throw new IllegalArgumentException("changed tasks: no task with pid " + pid);
+            }
+            record.add(t);
+        }
+        changed.clear();
+        changed.addAll(record);
+    }
+
     /** Task by pid, or null. */
     public Task get(int pid) {
         return byPid.get(pid);

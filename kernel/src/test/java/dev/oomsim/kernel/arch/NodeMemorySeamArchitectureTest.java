@@ -31,11 +31,12 @@ class NodeMemorySeamArchitectureTest {
     private static final Set<String> ZONE_STATE = Set.of("rmqueueSmallest", "expand", "freeOneBlock", "freeRange",
             "claimLoadPages", "freeLoadRanks", "rankOf", "reclaimReserved", "freePages", "freeArea", "nrFree",
             "freeBlocks", "watermarks", "setWatermarks", "lowmemReserve", "setLowmemReserve", "reservedHighatomicPages",
-            "setReservedHighatomicPages", "reclaimablePages", "setReclaimablePages", "reservedPages");
+            "setReservedHighatomicPages", "reclaimablePages", "setReclaimablePages", "reservedPages", "captureImage",
+            "requireFits", "restoreImage");
 
     /** Methods of {@code Mm} over its per-node holdings and rss: the business of the node that holds the pages. */
-    private static final Set<String> MM_PER_NODE = Set.of("holding", "holdings", "addRss", "subRss", "anonPages",
-            "filePages", "rssPages");
+    private static final Set<String> MM_PER_NODE = Set.of("holding", "holdings", "addRss", "subRss", "setRss",
+            "anonPages", "filePages", "rssPages");
 
     /** Owner class (internal name) → methods, and the classes allowed to reference them. */
     private static final Map<String, Rule> RULES = Map.of(
@@ -135,7 +136,11 @@ class NodeMemorySeamArchitectureTest {
         try (InputStream in = Files.newInputStream(classes.resolve(MM + "LocalNodeMemory.class"))) {
             assertThat(methodRefs(in)).contains(MM + "Zone.rmqueueSmallest", MM + "Zone.freeOneBlock",
                     MM + "Zone.setReclaimablePages", MM + "Zone.setReservedHighatomicPages",
-                    "dev/oomsim/kernel/task/Mm.holding", "dev/oomsim/kernel/task/Mm.addRss");
+                    "dev/oomsim/kernel/task/Mm.holding", "dev/oomsim/kernel/task/Mm.addRss",
+                    MM + "Zone.captureImage", MM + "Zone.restoreImage", "dev/oomsim/kernel/task/Mm.setRss");
+        }
+        try (InputStream in = Files.newInputStream(classes.resolve("dev/oomsim/kernel/Machine.class"))) {
+            assertThat(methodRefs(in)).contains(MM + "NodeMemory.captureImage", MM + "NodeMemory.restoreImage");
         }
         try (InputStream in = Files.newInputStream(classes.resolve(MM + "PageAllocator.class"))) {
             assertThat(methodRefs(in)).contains(MM + "NodeMemory.zoneStep", MM + "NodeMemory.zoneSnapshot",

@@ -84,7 +84,7 @@ class FreeListOrderPropertiesTest {
         }
     }
 
-    private static List<String> blocks(Zone z) {
+    static List<String> blocks(Zone z) {
         List<String> out = new ArrayList<>();
         for (long[] b : z.freeBlocks()) {
             out.add(b[0] + "@" + b[1]);
@@ -93,7 +93,7 @@ class FreeListOrderPropertiesTest {
     }
 
     /** Explicit single blocks over {@code [start, end)}: random orders and gaps, free buddies side by side allowed. */
-    private static List<ZoneLayout.Region> explicitBlocks(long start, long end, SplittableRandom random) {
+    static List<ZoneLayout.Region> explicitBlocks(long start, long end, SplittableRandom random) {
         List<ZoneLayout.Region> out = new ArrayList<>();
         long pfn = start;
         while (pfn < end) {
@@ -119,7 +119,7 @@ class FreeListOrderPropertiesTest {
         return out;
     }
 
-    private static List<ZoneLayout.Region> plannedBlocks(long start, long end, SplittableRandom random) {
+    static List<ZoneLayout.Region> plannedBlocks(long start, long end, SplittableRandom random) {
         long[] counts = new long[Zone.MAX_ORDER];
         for (int o = 0; o < Zone.MAX_ORDER; o++) {
             counts[o] = random.nextInt(4) == 0 ? 0 : random.nextInt(1 + (int) Math.min(40, ((end - start) >> o) / 8));

@@ -1,5 +1,6 @@
 package dev.oomsim.kernel.mm;
 
+import dev.oomsim.kernel.image.NodeImage;
 import dev.oomsim.kernel.task.Mm;
 import dev.oomsim.kernel.task.Task;
 import java.util.List;
@@ -120,5 +121,18 @@ public final class RecordingNodeMemory implements NodeMemory {
         long v = delegate.filePages(mm);
         record("filePages(" + mm(mm) + ") -> " + v);
         return v;
+    }
+
+    @Override
+    public NodeImage captureImage(List<Mm> mms) {
+        NodeImage image = delegate.captureImage(mms);
+        record("captureImage(" + mms.size() + " mms)");
+        return image;
+    }
+
+    @Override
+    public void restoreImage(NodeImage image, List<Mm> mms) {
+        delegate.restoreImage(image, mms);
+        record("restoreImage(" + mms.size() + " mms)");
     }
 }

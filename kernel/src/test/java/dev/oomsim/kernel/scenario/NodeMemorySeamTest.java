@@ -1,5 +1,6 @@
 package dev.oomsim.kernel.scenario;
 
+import static dev.oomsim.kernel.scenario.ScenarioFilesTest.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.oomsim.kernel.mm.NodeMemory;
@@ -140,10 +141,6 @@ class NodeMemorySeamTest {
                         n1 anonPages(mm 1000) -> 1
                         n1 filePages(mm 1000) -> 0
                         """));
-    }
-
-    private static Scenario scenario(String name) throws IOException {
-        return ScenarioParser.parse(ScenarioFilesTest.readTree(ScenarioFilesTest.SCENARIOS.resolve(name)));
     }
 
     @ParameterizedTest(name = "{0}")

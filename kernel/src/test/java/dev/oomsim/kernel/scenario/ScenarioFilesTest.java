@@ -33,6 +33,11 @@ class ScenarioFilesTest {
         return new ObjectMapper(new YAMLFactory()).readValue(file.toFile(), Object.class);
     }
 
+    /** The parsed scenario file {@code name} under {@code scenarios/}. */
+    static Scenario scenario(String name) throws IOException {
+        return ScenarioParser.parse(readTree(SCENARIOS.resolve(name)));
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
     void scenarioOutputMatchesCheckedInExpectation(String name) throws IOException {

@@ -1,6 +1,9 @@
 package dev.oomsim.agent.runtime;
 
+import java.util.Optional;
+
 import dev.oomsim.schemas.NodeCommand;
+import dev.oomsim.schemas.NodeSnapshot;
 import dev.oomsim.schemas.TaskEvent;
 
 /**
@@ -9,9 +12,34 @@ import dev.oomsim.schemas.TaskEvent;
  */
 public interface CommandHandler {
 
-    /** Applies the task event at {@code offset} of {@code task-events} (offsets arrive in order, once each). */
+    /**
+     * Applies the task event at {@code offset} of {@code task-events} (offsets arrive in order, once each; tombstones
+     * are skipped). {@code out} rejects the task event itself; every agent reads it, so the handler decides which one
+     * reports a bad one.
+     */
     void applyTaskEvent(TaskEvent event, long offset, CommandOutput out);
 
     /** Handles the command at {@code offset} of the node's command log. */
     void handle(NodeCommand command, long offset, CommandOutput out);
+
+    /**
+     * Before a replay, each decodable command from where the replay starts to the end of the committed log, in order:
+     * a command handled during the replay may have journaled a record that the log holds only after the replayed
+     * range (the handler's own journal, e.g. a lock grant used at once and appended in the same transaction).
+     */
+    default void preview(NodeCommand command, long offset) {
+    }
+
+    /**
+     * The handler's state as a snapshot to restart from, when nothing is in flight (no request started and not ended),
+     * else empty. The loop fills in the offsets the snapshot covers.
+     */
+    default Optional<NodeSnapshot.Builder> snapshot() {
+        return Optional.empty();
+    }
+
+    /** Replaces the state of a handler that has handled nothing yet with the state {@code snapshot} holds. */
+    default void restore(NodeSnapshot snapshot) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot restore a snapshot");
+    }
 }

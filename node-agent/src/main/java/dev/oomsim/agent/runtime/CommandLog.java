@@ -6,9 +6,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.oomsim.schemas.NodeCommand;
+import dev.oomsim.schemas.NodeSnapshot;
 import dev.oomsim.schemas.TaskEvent;
 import dev.oomsim.schemas.serde.EventDecodingException;
 import dev.oomsim.schemas.topics.TopicSpec;
@@ -41,8 +43,12 @@ import org.slf4j.LoggerFactory;
  * the {@link CommandHandler}, and commits everything the handler sent together with the consumed offsets in one
  * Kafka transaction per poll batch.
  *
- * <p>On start it replays the command log from offset 0 up to the committed offset with output switched off, so the
- * handler's node is rebuilt exactly as the uninterrupted run left it; then it goes live. A second incarnation with
+ * <p>On start it restores the handler from the node's newest snapshot on {@code node-snapshots} (if any) and replays the
+ * command log from the snapshot's offset (else from 0) up to the committed offset with output switched off, so the
+ * handler's node is rebuilt exactly as the uninterrupted run left it; then it goes live. Every
+ * {@link Settings#snapshotEvery} commands, at the first batch end with nothing in flight, the handler's snapshot is
+ * written in the transaction that commits the offsets it covers, so a restart's replay stays bounded. Before the replay the handler
+ * {@linkplain CommandHandler#preview previews} the log to its end, for what it journaled after the replayed range. A second incarnation with
  * the same node id fences this one ({@code transactional.id = <prefix>agent-<n>}).
  *
  * <p>Bad input (undecodable bytes, another event type) goes to dead-letter with its source and reason, once.
@@ -52,8 +58,15 @@ public final class CommandLog implements Runnable, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CommandLog.class);
 
-    /** How a loop connects. */
-    public record Settings(String bootstrapServers, Topics topics, int nodeId, Duration pollTimeout, String service) {
+    /** Commands between two snapshots unless configured: a restart replays at most about this many. */
+    public static final long DEFAULT_SNAPSHOT_EVERY = 10_000;
+
+    /**
+     * How a loop connects, and how often it snapshots its handler: at the first moment nothing is in flight after
+     * {@code snapshotEvery} commands (0: never).
+     */
+    public record Settings(String bootstrapServers, Topics topics, int nodeId, Duration pollTimeout, String service,
+                           long snapshotEvery) {
         public Settings {
             Objects.requireNonNull(bootstrapServers, "bootstrapServers");
             Objects.requireNonNull(topics, "topics");
@@ -62,6 +75,13 @@ public final class CommandLog implements Runnable, AutoCloseable {
             }
             Objects.requireNonNull(pollTimeout, "pollTimeout");
             Objects.requireNonNull(service, "service");
+            if (snapshotEvery < 0) {
+                throw new IllegalArgumentException("snapshotEvery must be >= 0 (0: never), was " + snapshotEvery);
+            }
+        }
+
+        public Settings(String bootstrapServers, Topics topics, int nodeId, Duration pollTimeout, String service) {
+            this(bootstrapServers, topics, nodeId, pollTimeout, service, DEFAULT_SNAPSHOT_EVERY);
         }
 
         String transactionalId() {
@@ -78,6 +98,7 @@ public final class CommandLog implements Runnable, AutoCloseable {
     private final DeadLetters deadLetters;
     private final TopicSpec<Integer, dev.oomsim.schemas.NodeCommand> commands;
     private final TopicSpec<Integer, TaskEvent> taskEvents;
+    private final TopicSpec<Integer, NodeSnapshot> snapshots;
     private final TopicPartition ownPartition;
     private final TopicPartition taskPartition;
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -87,9 +108,14 @@ public final class CommandLog implements Runnable, AutoCloseable {
     private final Counter commandsHandled;
     private final Counter commandsReplayed;
     private final Timer commitTimer;
+    private final Counter snapshotsWritten;
     private final List<KafkaClientMetrics> clientMetrics;
 
     private long replayUntil;
+    /** Commands handled since the last snapshot (or the start). */
+    private long sinceSnapshot;
+    /** Where the replay started: the restored snapshot's command offset, else 0. */
+    private volatile long replayFrom;
     private volatile boolean live;
     private volatile long lastCommittedOffset = -1;
 
@@ -98,6 +124,7 @@ public final class CommandLog implements Runnable, AutoCloseable {
         this.handler = Objects.requireNonNull(handler, "handler");
         this.commands = settings.topics().allocRequests();
         this.taskEvents = settings.topics().taskEvents();
+        this.snapshots = settings.topics().nodeSnapshots();
         this.deadLetters = new DeadLetters(settings.topics().deadLetter(), settings.service(), registry);
         this.ownPartition = new TopicPartition(commands.name(), settings.nodeId());
         this.taskPartition = new TopicPartition(taskEvents.name(), 0);
@@ -108,6 +135,8 @@ public final class CommandLog implements Runnable, AutoCloseable {
         this.commandsHandled = Counter.builder("oomsim.agent.commands").tag("node", node).tag("mode", "live").register(registry);
         this.commandsReplayed = Counter.builder("oomsim.agent.commands").tag("node", node).tag("mode", "replay").register(registry);
         this.commitTimer = Timer.builder("oomsim.agent.transaction.commit").tag("node", node).register(registry);
+        this.snapshotsWritten = Counter.builder("oomsim.agent.snapshots").tag("node", node)
+                .description("Node snapshots written to node-snapshots").register(registry);
         this.clientMetrics = List.of(new KafkaClientMetrics(consumer), new KafkaClientMetrics(taskConsumer),
                 new KafkaClientMetrics(producer));
         clientMetrics.forEach(m -> m.bindTo(registry));
@@ -118,7 +147,10 @@ public final class CommandLog implements Runnable, AutoCloseable {
         return live;
     }
 
-    /** The last command-log offset committed (exclusive end), -1 before the first commit. */
+    /**
+     * The last command-log offset committed (exclusive end), -1 before the first commit. Commands that sent nothing are
+     * committed with the next transaction, so this may trail what the loop has handled.
+     */
     public long lastCommittedOffset() {
         return lastCommittedOffset;
     }
@@ -129,12 +161,25 @@ public final class CommandLog implements Runnable, AutoCloseable {
             producer.initTransactions();
             OffsetAndMetadata committed = consumer.committed(java.util.Set.of(ownPartition)).get(ownPartition);
             replayUntil = committed == null ? 0 : committed.offset();
+            long from = 0;
+            long taskFrom = 0;
+            NodeSnapshot snapshot = replayUntil == 0 ? null : newestSnapshot();
+            if (snapshot != null) {
+                handler.restore(snapshot);
+                from = snapshot.getCommandOffset();
+                taskFrom = snapshot.getTaskEventsOffset();
+            }
+            replayFrom = from;
             consumer.assign(List.of(ownPartition));
-            consumer.seek(ownPartition, 0);
+            if (replayUntil > from) {
+                preview(from);
+            }
+            consumer.seek(ownPartition, from);
             taskConsumer.assign(List.of(taskPartition));
-            taskConsumer.seek(taskPartition, 0);
-            live = replayUntil == 0;
-            log.info("node {} agent: replaying command log [0, {}) before going live", settings.nodeId(), replayUntil);
+            taskConsumer.seek(taskPartition, taskFrom);
+            live = replayUntil == from;
+            log.info("node {} agent: {}; replaying command log [{}, {}) before going live", settings.nodeId(),
+                    snapshot == null ? "no snapshot" : "restored the snapshot at offset " + from, from, replayUntil);
             while (running.get()) {
                 ConsumerRecords<byte[], byte[]> batch = consumer.poll(settings.pollTimeout());
                 if (!batch.isEmpty()) {
@@ -150,6 +195,110 @@ public final class CommandLog implements Runnable, AutoCloseable {
         }
     }
 
+    /**
+     * Shows the handler every command from {@code start} to the end of the committed log before the replay starts
+     * ({@link CommandHandler#preview}); undecodable records are left to the replay, which dead-letters nothing (they
+     * were dead-lettered when first read).
+     */
+    private void preview(long start) {
+        long end = consumer.endOffsets(List.of(ownPartition)).get(ownPartition);
+        consumer.seek(ownPartition, start);
+        while (consumer.position(ownPartition) < end) {
+            if (!running.get()) {
+                throw new WakeupException();
+            }
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(settings.pollTimeout()).records(ownPartition)) {
+                if (record.offset() >= end) {
+                    return;
+                }
+                try {
+                    NodeCommand command = commands.valueSerde().deserializer().deserialize(record.topic(), record.value());
+                    if (command != null) {
+                        handler.preview(command, record.offset());
+                    }
+                } catch (EventDecodingException e) {
+                    // The replay meets it again and treats it as it did live.
+                }
+            }
+        }
+    }
+
+    /**
+     * Writes the handler's snapshot covering the command log up to {@code commandOffset} into the open transaction, if
+     * nothing is in flight; otherwise the next batch tries again.
+     */
+    private void writeSnapshot(long commandOffset) {
+        Optional<NodeSnapshot.Builder> taken = handler.snapshot();
+        if (taken.isEmpty()) {
+            return;
+        }
+        NodeSnapshot snapshot = taken.get().setNode(settings.nodeId()).setCommandOffset(commandOffset)
+                .setTaskEventsOffset(taskConsumer.position(taskPartition)).build();
+        byte[] value = snapshots.valueSerde().serializer().serialize(snapshots.name(), snapshot);
+        if (value.length > Topics.MAX_SNAPSHOT_BYTES) {
+            log.warn("node {} agent: a snapshot of {} bytes exceeds {} bytes; not written, a restart replays further",
+                    settings.nodeId(), value.length, Topics.MAX_SNAPSHOT_BYTES);
+            sinceSnapshot = 0;
+            return;
+        }
+        beginTransaction();
+        producer.send(new ProducerRecord<>(snapshots.name(), settings.nodeId(),
+                snapshots.keySerde().serializer().serialize(snapshots.name(), settings.nodeId()), value));
+        snapshotsWritten.increment();
+        sinceSnapshot = 0;
+    }
+
+    /**
+     * The newest committed snapshot of this node on {@code node-snapshots} (partition = node id), or null. It covers
+     * at most the committed command-log offset, because it was written in the transaction that committed it.
+     */
+    private NodeSnapshot newestSnapshot() {
+        TopicPartition partition = new TopicPartition(snapshots.name(), settings.nodeId());
+        try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(consumerConfig(settings.bootstrapServers(), null,
+                settings.service() + "-snapshots"))) {
+            reader.assign(List.of(partition));
+            reader.seekToBeginning(List.of(partition));
+            long end = reader.endOffsets(List.of(partition)).get(partition);
+            byte[] key = snapshots.keySerde().serializer().serialize(snapshots.name(), settings.nodeId());
+            ConsumerRecord<byte[], byte[]> newest = null;
+            while (reader.position(partition) < end) {
+                if (!running.get()) {
+                    throw new WakeupException();
+                }
+                for (ConsumerRecord<byte[], byte[]> r : reader.poll(settings.pollTimeout()).records(partition)) {
+                    if (r.value() != null && java.util.Arrays.equals(r.key(), key)) {
+                        newest = r;
+                    }
+                }
+            }
+            if (newest == null) {
+                return null;
+            }
+            NodeSnapshot snapshot = snapshots.valueSerde().deserializer().deserialize(newest.topic(), newest.value());
+            if (snapshot.getNode() != settings.nodeId() || snapshot.getCommandOffset() > replayUntil) {
+                throw new IllegalStateException("node-snapshots " + partition + "@" + newest.offset() + " is of node "
+                        + snapshot.getNode() + " at command offset " + snapshot.getCommandOffset() + ", but this is node "
+                        + settings.nodeId() + " with offsets committed up to " + replayUntil);
+            }
+            return snapshot;
+        }
+    }
+
+    /** Where the last start's replay began: the restored snapshot's command offset, or 0 without one. */
+    public long replayFrom() {
+        return replayFrom;
+    }
+
+    /** Whether a transaction is open: it begins with the batch's first send. */
+    private boolean inTransaction;
+
+    private void beginTransaction() {
+        if (!inTransaction) {
+            producer.beginTransaction();
+            inTransaction = true;
+        }
+    }
+
     /** Actions waiting for the current transaction's commit, in order. */
     private final List<Runnable> afterCommit = new ArrayList<>();
     /**
@@ -160,9 +309,6 @@ public final class CommandLog implements Runnable, AutoCloseable {
 
     private void process(List<ConsumerRecord<byte[], byte[]>> records) {
         boolean transactional = records.get(records.size() - 1).offset() >= replayUntil;
-        if (transactional) {
-            producer.beginTransaction();
-        }
         long next = -1;
         for (ConsumerRecord<byte[], byte[]> record : records) {
             boolean replaying = record.offset() < replayUntil;
@@ -187,16 +333,27 @@ public final class CommandLog implements Runnable, AutoCloseable {
         if (transactional) {
             long offset = next;
             sendPending();
-            commitTimer.record(() -> {
-                producer.sendOffsetsToTransaction(Map.of(ownPartition, new OffsetAndMetadata(offset)),
-                        new ConsumerGroupMetadata(settings.groupId()));
-                producer.commitTransaction();
-            });
-            lastCommittedOffset = offset;
-            for (Runnable action : afterCommit) {
-                action.run();
+            sinceSnapshot += records.size();
+            if (settings.snapshotEvery() > 0 && sinceSnapshot >= settings.snapshotEvery()) {
+                writeSnapshot(offset);
             }
-            afterCommit.clear();
+            // A batch that sent nothing (a lock grant read back, a fencing floor raised, pages released here) needs no
+            // transaction of its own: its offsets go with the next one. Were the agent to die first, the replay would
+            // handle those commands again, with the same effect on the node and, as before, nothing sent.
+            if (inTransaction || !afterCommit.isEmpty()) {
+                beginTransaction();
+                commitTimer.record(() -> {
+                    producer.sendOffsetsToTransaction(Map.of(ownPartition, new OffsetAndMetadata(offset)),
+                            new ConsumerGroupMetadata(settings.groupId()));
+                    producer.commitTransaction();
+                });
+                inTransaction = false;
+                lastCommittedOffset = offset;
+                for (Runnable action : afterCommit) {
+                    action.run();
+                }
+                afterCommit.clear();
+            }
         }
         if (next >= replayUntil && !live) {
             live = true;
@@ -204,6 +361,10 @@ public final class CommandLog implements Runnable, AutoCloseable {
     }
 
     private void sendPending() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        beginTransaction();
         for (ProducerRecord<byte[], byte[]> record : pending) {
             producer.send(record);
         }
@@ -228,12 +389,14 @@ public final class CommandLog implements Runnable, AutoCloseable {
                 try {
                     TaskEvent event = taskEvents.valueSerde().deserializer().deserialize(record.topic(), record.value());
                     if (event != null) {
-                        handler.applyTaskEvent(event, record.offset(), out);
+                        // Its dead letters name the task-events record (the handler picks the one agent that reports).
+                        handler.applyTaskEvent(event, record.offset(), new Output(record, out.replaying()));
                     }
                 } catch (EventDecodingException e) {
                     // Every agent reads task-events; only node 0 reports a bad one, so it is dead-lettered once.
                     if (!out.replaying() && settings.nodeId() == 0) {
                         sendPending();
+                        beginTransaction();
                         deadLetters.send(producer, record, new RejectReason("undecodable", e.getMessage()), System.currentTimeMillis());
                     }
                 }
@@ -290,6 +453,7 @@ public final class CommandLog implements Runnable, AutoCloseable {
         public void reject(RejectReason reason) {
             if (!replaying) {
                 sendPending();
+                beginTransaction();
                 deadLetters.send(producer, source, reason, System.currentTimeMillis());
             }
         }
@@ -307,7 +471,10 @@ public final class CommandLog implements Runnable, AutoCloseable {
     }
 
     private static Map<String, Object> producerProps(Settings s) {
-        return producerConfig(s.bootstrapServers(), s.transactionalId(), s.service());
+        Map<String, Object> p = producerConfig(s.bootstrapServers(), s.transactionalId(), s.service());
+        // A snapshot of a big fragmented node is megabytes; the limit bounds a request, not what ordinary sends cost.
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MAX_SNAPSHOT_BYTES + (1 << 20));
+        return p;
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.oomsim.schemas.DeadLetter;
 import dev.oomsim.schemas.KillEvent;
 import dev.oomsim.schemas.LockClaim;
 import dev.oomsim.schemas.NodeCommand;
+import dev.oomsim.schemas.NodeSnapshot;
 import dev.oomsim.schemas.NodeState;
 import dev.oomsim.schemas.PressureView;
 import dev.oomsim.schemas.ProgressEvent;
@@ -29,6 +30,8 @@ public record Topics(String prefix, int nodes, long lockMinCompactionLagMs) {
 
     public static final String DEFAULT_PREFIX = "oomsim.";
     public static final long DEFAULT_LOCK_MIN_COMPACTION_LAG_MS = Duration.ofMinutes(10).toMillis();
+    /** The largest node snapshot record the {@code node-snapshots} topic and the agents' producers accept. */
+    public static final int MAX_SNAPSHOT_BYTES = 64 << 20;
 
     public Topics {
         if (prefix == null || !prefix.matches("[A-Za-z0-9._-]*")) {
@@ -94,6 +97,19 @@ public record Topics(String prefix, int nodes, long lockMinCompactionLagMs) {
                 new PartitionRule.AtLeast(1), compactPolicy());
     }
 
+    /**
+     * Restorable node snapshots ({@link NodeSnapshot}), keyed by node id, partition n for node n; compacted. A
+     * snapshot of a big fragmented node runs to megabytes (one to a few bytes per free block), so the topic accepts
+     * records up to {@link #MAX_SNAPSHOT_BYTES}.
+     */
+    public TopicSpec<Integer, NodeSnapshot> nodeSnapshots() {
+        Map<String, ConfigRule> c = new LinkedHashMap<>();
+        c.put("cleanup.policy", ConfigRule.equalTo("compact"));
+        c.put("max.message.bytes", ConfigRule.atLeast(MAX_SNAPSHOT_BYTES));
+        return new TopicSpec<>(prefix + "node-snapshots", Serdes.Integer(), AvroEventSerde.of(NodeSnapshot.class),
+                new PartitionRule.AtLeast(nodes), c);
+    }
+
     /** The coordinator's pressure views, keyed by {@code node-<id>} or {@code cluster}; compacted. */
     public TopicSpec<String, PressureView> pressure() {
         return new TopicSpec<>(prefix + "pressure", Serdes.String(), AvroEventSerde.of(PressureView.class),
@@ -108,7 +124,8 @@ public record Topics(String prefix, int nodes, long lockMinCompactionLagMs) {
 
     /** Every topic, in the order of architecture.md. */
     public List<TopicSpec<?, ?>> all() {
-        return List.of(allocRequests(), taskEvents(), oomLock(), progress(), kills(), nodeState(), pressure(), deadLetter());
+        return List.of(allocRequests(), taskEvents(), oomLock(), progress(), kills(), nodeState(), nodeSnapshots(), pressure(),
+                deadLetter());
     }
 
     private static Map<String, ConfigRule> deletePolicy() {
