@@ -161,7 +161,7 @@ public final class KernelNode implements CommandHandler {
     private void start(dev.oomsim.schemas.AllocRequest r, long offset, CommandOutput out) {
         int index = r.getSequence() == null ? (int) offset : (int) (long) r.getSequence();
         if (r.getOp() == dev.oomsim.schemas.AllocOp.SNAPSHOT) {
-            out.send(topics.nodeState(), nodeId, snapshot(offset + 1, r.getRequestId()));
+            out.send(topics.nodeState(), nodeId, nodeState(offset + 1, r.getRequestId()));
             return;
         }
         Scenario.Event event;
@@ -352,9 +352,12 @@ public final class KernelNode implements CommandHandler {
     private void settle(RequestScheduler.Step<Await, EventResult> step, CommandOutput out) {
         String requestId = step.requestId();
         Running run = requests.get(requestId);
-        publishKills(requestId, out);
-        syncTasks(requestId, out);
-        while (step instanceof RequestScheduler.Suspended<Await, EventResult> suspended) {
+        while (true) {
+            publishKills(run, out);
+            syncTasks(requestId, out);
+            if (!(step instanceof RequestScheduler.Suspended<Await, EventResult> suspended)) {
+                break;
+            }
             run.awaiting = suspended.call();
             if (suspended.call() instanceof LockCall) {
                 stops++;
@@ -362,8 +365,6 @@ public final class KernelNode implements CommandHandler {
                 if (grant != null) {
                     // Granted: the request goes on at once; the grant is journaled in this same transaction.
                     step = grantTo(run, grant, out);
-                    publishKills(requestId, out);
-                    syncTasks(requestId, out);
                     continue;
                 }
             } else if (((ReplyCall) suspended.call()).op() != MemoryOp.RSS_GATHER) {
@@ -384,7 +385,7 @@ public final class KernelNode implements CommandHandler {
             out.send(progressTopic, nodeId, progress);
             if (run.killed && !out.replaying()) {
                 // Its kills freed pages here too (the victims' exits): the node reports its state with them.
-                out.send(topics.nodeState(), nodeId, snapshot(handling + 1, requestId + "/freed/" + nodeId));
+                out.send(topics.nodeState(), nodeId, nodeState(handling + 1, requestId + "/freed/" + nodeId));
             }
             if (!out.replaying()) {
                 meters.outcome(done.outcome(), inAgent);
@@ -456,15 +457,16 @@ public final class KernelNode implements CommandHandler {
     }
 
     /** A {@code KillEvent} on {@code kills} for every task the request's OOM calls killed since it last stopped. */
-    private void publishKills(String requestId, CommandOutput out) {
+    private void publishKills(Running run, CommandOutput out) {
         for (Reported r : oomReports) {
-            if (r.report().victim() != null) {
-                requests.get(requestId).killed = true;
+            if (r.report().victim() == null) {
+                continue;
             }
-            if (r.report().victim() != null && !out.replaying()) {
+            run.killed = true;
+            if (!out.replaying()) {
                 meters.kill(r.report());
                 out.send(topics.kills(), r.report().victim().pid(),
-                        KillEvents.of(requestId, nodeId, r.report(), machine.profile(), r.lockToken()));
+                        KillEvents.of(run.id, nodeId, r.report(), machine.profile(), r.lockToken()));
             }
         }
         oomReports.clear();
@@ -538,7 +540,7 @@ public final class KernelNode implements CommandHandler {
         }
         if (c.getOp() == MemoryOp.RELEASE_MM && c.getLockToken() >= 0 && !out.replaying()) {
             // An OOM victim's pages came back here: the node reports its state with them.
-            out.send(topics.nodeState(), nodeId, snapshot(handling + 1, c.getRequestId() + "/freed/" + nodeId));
+            out.send(topics.nodeState(), nodeId, nodeState(handling + 1, c.getRequestId() + "/freed/" + nodeId));
         }
     }
 
@@ -597,7 +599,7 @@ public final class KernelNode implements CommandHandler {
     }
 
     /** The node as it stands: zones with marks, reserves and free lists; tasks with liveness and rss on this node. */
-    NodeState snapshot(long sequence, String requestId) {
+    NodeState nodeState(long sequence, String requestId) {
         NodeMemory memory = machine.memory(nodeId);
         List<ZoneState> zones = new ArrayList<>();
         for (ZoneSnapshot z : memory.zoneSnapshots()) {

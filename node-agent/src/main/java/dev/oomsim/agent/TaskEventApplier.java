@@ -120,10 +120,9 @@ final class TaskEventApplier {
 
     /** What a node snapshot keeps of the applier: the spawns, the applied end, the history {@link #rebase} reads. */
     void snapshot(NodeSnapshot.Builder snapshot) {
-        TopicSpec<Integer, TaskEvent> topic = TASK_EVENTS;
         List<ByteBuffer> spawns = new ArrayList<>(spawned.size());
         for (TaskEvent e : spawned) {
-            spawns.add(ByteBuffer.wrap(topic.valueSerde().serializer().serialize(topic.name(), e)));
+            spawns.add(ByteBuffer.wrap(TASK_EVENTS.valueSerde().serializer().serialize(TASK_EVENTS.name(), e)));
         }
         List<AppliedTaskEvent> history = new ArrayList<>();
         applied.forEach((pid, list) -> list.forEach(a -> history.add(new AppliedTaskEvent(pid, a.offset(),
@@ -136,11 +135,10 @@ final class TaskEventApplier {
      * in order and without pages (the image holds every page and counter), so the image finds the table it was taken of.
      */
     void respawn(NodeSnapshot snapshot) {
-        TopicSpec<Integer, TaskEvent> topic = TASK_EVENTS;
         for (ByteBuffer b : snapshot.getSpawnedTasks()) {
             byte[] bytes = new byte[b.remaining()];
             b.duplicate().get(bytes);
-            TaskEvent e = topic.valueSerde().deserializer().deserialize(topic.name(), bytes);
+            TaskEvent e = TASK_EVENTS.valueSerde().deserializer().deserialize(TASK_EVENTS.name(), bytes);
             TaskEvent withoutPages = TaskEvent.newBuilder(e).setRss(List.of()).build();
             try {
                 runner.spawn(TaskEventMapper.spawn(withoutPages, runner), "snapshot spawn of pid " + e.getPid());

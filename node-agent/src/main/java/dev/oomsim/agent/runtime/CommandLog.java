@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.oomsim.schemas.NodeCommand;
 import dev.oomsim.schemas.NodeSnapshot;
@@ -201,23 +202,33 @@ public final class CommandLog implements Runnable, AutoCloseable {
      * were dead-lettered when first read).
      */
     private void preview(long start) {
-        long end = consumer.endOffsets(List.of(ownPartition)).get(ownPartition);
         consumer.seek(ownPartition, start);
-        while (consumer.position(ownPartition) < end) {
+        readToEnd(consumer, ownPartition, record -> {
+            try {
+                NodeCommand command = commands.valueSerde().deserializer().deserialize(record.topic(), record.value());
+                if (command != null) {
+                    handler.preview(command, record.offset());
+                }
+            } catch (EventDecodingException e) {
+                // The replay meets it again and treats it as it did live.
+            }
+        });
+    }
+
+    /**
+     * Hands {@code reader}'s records of {@code partition} from its position up to the end of the committed log (as it
+     * stands when called) to {@code each}, in order; stops early, by {@link WakeupException}, when the loop is closed.
+     */
+    private void readToEnd(KafkaConsumer<byte[], byte[]> reader, TopicPartition partition,
+                           java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
+        long end = reader.endOffsets(List.of(partition)).get(partition);
+        while (reader.position(partition) < end) {
             if (!running.get()) {
                 throw new WakeupException();
             }
-            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(settings.pollTimeout()).records(ownPartition)) {
-                if (record.offset() >= end) {
-                    return;
-                }
-                try {
-                    NodeCommand command = commands.valueSerde().deserializer().deserialize(record.topic(), record.value());
-                    if (command != null) {
-                        handler.preview(command, record.offset());
-                    }
-                } catch (EventDecodingException e) {
-                    // The replay meets it again and treats it as it did live.
+            for (ConsumerRecord<byte[], byte[]> record : reader.poll(settings.pollTimeout()).records(partition)) {
+                if (record.offset() < end) {
+                    each.accept(record);
                 }
             }
         }
@@ -258,19 +269,14 @@ public final class CommandLog implements Runnable, AutoCloseable {
                 settings.service() + "-snapshots"))) {
             reader.assign(List.of(partition));
             reader.seekToBeginning(List.of(partition));
-            long end = reader.endOffsets(List.of(partition)).get(partition);
             byte[] key = snapshots.keySerde().serializer().serialize(snapshots.name(), settings.nodeId());
-            ConsumerRecord<byte[], byte[]> newest = null;
-            while (reader.position(partition) < end) {
-                if (!running.get()) {
-                    throw new WakeupException();
+            AtomicReference<ConsumerRecord<byte[], byte[]>> last = new AtomicReference<>();
+            readToEnd(reader, partition, r -> {
+                if (r.value() != null && java.util.Arrays.equals(r.key(), key)) {
+                    last.set(r);
                 }
-                for (ConsumerRecord<byte[], byte[]> r : reader.poll(settings.pollTimeout()).records(partition)) {
-                    if (r.value() != null && java.util.Arrays.equals(r.key(), key)) {
-                        newest = r;
-                    }
-                }
-            }
+            });
+            ConsumerRecord<byte[], byte[]> newest = last.get();
             if (newest == null) {
                 return null;
             }
