@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.oomsim.agent.DistributedSimulation;
 import dev.oomsim.kernel.scenario.ScenarioException;
 import dev.oomsim.kernel.scenario.ScenarioParser;
 import dev.oomsim.kernel.scenario.ScenarioRun;

@@ -19,7 +19,6 @@ import dev.oomsim.bench.LiveBenchmark;
 import dev.oomsim.bench.Target;
 import dev.oomsim.bench.agent.AgentMachines;
 import dev.oomsim.bench.agent.AllocationMix;
-import dev.oomsim.bench.agent.InProcessAgents;
 import dev.oomsim.kernel.scenario.Scenario;
 import dev.oomsim.schemas.AllocOp;
 import dev.oomsim.schemas.AllocRequest;
@@ -28,6 +27,7 @@ import dev.oomsim.schemas.KillEvent;
 import dev.oomsim.schemas.topics.TopicEnsurer;
 import dev.oomsim.schemas.topics.TopicSpec;
 import dev.oomsim.schemas.topics.Topics;
+import dev.oomsim.stack.OomsimCluster;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -102,7 +102,8 @@ public final class OomKillLatencyBenchmark implements LiveBenchmark {
                 return DistributionStatisticConfig.builder().percentiles(0.5, 0.99).build().merge(config);
             }
         });
-        try (InProcessAgents agents = InProcessAgents.start(machine, List.of(0), context.bootstrapServers(), topics, meters);
+        try (OomsimCluster agents = OomsimCluster.builder(machine).bootstrapServers(context.bootstrapServers())
+                     .topics(topics).ensureTopics(false).agents(List.of(0)).meterRegistry(meters).start();
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(context.bootstrapServers()));
              KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps(context.bootstrapServers()))) {
             TopicSpec<Integer, KillEvent> visible = topics.kills();
