@@ -2,10 +2,11 @@ package dev.oomsim.lock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+
 import dev.oomsim.lock.bench.LockBenchmark;
 import dev.oomsim.lock.bench.LockContender;
 import dev.oomsim.testkit.EmbeddedKafkaExtension;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
