@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.oomsim.lock.bench.LockContender;
+import dev.oomsim.lock.contention.LockContender;
 import dev.oomsim.lock.history.GrantInterval;
 import dev.oomsim.lock.history.HistoryChecker;
 import dev.oomsim.lock.history.LockTopicRecorder;

@@ -11,9 +11,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.oomsim.lock.bench.BrokerRoundTrip;
-import dev.oomsim.lock.bench.LatencySamples;
-import dev.oomsim.lock.bench.LockContender;
+import dev.oomsim.lock.contention.BrokerRoundTrip;
+import dev.oomsim.lock.contention.LatencySamples;
+import dev.oomsim.lock.contention.LockContender;
 import dev.oomsim.lock.history.GrantInterval;
 import dev.oomsim.lock.history.HistoryChecker;
 import dev.oomsim.lock.history.LockTopicRecorder;

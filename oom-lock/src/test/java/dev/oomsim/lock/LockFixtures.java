@@ -5,7 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.oomsim.lock.bench.LockContender;
+import dev.oomsim.lock.contention.LockContender;
 import dev.oomsim.lock.history.GrantInterval;
 import dev.oomsim.lock.history.LockTopicRecorder;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,4 +1,4 @@
-package dev.oomsim.lock.bench;
+package dev.oomsim.bench.lock;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import dev.oomsim.lock.CompactedTopicLock;
 import dev.oomsim.lock.LockConfig;
+import dev.oomsim.lock.contention.BrokerRoundTrip;
+import dev.oomsim.lock.contention.LatencySamples;
+import dev.oomsim.lock.contention.LockContender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
