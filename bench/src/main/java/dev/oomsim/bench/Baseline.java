@@ -22,7 +22,12 @@ public enum Baseline {
      */
     EOS_KILL_FLOOR_P50("txn round trip + RTT, p50", "ms"),
     /** The same floor at the 99th percentile: transactional round trip p99 + broker RTT p99. */
-    EOS_KILL_FLOOR_P99("txn round trip + RTT, p99", "ms");
+    EOS_KILL_FLOOR_P99("txn round trip + RTT, p99", "ms"),
+    /**
+     * The cluster {@code oom_lock}'s own grant-rate floor: a grant costs at least two produce→read-back trips (the
+     * winner's claim read back, then its release read back by the next claimer), so 1 / (2 × RTT p50).
+     */
+    LOCK_GRANT_FLOOR("1 / (2 × RTT p50)", "grants/s");
 
     private final String label;
     private final String unit;

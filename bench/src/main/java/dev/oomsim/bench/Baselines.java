@@ -29,6 +29,7 @@ public record Baselines(int recordSizeBytes, ProducerPerfResult produce, Consume
             case RTT_P99 -> roundTrip.p99Ms();
             case EOS_KILL_FLOOR_P50 -> transactionalRoundTrip.p50Ms() + roundTrip.p50Ms();
             case EOS_KILL_FLOOR_P99 -> transactionalRoundTrip.p99Ms() + roundTrip.p99Ms();
+            case LOCK_GRANT_FLOOR -> 1000 / (2 * roundTrip.p50Ms());
         };
     }
 

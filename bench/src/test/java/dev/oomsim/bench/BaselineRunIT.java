@@ -57,7 +57,10 @@ class BaselineRunIT {
         BenchRow lockP50 = row(rows, "cluster tryLock uncontended p50 (vs RTT p50)");
         BenchRow lockP99 = row(rows, "cluster tryLock uncontended p99 (vs RTT p99)");
         BenchRow contendedP50 = row(rows, "cluster tryLock 8 contenders, acquired p50 (vs RTT p50)");
-        BenchRow grants = rows.stream().filter(r -> r.name().startsWith("cluster tryLock grants, 8 contenders")).findFirst().orElseThrow();
+        BenchRow grants = rows.stream().filter(r -> r.name().startsWith("cluster tryLock grants, 8 contenders in one JVM"))
+                .findFirst().orElseThrow();
+        BenchRow grantsInJvms = rows.stream().filter(r -> r.name().startsWith("cluster tryLock grants, 8 contenders in 8 JVMs"))
+                .findFirst().orElseThrow();
         assertThat(lockP50.value()).isPositive().isLessThanOrEqualTo(lockP99.value());
         assertThat(lockP50.ratio()).hasValue(lockP50.value() / p50);
         assertThat(lockP99.ratio()).hasValue(lockP99.value() / p99);
@@ -67,7 +70,10 @@ class BaselineRunIT {
         assertThat(contendedP50.targetText()).isEqualTo("≤ 2.5× broker RTT p50");
         assertThat(grants.unit()).isEqualTo("grants/s");
         assertThat(grants.value()).isPositive();
-        assertThat(grants.targetText()).isEqualTo("≥ 1000 grants/s");
+        assertThat(grants.targetText()).isEqualTo("≥ 0.7× 1 / (2 × RTT p50)");
+        assertThat(grants.baseline()).hasValueSatisfying(b -> assertThat(b.value()).isEqualTo(1000 / (2 * p50)));
+        assertThat(grantsInJvms.value()).as("grants by contenders in their own JVMs").isPositive();
+        assertThat(grantsInJvms.targetText()).isEqualTo("≥ 0.7× 1 / (2 × RTT p50)");
 
         assertThat(ReportRenderer.markdown(report)).contains("| alloc-requests produce", "| cluster tryLock uncontended p99 (vs RTT p99)");
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("ProducerPerformance: 5000 records", "round trips: 50",
