@@ -16,6 +16,7 @@ import dev.oomsim.schemas.TaskEvent;
 import dev.oomsim.schemas.serde.EventDecodingException;
 import dev.oomsim.schemas.topics.TopicSpec;
 import dev.oomsim.schemas.topics.Topics;
+import dev.oomsim.service.DeadLetterCategory;
 import dev.oomsim.service.DeadLetters;
 import dev.oomsim.service.RejectReason;
 import io.micrometer.core.instrument.Counter;
@@ -322,13 +323,13 @@ public final class CommandLog implements Runnable, AutoCloseable {
             try {
                 NodeCommand command = commands.valueSerde().deserializer().deserialize(record.topic(), record.value());
                 if (command == null) {
-                    out.reject(new RejectReason("undecodable", "a command log record has no value"));
+                    out.reject(new RejectReason(DeadLetterCategory.UNDECODABLE, "a command log record has no value"));
                 } else {
                     applyTaskEventsBelow(command.getTaskEventsOffset(), out);
                     handler.handle(command, record.offset(), out);
                 }
             } catch (EventDecodingException e) {
-                out.reject(new RejectReason("undecodable", e.getMessage()));
+                out.reject(new RejectReason(DeadLetterCategory.UNDECODABLE, e.getMessage()));
             }
             (replaying ? commandsReplayed : commandsHandled).increment();
             next = record.offset() + 1;
@@ -403,7 +404,7 @@ public final class CommandLog implements Runnable, AutoCloseable {
                     if (!out.replaying() && settings.nodeId() == 0) {
                         sendPending();
                         beginTransaction();
-                        deadLetters.send(producer, record, new RejectReason("undecodable", e.getMessage()), System.currentTimeMillis());
+                        deadLetters.send(producer, record, new RejectReason(DeadLetterCategory.UNDECODABLE, e.getMessage()), System.currentTimeMillis());
                     }
                 }
             }

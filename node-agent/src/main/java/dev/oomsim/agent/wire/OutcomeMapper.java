@@ -1,12 +1,10 @@
-package dev.oomsim.agent;
+package dev.oomsim.agent.wire;
 
 import java.util.ArrayList;
 import java.util.List;
 
 import dev.oomsim.kernel.mm.Page;
-import dev.oomsim.kernel.mm.ZoneType;
 import dev.oomsim.kernel.oom.Chosen;
-import dev.oomsim.kernel.oom.OomConstraint;
 import dev.oomsim.kernel.oom.OomOutcome;
 import dev.oomsim.kernel.scenario.EventResult;
 import dev.oomsim.schemas.ChosenTask;
@@ -106,13 +104,16 @@ public final class OutcomeMapper {
         };
     }
 
+    /** A kernel page as the wire's ({@code Page} is the one name both sides spell alike and this class spells out). */
     static dev.oomsim.schemas.Page toAvro(Page page) {
-        return dev.oomsim.schemas.Page.newBuilder().setNode(page.nodeId())
-                .setZone(dev.oomsim.schemas.ZoneType.valueOf(page.zone().name())).setPfn(page.pfn()).setOrder(page.order()).build();
+        return dev.oomsim.schemas.Page.newBuilder().setNode(page.nodeId()).setZone(SameNamed.as(page.zone()))
+                .setPfn(page.pfn()).setOrder(page.order()).build();
     }
 
+    /** A page from the wire as the kernel's (null for null). */
     static Page toKernel(dev.oomsim.schemas.Page page) {
-        return new Page(page.getNode(), ZoneType.valueOf(page.getZone().name()), page.getPfn(), page.getOrder());
+        return page == null ? null
+                : new Page(page.getNode(), SameNamed.as(page.getZone()), page.getPfn(), page.getOrder());
     }
 
     static List<OomCall> toAvro(List<OomOutcome> calls) {
@@ -120,7 +121,7 @@ public final class OutcomeMapper {
         for (OomOutcome o : calls) {
             Chosen c = o.chosen();
             out.add(OomCall.newBuilder()
-                    .setConstraint(o.constraint() == null ? null : dev.oomsim.schemas.OomConstraint.valueOf(o.constraint().name()))
+                    .setConstraint(SameNamed.as(o.constraint()))
                     .setTotalpages(o.totalpages())
                     .setChosen(c == null ? null : ChosenTask.newBuilder().setPid(c.pid()).setComm(c.comm())
                             .setPoints(c.points()).setUnsignedPoints(c.unsignedPoints()).setScore(c.score()).build())
@@ -138,7 +139,7 @@ public final class OutcomeMapper {
         List<OomOutcome> out = new ArrayList<>(calls.size());
         for (OomCall o : calls) {
             ChosenTask c = o.getChosen();
-            out.add(new OomOutcome(o.getConstraint() == null ? null : OomConstraint.valueOf(o.getConstraint().name()),
+            out.add(new OomOutcome(SameNamed.as(o.getConstraint()),
                     o.getTotalpages(),
                     c == null ? null : new Chosen(c.getPid(), c.getComm(), c.getPoints(), c.getScore(), c.getUnsignedPoints()),
                     o.getKilled(), o.getSignalled(), o.getAborted(), o.getReturned(), o.getPanic()));

@@ -1,4 +1,4 @@
-package dev.oomsim.agent;
+package dev.oomsim.agent.wire;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -18,6 +18,7 @@ import dev.oomsim.kernel.task.Task;
 import dev.oomsim.kernel.task.TaskFlag;
 import dev.oomsim.schemas.NodeRss;
 import dev.oomsim.schemas.TaskEvent;
+import dev.oomsim.service.DeadLetterCategory;
 
 /**
  * A {@code task-events} record in the kernel's terms: a SPAWN as the {@link Scenario.TaskSpec} boot would load for a
@@ -26,15 +27,15 @@ import dev.oomsim.schemas.TaskEvent;
  * ids ever known, which only boot and SPAWN records add), so every agent decides alike and one may report for all.
  * Stateless.
  */
-final class TaskEventMapper {
+public final class TaskEventMapper {
     /** {@code TASK_COMM_LEN}: task->comm holds 15 characters and the NUL. */
-    static final int TASK_COMM_LEN = 16;
+    public static final int TASK_COMM_LEN = 16;
 
     private TaskEventMapper() {
     }
 
     /** The task a SPAWN record describes, or why it cannot join the table (duplicate-pid, invalid-spawn). */
-    static Scenario.TaskSpec spawn(TaskEvent e, ScenarioRunner runner) throws Rejected {
+    public static Scenario.TaskSpec spawn(TaskEvent e, ScenarioRunner runner) throws Rejected {
         Machine machine = runner.machine();
         int pid = e.getPid();
         if (pid <= 0) {
@@ -42,7 +43,7 @@ final class TaskEventMapper {
         }
         Task existing = machine.tasks().get(pid);
         if (existing != null) {
-            throw new Rejected("duplicate-pid", "duplicate pid " + pid + ": the task table already has pid " + pid + " ("
+            throw new Rejected(DeadLetterCategory.DUPLICATE_PID, "duplicate pid " + pid + ": the task table already has pid " + pid + " ("
                     + existing.comm() + "); pids are not reused");
         }
         String comm = e.getComm().toString();
@@ -62,9 +63,7 @@ final class TaskEventMapper {
         if (parent != 0 && machine.tasks().get(parent) == null) {
             throw invalid(e, "parent " + parent + " is not in the task table");
         }
-        if (e.getOomScoreAdj() < Task.OOM_SCORE_ADJ_MIN || e.getOomScoreAdj() > Task.OOM_SCORE_ADJ_MAX) {
-            throw invalid(e, "oom_score_adj " + e.getOomScoreAdj() + " is outside -1000..1000");
-        }
+        OomScoreAdj.check(e.getOomScoreAdj(), DeadLetterCategory.INVALID_SPAWN, "SPAWN of pid " + pid + ": ");
         Set<TaskFlag> flags = flags(e);
         List<Scenario.RssSpec> rss = rss(e, machine, "SPAWN");
         boolean noMm = flags.contains(TaskFlag.KTHREAD) || flags.contains(TaskFlag.NO_MM);
@@ -125,7 +124,7 @@ final class TaskEventMapper {
      * The record's per-node rss, by node, or why it is bad (invalid-rss for an RSS report, invalid-spawn for a SPAWN):
      * a node of the machine once each, counts not negative, pages only on a node with memory.
      */
-    static List<Scenario.RssSpec> rss(TaskEvent e, Machine machine, String kind) throws Rejected {
+    public static List<Scenario.RssSpec> rss(TaskEvent e, Machine machine, String kind) throws Rejected {
         TreeMap<Integer, Scenario.RssSpec> byNode = new TreeMap<>();
         for (NodeRss r : e.getRss()) {
             String what = "rss of node " + r.getNode();
@@ -149,9 +148,9 @@ final class TaskEventMapper {
     /** The record's flags as the kernel's task flags; MEMALLOC_NOIO belongs to an allocation, not to a task. */
     private static Set<TaskFlag> flags(TaskEvent e) throws Rejected {
         Set<TaskFlag> flags = EnumSet.noneOf(TaskFlag.class);
-        for (dev.oomsim.schemas.TaskFlag f : e.getFlags()) {
+        for (Enum<?> f : e.getFlags()) {
             try {
-                flags.add(TaskFlag.valueOf(f.name()));
+                flags.add(SameNamed.as(f));
             } catch (IllegalArgumentException x) {
                 throw invalid(e, "flag " + f + " is a flag of an allocation request, not of a task");
             }
@@ -160,11 +159,11 @@ final class TaskEventMapper {
     }
 
     private static Rejected invalid(TaskEvent e, String detail) {
-        return new Rejected("invalid-spawn", "SPAWN of pid " + e.getPid() + ": " + detail);
+        return new Rejected(DeadLetterCategory.INVALID_SPAWN, "SPAWN of pid " + e.getPid() + ": " + detail);
     }
 
     private static Rejected invalidRss(TaskEvent e, String kind, String detail) {
         return kind.equals("SPAWN") ? invalid(e, detail)
-                : new Rejected("invalid-rss", kind + " of pid " + e.getPid() + ": " + detail);
+                : new Rejected(DeadLetterCategory.INVALID_RSS, kind + " of pid " + e.getPid() + ": " + detail);
     }
 }

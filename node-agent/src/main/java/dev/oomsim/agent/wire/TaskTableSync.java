@@ -1,4 +1,4 @@
-package dev.oomsim.agent;
+package dev.oomsim.agent.wire;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,6 +11,7 @@ import dev.oomsim.kernel.task.Task;
 import dev.oomsim.kernel.task.TaskFlag;
 import dev.oomsim.kernel.task.TaskTable;
 import dev.oomsim.schemas.TaskStatus;
+import dev.oomsim.service.DeadLetterCategory;
 
 /**
  * Keeps this agent's copy of the cluster-wide task table equal to every other agent's: the entries this node's
@@ -18,7 +19,7 @@ import dev.oomsim.schemas.TaskStatus;
  * comparing every task), and the statuses other nodes sent are applied. Remembers each task's status as every node
  * last heard it, so an applied change is not sent back. Runs on the command-log thread (after request hand-offs).
  */
-final class TaskTableSync {
+public final class TaskTableSync {
     private final TaskTable tasks;
     private final NodeMemory local;
     private final Map<Integer, TaskStatus> synced = new HashMap<>();
@@ -27,7 +28,7 @@ final class TaskTableSync {
      * Starts from the booted table, which every agent builds alike from the machine file; {@code local} is this agent's
      * own node's memory.
      */
-    TaskTableSync(TaskTable tasks, NodeMemory local) {
+    public TaskTableSync(TaskTable tasks, NodeMemory local) {
         this.tasks = tasks;
         this.local = local;
         allHeard();
@@ -38,7 +39,7 @@ final class TaskTableSync {
      * After a snapshot's restore: every task as it stands is what every node has heard, because a snapshot is taken with
      * no request in flight, when every change has been sent (or was made by all).
      */
-    void allHeard() {
+    public void allHeard() {
         synced.clear();
         for (Task t : tasks.all()) {
             synced.put(t.pid(), status(t));
@@ -46,7 +47,7 @@ final class TaskTableSync {
     }
 
     /** The statuses this node changed since the last call, each as it stands now; empty when nothing changed. */
-    List<TaskStatus> drainChanges() {
+    public List<TaskStatus> drainChanges() {
         List<TaskStatus> changed = new ArrayList<>();
         for (Task t : tasks.drainChanged()) {
             TaskStatus s = status(t);
@@ -61,16 +62,16 @@ final class TaskTableSync {
      * Every node makes this task's change itself (a {@code task-events} record every agent applies): nothing to send,
      * and what every node has heard is the task as it now stands.
      */
-    void heardByAll(Task t) {
+    public void heardByAll(Task t) {
         synced.put(t.pid(), status(t));
         tasks.drainChanged();
     }
 
     /** Applies statuses another node sent; refuses them all, changing nothing, when one names an unknown pid. */
-    void apply(List<TaskStatus> statuses, String what) throws Rejected {
+    public void apply(List<TaskStatus> statuses, String what) throws Rejected {
         for (TaskStatus s : statuses) {
             if (tasks.get(s.getPid()) == null) {
-                throw new Rejected("unknown-pid", what + " names unknown pid " + s.getPid());
+                throw new Rejected(DeadLetterCategory.UNKNOWN_PID, what + " names unknown pid " + s.getPid());
             }
         }
         for (TaskStatus s : statuses) {
@@ -81,8 +82,9 @@ final class TaskTableSync {
     }
 
     private void apply(Task t, TaskStatus s) {
+        List<TaskFlag> held = SameNamed.allAs(s.getFlags());
         for (TaskFlag f : TaskFlag.values()) {
-            t.set(f, s.getFlags().contains(dev.oomsim.schemas.TaskFlag.valueOf(f.name())));
+            t.set(f, held.contains(f));
         }
         if (s.getSigkillPending() && !t.sigkillPending()) {
             t.sendSigkill();
@@ -111,15 +113,15 @@ final class TaskTableSync {
     }
 
     /** A task's status as the other nodes need it. */
-    static TaskStatus status(Task t) {
-        List<dev.oomsim.schemas.TaskFlag> flags = new ArrayList<>();
+    public static TaskStatus status(Task t) {
+        List<TaskFlag> flags = new ArrayList<>();
         for (TaskFlag f : TaskFlag.values()) {
             if (t.has(f)) {
-                flags.add(dev.oomsim.schemas.TaskFlag.valueOf(f.name()));
+                flags.add(f);
             }
         }
         return TaskStatus.newBuilder().setPid(t.pid()).setAlive(t.alive()).setKilled(t.killed())
-                .setSigkillPending(t.sigkillPending()).setFlags(flags).setOomScoreAdj(t.oomScoreAdj())
+                .setSigkillPending(t.sigkillPending()).setFlags(SameNamed.allAs(flags)).setOomScoreAdj(t.oomScoreAdj())
                 .setInterleaveNext(t.interleaveNext()).setHasMm(t.mm() != null)
                 .setMmOomSkip(t.mm() != null && t.mm().oomSkip()).build();
     }

@@ -1,4 +1,4 @@
-package dev.oomsim.agent;
+package dev.oomsim.agent.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** A SPAWN record becomes the task boot would load for the same machine-file entry, or a reason it cannot. */
-class TaskEventMapperTest {
+public class TaskEventMapperTest {
 
     static {
         // Avro trusts our generated classes once their serdes load (as they do in an agent before any record).
@@ -30,7 +30,7 @@ class TaskEventMapperTest {
     }
 
     /** Two nodes below their min watermarks, a cpuset on node 1, init and a kernel thread (TaskEventApplierTest too). */
-    static Scenario twoNodes() throws Exception {
+    public static Scenario twoNodes() throws Exception {
         return ScenarioParser.parse(new ObjectMapper(new YAMLFactory()).readValue("""
                 nodes:
                   - id: 0
@@ -141,6 +141,6 @@ class TaskEventMapperTest {
         TaskEvent e = change.apply(spawn(500)).build();
         assertThatThrownBy(() -> TaskEventMapper.spawn(e, machine())).isInstanceOf(Rejected.class)
                 .hasMessage(message)
-                .satisfies(x -> assertThat(((Rejected) x).reason.category()).isEqualTo(category));
+                .satisfies(x -> assertThat(((Rejected) x).reason().category().label()).isEqualTo(category));
     }
 }

@@ -1,4 +1,4 @@
-package dev.oomsim.agent;
+package dev.oomsim.agent.wire;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,20 +16,21 @@ import dev.oomsim.schemas.MemoryCall;
 import dev.oomsim.schemas.MemoryReply;
 import dev.oomsim.schemas.MmRss;
 import dev.oomsim.schemas.ZoneCounters;
+import dev.oomsim.service.DeadLetterCategory;
 
 /**
  * The owner's side of {@link RemoteNodeMemory}: performs another node's {@link MemoryCall} on this node's
  * {@link NodeMemory} at once (never suspending, so agents cannot wait on each other in a cycle) and builds the reply
  * when the call has an answer. Fencing of kill releases is the caller's. Runs on the command-log thread.
  */
-final class MemoryServer {
+public final class MemoryServer {
     private final Machine machine;
     private final int nodeId;
     private final NodeMemory local;
     private final Map<Integer, Mm> mms;
 
     /** Serves node {@code nodeId} of {@code machine}; {@code mms} finds an mm by id (calls name mms by id). */
-    MemoryServer(Machine machine, int nodeId, Map<Integer, Mm> mms) {
+    public MemoryServer(Machine machine, int nodeId, Map<Integer, Mm> mms) {
         this.machine = machine;
         this.nodeId = nodeId;
         this.local = machine.memory(nodeId);
@@ -37,15 +38,14 @@ final class MemoryServer {
     }
 
     /** Performs the call; its reply for the caller, or empty for calls without an answer (charges, releases). */
-    Optional<MemoryReply> serve(MemoryCall c) throws Rejected {
+    public Optional<MemoryReply> serve(MemoryCall c) throws Rejected {
         String what = c.getOp() + " of request " + c.getRequestId();
         MemoryReply.Builder reply = MemoryReply.newBuilder().setRequestId(c.getRequestId()).setCallId(c.getCallId())
                 .setNode(nodeId).setPage(null).setZone(null).setError(null);
         switch (c.getOp()) {
             case ZONE_STEP -> {
                 Page p = local.zoneStep(zoneIdx(c), c.getOrder(), c.getAllocFlags(), c.getReserveIdx());
-                reply.setPage(p == null ? null : new dev.oomsim.schemas.Page(p.nodeId(),
-                        dev.oomsim.schemas.ZoneType.valueOf(p.zone().name()), p.pfn(), p.order()));
+                reply.setPage(p == null ? null : OutcomeMapper.toAvro(p));
             }
             case ZONE_SNAPSHOT -> {
                 ZoneSnapshot z = local.zoneSnapshot(zoneIdx(c));
@@ -93,7 +93,7 @@ final class MemoryServer {
                 local.releaseMm(mm(c, what));
                 return Optional.empty();
             }
-            default -> throw new Rejected("unknown-op", "unknown memory call " + c.getOp());
+            default -> throw new Rejected(DeadLetterCategory.UNKNOWN_OP, "unknown memory call " + c.getOp());
         }
         return Optional.of(reply.build());
     }
@@ -101,7 +101,7 @@ final class MemoryServer {
     private int zoneIdx(MemoryCall c) throws Rejected {
         NumaNode n = machine.node(nodeId);
         if (c.getZoneIdx() < 0 || c.getZoneIdx() >= n.nrZones() || !n.zone(c.getZoneIdx()).populated()) {
-            throw new Rejected("unknown-zone", "node " + nodeId + " has no populated zone " + c.getZoneIdx());
+            throw new Rejected(DeadLetterCategory.UNKNOWN_ZONE, "node " + nodeId + " has no populated zone " + c.getZoneIdx());
         }
         return c.getZoneIdx();
     }
@@ -109,7 +109,7 @@ final class MemoryServer {
     private Task task(MemoryCall c, String what) throws Rejected {
         Task t = machine.tasks().get(c.getPid());
         if (t == null) {
-            throw new Rejected("unknown-pid", what + " names unknown pid " + c.getPid());
+            throw new Rejected(DeadLetterCategory.UNKNOWN_PID, what + " names unknown pid " + c.getPid());
         }
         return t;
     }
@@ -117,7 +117,7 @@ final class MemoryServer {
     private Mm mm(MemoryCall c, String what) throws Rejected {
         Mm mm = mms.get(c.getMm());
         if (mm == null) {
-            throw new Rejected("unknown-mm", what + " names unknown mm " + c.getMm());
+            throw new Rejected(DeadLetterCategory.UNKNOWN_MM, what + " names unknown mm " + c.getMm());
         }
         return mm;
     }

@@ -1,28 +1,28 @@
-package dev.oomsim.agent;
+package dev.oomsim.agent.wire;
 
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.oomsim.kernel.Machine;
 import dev.oomsim.kernel.oom.Chosen;
 import dev.oomsim.kernel.oom.OomOutcome;
 import dev.oomsim.kernel.oom.OomReport;
 import dev.oomsim.schemas.KillCandidate;
 import dev.oomsim.schemas.KillEvent;
 import dev.oomsim.schemas.NodeRss;
-import dev.oomsim.schemas.OomConstraint;
-import dev.oomsim.schemas.Profile;
 
 /** The {@code KillEvent} of one kill the kernel reported: who died, why (the candidates), and under which lock grant. */
-final class KillEvents {
+public final class KillEvents {
 
     private KillEvents() {
     }
 
     /**
      * The event for {@code report}, whose victim is set, decided by request {@code requestId} on {@code node} under the
-     * {@code oom_lock} grant {@code lockToken} (-1 for a memcg OOM, which takes no cluster lock).
+     * {@code oom_lock} grant {@code lockToken} (-1 for a memcg OOM, which takes no cluster lock); the gfp mask and the
+     * profile are spelled as {@code machine}'s profile spells them.
      */
-    static KillEvent of(String requestId, int node, OomReport report, dev.oomsim.kernel.profile.Profile profile, long lockToken) {
+    public static KillEvent of(String requestId, int node, OomReport report, Machine machine, long lockToken) {
         OomOutcome outcome = report.outcome();
         OomReport.Victim victim = report.victim();
         Chosen chosen = outcome.chosen();
@@ -43,16 +43,16 @@ final class KillEvents {
                 .setPoints(chosen == null ? 0 : chosen.points())
                 .setScore(chosen == null ? 0 : chosen.score())
                 .setTotalpages(outcome.totalpages() == null ? 0 : outcome.totalpages())
-                .setConstraint(OomConstraint.valueOf(outcome.constraint().name()))
+                .setConstraint(SameNamed.as(outcome.constraint()))
                 .setNodemask(report.nodemask() == null ? null : report.nodemask().nodes())
                 .setVictimRss(rss)
-                .setGfpMask(Integer.toUnsignedLong(report.gfp().raw(profile)))
+                .setGfpMask(Integer.toUnsignedLong(report.gfp().raw(machine.profile())))
                 .setOrder(report.order())
                 .setInvokingNode(node)
                 .setInvokingPid(report.invokingPid())
                 .setInvokingComm(report.invokingComm())
                 .setLockToken(lockToken)
-                .setProfile(Profile.valueOf(profile.name()))
+                .setProfile(SameNamed.as(machine.profile()))
                 .setSignalled(outcome.signalled())
                 .setCandidates(candidates)
                 .setLog(report.log())

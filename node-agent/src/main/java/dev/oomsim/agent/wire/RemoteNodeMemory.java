@@ -1,4 +1,4 @@
-package dev.oomsim.agent;
+package dev.oomsim.agent.wire;
 
 import java.util.HashMap;
 import java.util.List;
@@ -29,10 +29,10 @@ import dev.oomsim.schemas.ZoneCounters;
  * memory (any call but a read) or the request stops for anything else. Boot-time loads are the owner's business: each
  * agent boots its own node from the machine file. Runs on the request's thread.
  */
-final class RemoteNodeMemory implements NodeMemory {
+public final class RemoteNodeMemory implements NodeMemory {
 
     /** How a remote memory reaches its node; implemented by the agent for the running request. */
-    interface Calls {
+    public interface Calls {
         /** Appends the call to {@code node}'s log and suspends the running request until its reply. */
         MemoryReply call(int node, MemoryCall.Builder call);
 
@@ -54,7 +54,7 @@ final class RemoteNodeMemory implements NodeMemory {
     private Map<Integer, long[]> gathered;
     private long gatheredAt = -1;
 
-    RemoteNodeMemory(NumaNode node, Calls calls) {
+    public RemoteNodeMemory(NumaNode node, Calls calls) {
         this.node = node;
         this.calls = calls;
     }
@@ -82,8 +82,7 @@ final class RemoteNodeMemory implements NodeMemory {
     public Page zoneStep(int zoneIdx, int order, int allocFlags, int reserveIdx) {
         MemoryReply r = call(op(MemoryOp.ZONE_STEP).setZoneIdx(zoneIdx).setOrder(order).setAllocFlags(allocFlags)
                 .setReserveIdx(reserveIdx));
-        dev.oomsim.schemas.Page p = r.getPage();
-        return p == null ? null : new Page(p.getNode(), ZoneType.valueOf(p.getZone().name()), p.getPfn(), p.getOrder());
+        return OutcomeMapper.toKernel(r.getPage());
     }
 
     @Override
