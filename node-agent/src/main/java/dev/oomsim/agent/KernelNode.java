@@ -393,7 +393,8 @@ public final class KernelNode implements CommandHandler {
                 out.send(topics.nodeState(), nodeId, state(handling + 1, requestId + "/freed/" + nodeId));
             }
             if (!out.replaying()) {
-                meters.outcome(done.outcome(), inAgent);
+                EventResult outcome = done.outcome();
+                meters.outcome(outcome.kind(), outcome instanceof EventResult.Alloc a ? a.path() : List.of(), inAgent);
             }
         } else if (step instanceof RequestScheduler.Failed<Await, EventResult> failed) {
             RuntimeException e = failed.error();
@@ -470,7 +471,7 @@ public final class KernelNode implements CommandHandler {
             }
             run.killed = true;
             if (!out.replaying()) {
-                meters.kill(r.report());
+                meters.kill(String.valueOf(r.report().outcome().constraint()));
                 out.send(topics.kills(), r.report().victim().pid(),
                         KillEvents.of(run.id, nodeId, r.report(), machine, r.lockToken()));
             }
