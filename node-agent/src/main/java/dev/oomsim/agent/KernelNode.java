@@ -52,6 +52,7 @@ import dev.oomsim.schemas.topics.TopicSpec;
 import dev.oomsim.schemas.topics.Topics;
 import dev.oomsim.service.DeadLetterCategory;
 import dev.oomsim.service.RejectReason;
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -96,6 +97,8 @@ public final class KernelNode implements CommandHandler {
     /** The newest {@code oom_lock} acquisition this node has seen: kill applications below it are refused. */
     private final FencingCheck fencing = new FencingCheck();
     private final AgentMeters meters;
+    /** The only time source: monotonic nanos for durations. */
+    private final Clock clock;
     private final MemoryServer memoryServer;
     /** Lock outcomes this node journaled, per request, in log order: a replayed attempt takes its own (see preview). */
     private final LockJournal journal = new LockJournal();
@@ -111,8 +114,20 @@ public final class KernelNode implements CommandHandler {
         this(nodeId, machineSpec, topics, clusterLock, new SimpleMeterRegistry());
     }
 
+    /** A node whose time is {@code registry}'s clock, the one its timers already read. */
     public KernelNode(int nodeId, Scenario machineSpec, Topics topics, ClusterLock clusterLock, MeterRegistry registry) {
+        this(nodeId, machineSpec, topics, clusterLock, registry, registry.config().clock());
+    }
+
+    /**
+     * A node that reads time only from {@code clock}'s monotonic nanos (a request's time in the agent, its wait for
+     * the cluster lock). Micrometer's clock, not {@code java.time.Clock}: the durations want a monotonic source, which
+     * {@code java.time.Clock} is not, the same clock drives the registry's timers, and tests step a {@code MockClock}.
+     */
+    public KernelNode(int nodeId, Scenario machineSpec, Topics topics, ClusterLock clusterLock, MeterRegistry registry,
+            Clock clock) {
         this.nodeId = nodeId;
+        this.clock = clock;
         this.meters = new AgentMeters(registry, nodeId);
         this.topics = topics;
         this.progressTopic = topics.progress();
@@ -180,7 +195,7 @@ public final class KernelNode implements CommandHandler {
             out.reject(new RejectReason(DeadLetterCategory.DUPLICATE_REQUEST, "request " + r.getRequestId() + " is already in progress"));
             return;
         }
-        Running run = new Running(r.getRequestId(), r.getPid());
+        Running run = new Running(r.getRequestId(), r.getPid(), clock.monotonicTime());
         requests.put(run.id, run);
         if (!out.replaying()) {
             meters.request(r.getOp().name());
@@ -220,8 +235,8 @@ public final class KernelNode implements CommandHandler {
             return;
         }
         journal.take(result.getRequestId(), command.getCommandId());
-        if (!out.replaying() && run.lockAskedNanos != 0) {
-            meters.lockWait(false, Duration.ofNanos(System.nanoTime() - run.lockAskedNanos));
+        if (!out.replaying() && run.lockAskedNanos != Running.NEVER) {
+            meters.lockWait(false, Duration.ofNanos(clock.monotonicTime() - run.lockAskedNanos));
         }
         resume(run, Optional.<OomLockToken>empty(), out);
     }
@@ -247,10 +262,10 @@ public final class KernelNode implements CommandHandler {
             grantsInLog.add(commandId);
             return journaled.result();
         }
-        long asked = System.nanoTime();
+        long asked = clock.monotonicTime();
         LockResult result = tryClusterLock(run.id, commandId, out);
         if (result.getGranted()) {
-            meters.lockWait(true, Duration.ofNanos(System.nanoTime() - asked));
+            meters.lockWait(true, Duration.ofNanos(clock.monotonicTime() - asked));
             grantsInLog.add(commandId);
             return result;
         }
@@ -384,7 +399,7 @@ public final class KernelNode implements CommandHandler {
             oomLock.release(oomLock.grantedToken, out);
         }
         if (step instanceof RequestScheduler.Completed<Await, EventResult> done) {
-            Duration inAgent = Duration.ofNanos(System.nanoTime() - run.startNanos);
+            Duration inAgent = Duration.ofNanos(clock.monotonicTime() - run.startNanos);
             ProgressEvent progress = OutcomeMapper.toProgress(requestId, nodeId, run.pid, done.outcome());
             progress.setStallMs(inAgent.toMillis());
             out.send(progressTopic, nodeId, progress);
@@ -578,6 +593,7 @@ public final class KernelNode implements CommandHandler {
 
     /** A request between its start and its end. */
     private static final class Running {
+        static final long NEVER = Long.MIN_VALUE;
         final String id;
         final int pid;
         RequestScheduler.Suspension<Await, Object> suspension;
@@ -585,17 +601,18 @@ public final class KernelNode implements CommandHandler {
         CommandOutput out;
         Await awaiting;
         long nextCallId;
-        final long startNanos = System.nanoTime();
-        /** When the live agent last tried the cluster lock for it and was refused (0: never). */
-        long lockAskedNanos;
+        final long startNanos;
+        /** When the live agent last tried the cluster lock for it and was refused ({@link #NEVER}: never). */
+        long lockAskedNanos = NEVER;
         /** The request's {@code oom_lock} attempts so far: each is journaled as {@code <id>/lock/<attempt>}. */
         int lockAttempts;
         /** Whether its OOM calls killed a task. */
         boolean killed;
 
-        Running(String id, int pid) {
+        Running(String id, int pid, long startNanos) {
             this.id = id;
             this.pid = pid;
+            this.startNanos = startNanos;
         }
     }
 
