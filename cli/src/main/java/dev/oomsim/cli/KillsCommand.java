@@ -69,6 +69,10 @@ final class KillsCommand implements Callable<Integer> {
         long undecodable = 0;
         try (Interruption interruption = Interruption.install();
              TopicTail tail = new TopicTail(broker.bootstrap, kills.name(), fromBeginning)) {
+            if (follow) {
+                err.println("oomsim kills: following " + kills.name() + " on " + broker.bootstrap + " (Ctrl-C stops)");
+                err.flush();
+            }
             while (!interruption.requested() && (follow || !tail.reachedEnd())) {
                 for (ConsumerRecord<byte[], byte[]> r : tail.poll(Duration.ofMillis(200))) {
                     KillEvent kill;

@@ -42,6 +42,8 @@ final class TopicTail implements AutoCloseable {
             } else {
                 consumer.seekToEnd(partitions);
             }
+            // Seeks are lazy: fix the start now, so that what is produced after the constructor returns is read.
+            partitions.forEach(consumer::position);
             this.endAtStart = consumer.endOffsets(partitions);
         } catch (RuntimeException e) {
             consumer.close(CloseOptions.timeout(Duration.ZERO));

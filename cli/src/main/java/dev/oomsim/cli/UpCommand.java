@@ -84,23 +84,25 @@ final class UpCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ProgressBar bar = ProgressBar.forStderr(err, quiet);
-        try (Interruption interruption = Interruption.install();
-             OomsimCluster cluster = settings.start(bar, interruption)) {
-            if (cluster == null) {
-                return ExitCodes.INTERRUPTED;
+        // The shutdown hook lets the JVM go as soon as the interruption closes: everything is said before that.
+        try (Interruption interruption = Interruption.install()) {
+            try (OomsimCluster cluster = settings.start(bar, interruption)) {
+                if (cluster == null) {
+                    return ExitCodes.INTERRUPTED;
+                }
+                out.println("oomsim up: Kafka on " + cluster.bootstrapServers() + settings.brokerNote(cluster) + ", "
+                        + cluster.agentNodes().size() + " node agent(s) live, topics " + settings.topics.prefix() + "*");
+                out.println(READY + " (Ctrl-C stops agents, then broker)");
+                out.flush();
+                while (!interruption.await(Duration.ofHours(1))) {
+                    // runs until Ctrl-C or SIGTERM
+                }
+                out.println("oomsim up: stopping the agents, then the broker");
+                out.flush();
             }
-            out.println("oomsim up: Kafka on " + cluster.bootstrapServers() + settings.brokerNote(cluster) + ", "
-                    + cluster.agentNodes().size() + " node agent(s) live, topics " + settings.topics.prefix() + "*");
-            out.println(READY + " (Ctrl-C stops agents, then broker)");
-            out.flush();
-            while (!interruption.await(Duration.ofHours(1))) {
-                // runs until Ctrl-C or SIGTERM
-            }
-            out.println("oomsim up: stopping the agents, then the broker");
+            out.println("oomsim up: stopped");
             out.flush();
         }
-        out.println("oomsim up: stopped");
-        out.flush();
         return ExitCodes.INTERRUPTED;
     }
 
