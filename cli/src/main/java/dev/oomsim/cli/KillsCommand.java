@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code oomsim kills}: the cluster's OOM kills as the kernel logged them, each with a line saying why. */
 @Command(name = "kills", mixinStandardHelpOptions = true,
-        description = {"Prints the OOM kills of a running stack (the kills topic) as the kernel's log lines for the",
+        description = {"Prints the stack's OOM kills as the kernel logged them, and why.",
+                "Reads the kills topic of a running stack; prints the kernel's log lines for the",
                 "event's profile, with one line under each kill: the top candidates and why this victim.",
                 "Without --follow it stops at the last kill committed when it started."},
         footerHeading = "%nExamples:%n",

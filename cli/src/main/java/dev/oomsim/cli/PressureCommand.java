@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code oomsim pressure}: the cluster's memory pressure, node by node, as the coordinator folds it. */
 @Command(name = "pressure", mixinStandardHelpOptions = true,
-        description = {"Prints the memory pressure of a running stack as a table: one row per node and one for the",
+        description = {"Prints the stack's memory pressure, node by node.",
+                "A table of a running stack: one row per node and one for the",
                 "cluster (managed and free pages, requests, failed allocations, may_oom calls, kills, last victim),",
                 "read from the coordinator's compacted pressure topic."},
         footerHeading = "%nExamples:%n",

@@ -22,8 +22,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code oomsim up}: the whole stack — broker, one node agent per node — until Ctrl-C. */
 @Command(name = "up", mixinStandardHelpOptions = true,
-        description = {"Runs the stack until Ctrl-C: an embedded Kafka broker (KRaft) or an existing Kafka cluster,",
-                "and one node agent per NUMA node of the machine. Ctrl-C stops the agents, then the broker, and",
+        description = {"Runs the stack until Ctrl-C.",
+                "An embedded Kafka broker (KRaft) or an existing Kafka cluster, and one node agent per NUMA node of",
+                "the machine. Ctrl-C stops the agents, then the broker, and",
                 "loses nothing: with --dir the broker keeps its data there and the next `up --dir` resumes it."},
         footerHeading = "%nExamples:%n",
         footer = {"  oomsim up                                  # 4 nodes, Kafka on 127.0.0.1:9092",
