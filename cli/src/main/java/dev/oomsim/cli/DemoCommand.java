@@ -22,8 +22,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code oomsim demo}: the whole stack on a real embedded Kafka broker — four node agents of one NUMA machine — and a
- * memory leak that grows until the OOM killer acts several times; every kill printed as the kernel logged it with the
+ * {@code oomsim demo}: the whole stack on a real embedded Kafka broker — four node agents of one NUMA machine —
+ * and a memory leak that grows until the OOM killer acts several times; every kill printed as the kernel logged it with the
  * line saying why, the pressure table at the end, everything shut down.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,

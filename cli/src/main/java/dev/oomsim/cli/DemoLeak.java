@@ -58,7 +58,8 @@ final class DemoLeak {
         }
         root.put("nodes", nodes);
         List<Object> tasks = new ArrayList<>();
-        tasks.add(Map.of("pid", 1, "comm", "init", "flags", List.of("global_init"), "rss", Map.of(0, Map.of("anon", 100))));
+        tasks.add(Map.of("pid", 1, "comm", "init", "flags", List.of("global_init"),
+                "rss", Map.of(0, Map.of("anon", 100))));
         tasks.add(Map.of("pid", 100, "comm", "hugetlb-pool", "oom_score_adj", -1000, "rss", pinned, "nr_ptes", 8,
                 "total_vm", 5200));
         tasks.add(Map.of("pid", 200, "comm", "nginx", "uid", 33, "rss", web, "nr_ptes", 4, "total_vm", 2400));

@@ -92,7 +92,8 @@ final class UpCommand implements Callable<Integer> {
                     return ExitCodes.INTERRUPTED;
                 }
                 out.println("oomsim up: Kafka on " + cluster.bootstrapServers() + settings.brokerNote(cluster) + ", "
-                        + cluster.agentNodes().size() + " node agent(s) live, topics " + settings.topics.prefix() + "*");
+                        + cluster.agentNodes().size() + " node agent(s) live, topics "
+                        + settings.topics.prefix() + "*");
                 out.println(READY + " (Ctrl-C stops agents, then broker)");
                 out.flush();
                 while (!interruption.await(Duration.ofHours(1))) {
