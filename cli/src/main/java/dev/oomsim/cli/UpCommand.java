@@ -15,6 +15,7 @@ import dev.oomsim.kernel.scenario.Scenario;
 import dev.oomsim.schemas.topics.TopicMismatchException;
 import dev.oomsim.schemas.topics.Topics;
 import dev.oomsim.stack.OomsimCluster;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -189,6 +190,14 @@ final class UpCommand implements Callable<Integer> {
             } catch (TopicMismatchException e) {
                 bar.erase();
                 throw new CommandFailure(e.getMessage(), e);
+            } catch (IllegalStateException e) {
+                bar.erase();
+                if (e.getCause() instanceof KafkaException) {
+                    // The cluster refused the topics (too few brokers for the replication factor, no rights).
+                    throw new CommandFailure(e.getMessage().replaceAll("\\.$", "") + (bootstrap != null && replicationFactor > 1
+                            ? ": lower --replication-factor to at most the number of brokers" : ""), e);
+                }
+                throw e;
             }
             try {
                 long deadline = System.nanoTime() + LIVE_TIMEOUT.toNanos();
