@@ -20,8 +20,10 @@ import dev.oomsim.schemas.ProgressEvent;
 import dev.oomsim.schemas.topics.Topics;
 import dev.oomsim.stack.ScenarioFeeder;
 import dev.oomsim.stack.ScenarioPlayback;
+import dev.oomsim.testkit.EmbeddedKafkaExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,6 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * outcome per request — nothing lost, nothing doubled.
  */
 class UpCommandIT {
+
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = EmbeddedKafkaExtension.create();
 
     private static final Duration START = Duration.ofSeconds(120);
 
@@ -95,6 +100,30 @@ class UpCommandIT {
                     .containsExactlyInAnyOrder("event-0", "event-1", "event-2", "event-3", "event-4", "event-5");
             assertThat(second.interrupt(Duration.ofSeconds(60))).isEqualTo(ExitCodes.INTERRUPTED);
         }
+    }
+
+    @Test
+    void upAgainstAnExistingClusterRunsItsAgentsThereAndChecksTheTopicsItFinds(@TempDir Path tmp) throws Exception {
+        String prefix = KAFKA.uniqueTopic("external") + ".";
+        try (ChildOomsim up = ChildOomsim.start(tmp.resolve("up.log"), "up", "--bootstrap", KAFKA.bootstrapServers(),
+                "--nodes", "2", "--topic-prefix", prefix, "--quiet")) {
+            assertThat(up.awaitLine("Kafka on (\\S+) ", START)).isEqualTo(KAFKA.bootstrapServers());
+            up.awaitLine("^" + UpCommand.READY, START);
+            assertThat(up.output()).contains("(an existing cluster, topics with replication factor 1)");
+            assertThat(up.interrupt(Duration.ofSeconds(60))).isEqualTo(ExitCodes.INTERRUPTED);
+        }
+        assertThat(KAFKA.admin().listTopics().names().get()).contains(prefix + "alloc-requests", prefix + "kills");
+
+        SimulateCommandTest.Result wider = SimulateCommandTest.oomsim("up", "--bootstrap", KAFKA.bootstrapServers(),
+                "--nodes", "3", "--topic-prefix", prefix, "--quiet");
+        assertThat(wider.exit()).isEqualTo(ExitCodes.RUNTIME_FAILURE);
+        assertThat(wider.err()).contains("topic " + prefix + "alloc-requests exists with partitions=2")
+                .contains("use another topic prefix");
+
+        SimulateCommandTest.Result replicated = SimulateCommandTest.oomsim("up", "--bootstrap",
+                KAFKA.bootstrapServers(), "--replication-factor", "2", "--topic-prefix", prefix + "rf2.", "--quiet");
+        assertThat(replicated.exit()).isEqualTo(ExitCodes.RUNTIME_FAILURE);
+        assertThat(replicated.err()).contains("lower --replication-factor to at most the number of brokers");
     }
 
     private static EventResult request(ScenarioFeeder feeder, Scenario scenario, Machine machine, int i) {
