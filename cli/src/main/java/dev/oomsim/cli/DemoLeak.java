@@ -50,8 +50,10 @@ final class DemoLeak {
         Map<Integer, Object> firstLeak = new LinkedHashMap<>();
         for (int id = 0; id < NODES; id++) {
             long used = 1300 + 150 + 250 + (id == 0 ? 100 : 0);
+            // Free memory in order-3 blocks (the rest order 0): the leak grows before the first OOM, not at once.
+            long free = NODE_PAGES - used;
             nodes.add(Map.of("id", id, "zones", List.of(Map.of("type", "NORMAL", "managed_pages", NODE_PAGES,
-                    "free_pages", NODE_PAGES - used))));
+                    "free", Map.of(0, free % 8, LEAK_ORDER, free / 8)))));
             pinned.put(id, Map.of("anon", 1300));
             web.put(id, Map.of("anon", 120, "file", 30));
             firstLeak.put(id, Map.of("anon", 250));
