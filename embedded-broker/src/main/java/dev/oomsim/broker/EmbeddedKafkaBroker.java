@@ -77,7 +77,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.clusterId = Uuid.randomUuid().toString();
     }
 
-    /** Formats a fresh log directory and starts the broker; returns once it serves requests. */
+    /**
+     * Formats the log directory (unless a caller-given one is formatted already: its data is kept) and starts the
+     * broker; returns once it serves requests.
+     */
     public static EmbeddedKafkaBroker start(BrokerConfig config) {
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(config);
         broker.format();
@@ -159,6 +162,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private void format() {
+        if (!ownsLogDir && Files.exists(logDir.resolve("meta.properties"))) {
+            // A directory the caller gave holds an earlier run's data (oomsim broker --dir): keep it.
+            log.info("Kafka log directory {} is formatted already: starting on its data", logDir);
+            return;
+        }
         Formatter formatter = new Formatter()
                 .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
                 .setNodeId(NODE_ID)
