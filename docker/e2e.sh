@@ -73,6 +73,14 @@ compose() {
     docker-compose -p "${project}" -f "${root}/docker-compose.yml" -f "${root}/docker/compose.oomsim-broker.yml" "$@"
 }
 
+# docker-compose config needs no engine: the compose files are checked even where Docker cannot start.
+for extra in "" docker/compose.oomsim-broker.yml docker/compose.3-brokers.yml; do
+    files=(-f "${root}/docker-compose.yml")
+    [[ -z "${extra}" ]] || files+=(-f "${root}/${extra}")
+    docker-compose "${files[@]}" config -q || fail "docker-compose config rejects docker-compose.yml ${extra}"
+done
+say "docker-compose config: docker-compose.yml alone, with the oomsim broker, with 3 brokers: valid"
+
 # ---- 2. the engine ----------------------------------------------------------------------------------------------
 mkdir -p "${engine}"
 stop_engine() {
@@ -144,7 +152,6 @@ has_coordinator() { unzip -l "${jar}" 'dev/oomsim/coordinator/Coordinator.class'
 services=(broker topics)
 for n in $(seq 0 $((nodes - 1))); do services+=("agent-${n}"); done
 if has_coordinator; then services+=(coordinator); else not_built "the coordinator" "no /api/pressure check"; fi
-compose config -q || fail "docker-compose config rejects the compose files"
 compose up -d --no-build "${services[@]}" >"${work}/compose-up.log" 2>&1 \
     || fail "compose up: $(tail -5 "${work}/compose-up.log")"
 

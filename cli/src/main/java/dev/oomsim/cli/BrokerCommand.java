@@ -3,7 +3,10 @@ package dev.oomsim.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -26,7 +29,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "broker", mixinStandardHelpOptions = true,
         description = {"Runs a single-node Apache Kafka broker (KRaft) until SIGTERM or Ctrl-C.",
-                "With --dir the data stays there: a second start on the same directory serves the same topics."},
+                "With --dir the data stays there: a second start on the same directory serves the same topics.",
+                "KAFKA_<NAME> environment variables set broker properties over the defaults and the options, as the",
+                "apache/kafka image reads them (KAFKA_LOG_DIRS -> log.dirs; __ -> _, ___ -> -), so this broker",
+                "stands in for that image in docker-compose.yml."},
         footer = {"", "Examples:",
                 "  oomsim broker --dir ./kafka-data",
                 "  oomsim broker --dir /data --host 0.0.0.0 --advertised-host broker --metrics-port 9300"})
@@ -39,7 +45,8 @@ final class BrokerCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--dir", paramLabel = "DIR",
-            description = "Log directory, formatted on first use and kept (default: a temporary one, deleted at exit).")
+            description = {"Log directory, formatted on first use and kept",
+                    "(default: KAFKA_LOG_DIRS, else a temporary one, deleted at exit)."})
     Path dir;
 
     @Option(names = "--port", paramLabel = "P", defaultValue = "9092",
@@ -62,19 +69,36 @@ final class BrokerCommand implements Callable<Integer> {
             description = "Serve /health and /metrics on 127.0.0.1:PORT (default: off).")
     int metricsPort;
 
+    /** Variables of the apache/kafka image that are not broker properties (JVM options, the cluster id). */
+    static final Set<String> NOT_BROKER_PROPERTIES = Set.of("KAFKA_HEAP_OPTS", "KAFKA_OPTS", "KAFKA_LOG4J_OPTS",
+            "KAFKA_JMX_OPTS", "KAFKA_JVM_PERFORMANCE_OPTS", "KAFKA_GC_LOG_OPTS", "KAFKA_VERSION");
+
+    /** The environment the command reads its {@code KAFKA_*} variables from (tests give their own). */
+    Map<String, String> environment = System.getenv();
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Map<String, String> fromEnvironment = brokerProperties(environment);
+        String envLogDirs = fromEnvironment.get("log.dirs");
+        if (envLogDirs != null && dir == null) {
+            dir = Path.of(envLogDirs);
+        }
         String usage = usageProblem();
+        if (usage == null && envLogDirs != null && !Path.of(envLogDirs).equals(dir)) {
+            usage = "KAFKA_LOG_DIRS (" + envLogDirs + ") and --dir (" + dir + ") name different directories";
+        }
         if (usage != null) {
             err.println("oomsim broker: " + usage);
             return ExitCodes.BAD_INPUT;
         }
         String advertised = advertisedHost != null ? advertisedHost : "0.0.0.0".equals(host) ? "127.0.0.1" : host;
-        BrokerConfig config = new BrokerConfig(dir, port, controllerPort, Map.of(
+        Map<String, String> overrides = new TreeMap<>(Map.of(
                 "listeners", "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
                 "advertised.listeners", "PLAINTEXT://" + advertised + ":" + port));
+        overrides.putAll(fromEnvironment);
+        BrokerConfig config = new BrokerConfig(dir, port, controllerPort, overrides);
         EmbeddedKafkaBroker broker;
         try {
             broker = EmbeddedKafkaBroker.start(config);
@@ -94,8 +118,9 @@ final class BrokerCommand implements Callable<Integer> {
             registry.close();
             stopped.countDown();
         }, "oomsim-broker-shutdown"));
-        out.println("oomsim broker: Kafka broker (KRaft) serving on " + advertised + ":" + port
-                + " (listening on " + host + ":" + port + "), data in " + broker.logDir()
+        Map<String, String> used = broker.serverProperties();
+        out.println("oomsim broker: Kafka broker (KRaft) serving on " + used.get("advertised.listeners")
+                + " (listening on " + used.get("listeners") + "), data in " + broker.logDir()
                 + (metrics == null ? "" : ", /health on 127.0.0.1:" + metrics.port()));
         out.flush();
         stopped.await();
@@ -120,6 +145,27 @@ final class BrokerCommand implements Callable<Integer> {
             return "--advertised-host must be a name or address clients can reach, not 0.0.0.0";
         }
         return null;
+    }
+
+    /**
+     * The broker properties the {@code KAFKA_*} variables of {@code env} set, mapped as the apache/kafka image maps
+     * them: the prefix dropped, lower case, {@code ___} → {@code -}, {@code __} → {@code _}, {@code _} → {@code .}.
+     */
+    static Map<String, String> brokerProperties(Map<String, String> env) {
+        Map<String, String> props = new TreeMap<>();
+        env.forEach((name, value) -> {
+            if (name.startsWith("KAFKA_") && !NOT_BROKER_PROPERTIES.contains(name)) {
+                props.put(propertyOf(name), value);
+            }
+        });
+        return props;
+    }
+
+    /** {@code KAFKA_LOG_DIRS} → {@code log.dirs}. */
+    static String propertyOf(String variable) {
+        return variable.substring("KAFKA_".length()).toLowerCase(Locale.ROOT)
+                .replace("___", "\u0001").replace("__", "\u0002").replace('_', '.')
+                .replace('\u0001', '-').replace('\u0002', '_');
     }
 
     private static Health health(EmbeddedKafkaBroker broker, String advertised) {

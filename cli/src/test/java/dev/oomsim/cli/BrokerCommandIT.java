@@ -64,7 +64,7 @@ class BrokerCommandIT {
         assertThat(first.waitFor(30, TimeUnit.SECONDS)).as("the broker stops on SIGTERM").isTrue();
         assertThat(first.exitValue()).as("exit status after SIGTERM").isEqualTo(143);
         assertThat(Files.readString(tmp.resolve("broker-1.log")))
-                .contains("oomsim broker: Kafka broker (KRaft) serving on 127.0.0.1:" + port);
+                .contains("oomsim broker: Kafka broker (KRaft) serving on PLAINTEXT://127.0.0.1:" + port);
 
         Process second = startBroker(dir, port, controllerPort, metricsPort, tmp.resolve("broker-2.log"));
         try {
