@@ -14,7 +14,15 @@ public enum Baseline {
     /** Median produce→consume round trip of one record at a time (acks=all, linger 0). */
     RTT_P50("broker RTT p50", "ms"),
     /** 99th percentile of the same round trips. */
-    RTT_P99("broker RTT p99", "ms");
+    RTT_P99("broker RTT p99", "ms"),
+    /**
+     * The floor of an exactly-once OOM kill, median: one transactional consume→produce round trip
+     * ({@code TransactionalRoundTripLoop}) plus one broker round trip (the cluster {@code oom_lock}'s trylock), each
+     * at its median.
+     */
+    EOS_KILL_FLOOR_P50("txn round trip + RTT, p50", "ms"),
+    /** The same floor at the 99th percentile: transactional round trip p99 + broker RTT p99. */
+    EOS_KILL_FLOOR_P99("txn round trip + RTT, p99", "ms");
 
     private final String label;
     private final String unit;

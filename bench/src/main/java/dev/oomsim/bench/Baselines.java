@@ -9,11 +9,13 @@ import java.util.List;
  * @param produce         {@code ProducerPerformance}'s summary
  * @param consume         {@code ConsumerPerformance}'s summary
  * @param roundTrip       the one-at-a-time produce→consume round trips
+ * @param transactionalRoundTrip the one-at-a-time exactly-once consume→produce steps ({@link TransactionalRoundTripLoop})
  */
-public record Baselines(int recordSizeBytes, ProducerPerfResult produce, ConsumerPerfResult consume, LatencySummary roundTrip) {
+public record Baselines(int recordSizeBytes, ProducerPerfResult produce, ConsumerPerfResult consume, LatencySummary roundTrip,
+                        LatencySummary transactionalRoundTrip) {
 
     public Baselines {
-        if (produce == null || consume == null || roundTrip == null) {
+        if (produce == null || consume == null || roundTrip == null || transactionalRoundTrip == null) {
             throw new IllegalArgumentException("every baseline must be measured");
         }
     }
@@ -25,6 +27,8 @@ public record Baselines(int recordSizeBytes, ProducerPerfResult produce, Consume
             case PRODUCE_COST_PER_RECORD -> 1e9 / produce.recordsPerSec();
             case RTT_P50 -> roundTrip.p50Ms();
             case RTT_P99 -> roundTrip.p99Ms();
+            case EOS_KILL_FLOOR_P50 -> transactionalRoundTrip.p50Ms() + roundTrip.p50Ms();
+            case EOS_KILL_FLOOR_P99 -> transactionalRoundTrip.p99Ms() + roundTrip.p99Ms();
         };
     }
 
@@ -43,6 +47,10 @@ public record Baselines(int recordSizeBytes, ProducerPerfResult produce, Consume
                 BenchRow.info("broker RTT avg, EndToEndLatency loop" + size, roundTrip.avgMs(), "ms"),
                 BenchRow.info("broker RTT p50, EndToEndLatency loop" + size, roundTrip.p50Ms(), "ms"),
                 BenchRow.info("broker RTT p99, EndToEndLatency loop" + size, roundTrip.p99Ms(), "ms"),
-                BenchRow.info("broker RTT p99.9, EndToEndLatency loop" + size, roundTrip.p999Ms(), "ms"));
+                BenchRow.info("broker RTT p99.9, EndToEndLatency loop" + size, roundTrip.p999Ms(), "ms"),
+                BenchRow.info("transactional round trip p50, read_committed consume→produce + offsets" + size,
+                        transactionalRoundTrip.p50Ms(), "ms"),
+                BenchRow.info("transactional round trip p99, read_committed consume→produce + offsets" + size,
+                        transactionalRoundTrip.p99Ms(), "ms"));
     }
 }

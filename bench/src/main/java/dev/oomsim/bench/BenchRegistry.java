@@ -1,7 +1,6 @@
 package dev.oomsim.bench;
 
 import java.util.List;
-
 import java.util.Map;
 
 import dev.oomsim.bench.jmh.AllocPagesBench;

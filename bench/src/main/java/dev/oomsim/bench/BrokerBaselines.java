@@ -45,7 +45,13 @@ public final class BrokerBaselines {
         progress.step("round trips: " + s.rttRecords() + " one at a time");
         String rttTopic = BenchContext.createTopic(admin, "rtt", 1, Map.of());
         LatencySummary rtt = RoundTripLoop.measure(bootstrapServers, rttTopic, 0, s.rttRecords(), size);
-        return new Baselines(size, produce, consume, rtt);
+        int txnRecords = Math.max(200, s.rttRecords() / 10);
+        progress.step("transactional round trips: " + txnRecords + " exactly-once consume→produce steps one at a time");
+        String txnIn = BenchContext.createTopic(admin, "txn-rtt-in", 1, Map.of());
+        String txnOut = BenchContext.createTopic(admin, "txn-rtt-out", 1, Map.of());
+        LatencySummary txn = TransactionalRoundTripLoop.measure(bootstrapServers, txnIn, txnOut,
+                Math.min(50, s.rttWarmup()), txnRecords, size);
+        return new Baselines(size, produce, consume, rtt, txn);
     }
 
     private static String group() {

@@ -40,6 +40,9 @@ class BaselineRunIT {
         double p999 = value(rows, "broker RTT p99.9, EndToEndLatency loop (100 B)", "ms");
         assertThat(p50).isPositive().isLessThanOrEqualTo(p99);
         assertThat(p99).isLessThanOrEqualTo(p999);
+        double txnP50 = value(rows, "transactional round trip p50, read_committed consume→produce + offsets (100 B)", "ms");
+        double txnP99 = value(rows, "transactional round trip p99, read_committed consume→produce + offsets (100 B)", "ms");
+        assertThat(txnP50).isPositive().isLessThanOrEqualTo(txnP99);
 
         BenchRow produce = rows.stream().filter(r -> r.name().startsWith("alloc-requests produce")).findFirst().orElseThrow();
         double baseline = value(rows, "broker produce, ProducerPerformance (100 B)", "rec/s");
@@ -67,7 +70,8 @@ class BaselineRunIT {
         assertThat(grants.targetText()).isEqualTo("≥ 1000 grants/s");
 
         assertThat(ReportRenderer.markdown(report)).contains("| alloc-requests produce", "| cluster tryLock uncontended p99 (vs RTT p99)");
-        assertThat(log.toString(StandardCharsets.UTF_8)).contains("ProducerPerformance: 5000 records", "round trips: 50");
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("ProducerPerformance: 5000 records", "round trips: 50",
+                "transactional round trips: 200");
     }
 
     private static BenchRow row(List<BenchRow> rows, String name) {

@@ -13,7 +13,8 @@ class BenchRowTest {
     static final Baselines BASELINES = new Baselines(100,
             new ProducerPerfResult(1_000_000, 250_000, 23.8, 3.0, 30.0, 2, 5, 9, 20),
             new ConsumerPerfResult(95.4, 80, 1_000_000, 1_200_000, 100, 600, 159, 1_600_000),
-            new LatencySummary(1000, 0.7, 0.6, 2.5, 4.0, 6.0));
+            new LatencySummary(1000, 0.7, 0.6, 2.5, 4.0, 6.0),
+            new LatencySummary(200, 5.0, 4.5, 12.0, 15.0, 15.0));
 
     @Test
     void ratioIsValueOverBaselineAndDecidesARelativeTarget() {

@@ -43,7 +43,7 @@ class ReportRendererTest {
     void consoleTableAlignsColumnsAndCountsVerdicts() {
         String table = ReportRenderer.table(report());
 
-        assertThat(table).contains("benchmark").contains("verdict").contains("10 rows: 1 pass, 1 fail, 8 for information");
+        assertThat(table).contains("benchmark").contains("verdict").contains("12 rows: 1 pass, 1 fail, 10 for information");
     }
 
     @Test
@@ -52,13 +52,13 @@ class ReportRendererTest {
 
         assertThat(root.path("machine").path("cpus").asInt()).isEqualTo(2);
         assertThat(root.path("settings").path("mode").asText()).isEqualTo("quick");
-        JsonNode lock = root.path("rows").get(8);
+        JsonNode lock = root.path("rows").get(10);
         assertThat(lock.path("name").asText()).isEqualTo("tryLock p99 | uncontended");
         assertThat(lock.path("ratio").asDouble()).isEqualTo(1.4);
         assertThat(lock.path("baseline").path("value").asDouble()).isEqualTo(2.5);
         assertThat(lock.path("verdict").asText()).isEqualTo("fail");
         assertThat(root.path("rows").get(0).path("baseline").isNull()).isTrue();
-        assertThat(root.path("rows").get(9).path("error").asDouble()).isEqualTo(0.4e6);
+        assertThat(root.path("rows").get(11).path("error").asDouble()).isEqualTo(0.4e6);
         assertThat(lock.path("error").isNull()).isTrue();
         assertThat(root.path("failures").asLong()).isEqualTo(1);
     }

@@ -7,17 +7,16 @@ import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.oomsim.agent.DistributedSimulation;
 import dev.oomsim.kernel.scenario.ScenarioException;
 import dev.oomsim.kernel.scenario.ScenarioParser;
 import dev.oomsim.kernel.scenario.ScenarioRun;
 import dev.oomsim.kernel.scenario.ScenarioRunner;
 import dev.oomsim.kernel.scenario.TextSummary;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code oomsim simulate FILE}: runs a scenario through the kernel model alone (scenario-format.md). */
 @Command(name = "simulate", mixinStandardHelpOptions = true,

@@ -1,5 +1,15 @@
 package dev.oomsim.kernel;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.IntPredicate;
+
 import dev.oomsim.kernel.image.MachineImage;
 import dev.oomsim.kernel.image.MmImage;
 import dev.oomsim.kernel.image.NodeImage;
@@ -25,15 +35,6 @@ import dev.oomsim.kernel.task.Mm;
 import dev.oomsim.kernel.task.Task;
 import dev.oomsim.kernel.task.TaskFlag;
 import dev.oomsim.kernel.task.TaskTable;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.function.IntPredicate;
 
 /**
  * The global state of kernel-model.md §3: nodes and zones, the task table, sysctls, swap, suspend state, the OOM lock,

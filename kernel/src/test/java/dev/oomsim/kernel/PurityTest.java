@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+
 import org.junit.jupiter.api.Test;
 
 /** The kernel stays pure: only java.* and its own packages, no clock, no unseeded randomness, no I/O, no sleeping. */

@@ -3,9 +3,13 @@ package dev.oomsim.agent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,8 +18,10 @@ import dev.oomsim.agent.runtime.CommandLog;
 import dev.oomsim.kernel.scenario.Scenario;
 import dev.oomsim.kernel.scenario.ScenarioParser;
 import dev.oomsim.schemas.topics.TopicEnsurer;
+import dev.oomsim.schemas.topics.Topics;
 import dev.oomsim.service.Health;
 import dev.oomsim.service.MetricsServer;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -25,97 +31,209 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One node agent as a service: boots its node from the machine file, ensures the topics, serves {@code /metrics} and
- * {@code /health}, and runs the node's exactly-once command log until {@link #close()} (SIGTERM in
- * {@link #main(String[])}), which stops the loop; an open transaction is aborted, never half-committed.
+ * One node agent: its cluster {@code oom_lock} contender, a {@link KernelNode} booted from the machine, the node's
+ * exactly-once {@link CommandLog} on a thread of its own, and optionally {@code /metrics} and {@code /health}. This is
+ * the only place an agent is put together: the service ({@link #main(String[])}, from {@link AgentConfig}) and every
+ * in-process cluster (the {@code stack} module's {@code OomsimCluster}) build it from a {@link Spec}.
+ * {@link #close()} (SIGTERM in the service) stops the loop; an open transaction is aborted, never half-committed.
  */
 public final class NodeAgent implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
 
-    private final AgentConfig config;
-    private final PrometheusMeterRegistry registry;
-    private final CommandLog commandLog;
+    /**
+     * Everything one agent incarnation needs besides its meters.
+     *
+     * @param machine         the machine every agent boots (its own node's memory local, the others' remote)
+     * @param metrics         where {@code /metrics} and {@code /health} listen; empty: not served
+     * @param shutdownTimeout how long {@link #close()} waits for the command-log loop to end
+     */
+    public record Spec(String bootstrapServers, Topics topics, int nodeId, Scenario machine, Duration pollTimeout,
+                       long snapshotEveryCommands, Optional<MetricsEndpoint> metrics, Duration shutdownTimeout) {
+        public Spec {
+            Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+            Objects.requireNonNull(topics, "topics");
+            Objects.requireNonNull(machine, "machine");
+            Objects.requireNonNull(pollTimeout, "pollTimeout");
+            Objects.requireNonNull(metrics, "metrics");
+            Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+            if (nodeId < 0 || nodeId >= topics.nodes()) {
+                throw new IllegalArgumentException("nodeId " + nodeId + " is not a node of a " + topics.nodes()
+                        + "-node machine");
+            }
+            if (shutdownTimeout.isNegative() || shutdownTimeout.isZero()) {
+                throw new IllegalArgumentException("shutdownTimeout must be positive, not " + shutdownTimeout);
+            }
+        }
+
+        /** The agent's name in thread names, client ids and logs. */
+        public String service() {
+            return "node-agent-" + nodeId;
+        }
+    }
+
+    /** Address of an agent's {@code /metrics} and {@code /health}; port 0 picks a free one. */
+    public record MetricsEndpoint(String bindAddress, int port) {
+        public MetricsEndpoint {
+            Objects.requireNonNull(bindAddress, "bindAddress");
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("metrics port " + port + " is outside 0..65535");
+            }
+        }
+    }
+
+    private final Spec spec;
+    private final MeterRegistry registry;
+    private final boolean ownsRegistry;
     private final ClusterLock clusterLock;
+    private final CommandLog commandLog;
     private final MetricsServer metrics;
     private final Thread loopThread;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
+    /**
+     * An agent whose meters go to {@code registry} (left open on close). Serving {@code /metrics} needs a
+     * {@link PrometheusMeterRegistry}. The topics must exist.
+     */
+    public NodeAgent(Spec spec, MeterRegistry registry) {
+        this(spec, registry, false);
+    }
+
+    /** The service: its machine file, its topics ensured, its own Prometheus registry and metrics endpoint. */
     public NodeAgent(AgentConfig config) {
-        this.config = config;
-        Scenario machine = readMachine(config.machineFile());
-        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new JvmMemoryMetrics().bindTo(registry);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
-            new TopicEnsurer(admin, config.replicationFactor()).ensure(config.topics().all());
+        this(serviceSpec(config), ensureTopics(config, newServiceRegistry()), true);
+    }
+
+    private NodeAgent(Spec spec, MeterRegistry registry, boolean ownsRegistry) {
+        this.spec = spec;
+        this.registry = registry;
+        this.ownsRegistry = ownsRegistry;
+        this.clusterLock = new CompactedTopicClusterLock(spec.bootstrapServers(), spec.topics().oomLock().name(),
+                "node-" + spec.nodeId(), registry);
+        try {
+            KernelNode node = new KernelNode(spec.nodeId(), spec.machine(), spec.topics(), clusterLock, registry);
+            this.commandLog = new CommandLog(new CommandLog.Settings(spec.bootstrapServers(), spec.topics(),
+                    spec.nodeId(), spec.pollTimeout(), spec.service(), spec.snapshotEveryCommands()), node, registry);
+            this.metrics = spec.metrics().map(m -> MetricsServer.start(m.bindAddress(), m.port(),
+                    prometheus(registry), this::health)).orElse(null);
+        } catch (RuntimeException e) {
+            clusterLock.close();
+            throw e;
         }
-        this.clusterLock = new CompactedTopicClusterLock(config.bootstrapServers(), config.topics().oomLock().name(),
-                "node-" + config.nodeId(), registry);
-        KernelNode node = new KernelNode(config.nodeId(), machine, config.topics(), clusterLock, registry);
-        String service = "node-agent-" + config.nodeId();
-        this.commandLog = new CommandLog(new CommandLog.Settings(config.bootstrapServers(), config.topics(), config.nodeId(),
-                config.pollTimeout(), service, config.snapshotEveryCommands()), node, registry);
-        this.metrics = MetricsServer.start(config.metricsBindAddress(), config.metricsPort(), registry, this::health);
         this.loopThread = new Thread(() -> {
             try {
                 commandLog.run();
             } catch (RuntimeException e) {
-                log.error("node {} agent stopped: {}", config.nodeId(), e.toString(), e);
+                log.error("node {} agent stopped: {}", spec.nodeId(), e.toString(), e);
             } finally {
                 stopped.countDown();
             }
-        }, service);
+        }, spec.service());
+        loopThread.setDaemon(true);
+    }
+
+    private static Spec serviceSpec(AgentConfig config) {
+        return new Spec(config.bootstrapServers(), config.topics(), config.nodeId(), readMachine(config.machineFile()),
+                config.pollTimeout(), config.snapshotEveryCommands(),
+                Optional.of(new MetricsEndpoint(config.metricsBindAddress(), config.metricsPort())),
+                Duration.ofSeconds(15));
+    }
+
+    private static PrometheusMeterRegistry newServiceRegistry() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        return registry;
+    }
+
+    private static MeterRegistry ensureTopics(AgentConfig config, MeterRegistry registry) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+            new TopicEnsurer(admin, config.replicationFactor()).ensure(config.topics().all());
+        }
+        return registry;
+    }
+
+    private static PrometheusMeterRegistry prometheus(MeterRegistry registry) {
+        if (registry instanceof PrometheusMeterRegistry p) {
+            return p;
+        }
+        throw new IllegalArgumentException("serving /metrics needs a PrometheusMeterRegistry, not "
+                + registry.getClass().getSimpleName());
     }
 
     /** Starts the command-log loop. */
     public NodeAgent start() {
         loopThread.start();
-        log.info("node {} agent started: metrics and health on {}:{}", config.nodeId(), config.metricsBindAddress(), metrics.port());
+        if (metrics != null) {
+            log.info("node {} agent started: metrics and health on {}:{}", spec.nodeId(),
+                    spec.metrics().orElseThrow().bindAddress(), metrics.port());
+        } else {
+            log.info("node {} agent started", spec.nodeId());
+        }
         return this;
     }
 
+    public int nodeId() {
+        return spec.nodeId();
+    }
+
     /** Whether the agent serves live commands (its replay is over). */
-    boolean isLive() {
+    public boolean isLive() {
         return commandLog.isLive();
     }
 
+    /** Whether the command-log loop has ended (closed, or stopped by a fault it logged). */
+    public boolean hasStopped() {
+        return stopped.getCount() == 0;
+    }
+
     /** Where this start's replay of the command log began: the restored snapshot's offset, 0 without one. */
-    long replayFrom() {
+    public long replayFrom() {
         return commandLog.replayFrom();
     }
 
-    /** Port of {@code /metrics} and {@code /health}. */
+    /** Port of {@code /metrics} and {@code /health}; -1 when not served. */
     public int metricsPort() {
-        return metrics.port();
+        return metrics == null ? -1 : metrics.port();
     }
 
     /** UP once replay is over and the loop serves live commands; DOWN while it replays or after it stopped. */
     public Health health() {
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("node", config.nodeId());
+        details.put("node", spec.nodeId());
         details.put("live", commandLog.isLive());
         details.put("committedOffset", commandLog.lastCommittedOffset());
         details.put("replayedFrom", commandLog.replayFrom());
-        if (stopped.getCount() == 0) {
+        if (hasStopped()) {
             return Health.down("the command-log loop has stopped");
         }
         return new Health(commandLog.isLive(), details);
     }
 
+    /**
+     * Stops the loop and waits for it up to the spec's shutdown timeout, then closes the lock contender and the
+     * metrics endpoint. A loop that does not end in time is reported, and the rest is closed all the same.
+     */
     @Override
     public void close() {
         commandLog.close();
         try {
-            loopThread.join(15_000);
+            if (loopThread.isAlive() && !stopped.await(spec.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("node {} agent's command-log loop did not stop within {}", spec.nodeId(), spec.shutdownTimeout());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         clusterLock.close();
-        metrics.close();
-        registry.close();
+        if (metrics != null) {
+            metrics.close();
+        }
+        if (ownsRegistry) {
+            registry.close();
+        }
     }
 
-    static Scenario readMachine(Path file) {
+    /** Reads a machine (scenario) file as every agent boots it. */
+    public static Scenario readMachine(Path file) {
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         try {
             return ScenarioParser.parse(yaml.readValue(file.toFile(), Object.class));

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -29,8 +31,11 @@ class KernelImageCodecTest {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
+    /** Every scenario file of the repository. */
     static List<Path> scenarios() throws IOException {
-        return DistributedSimulationIT.scenarios();
+        try (Stream<Path> files = Files.list(Path.of("..", "scenarios"))) {
+            return files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
     }
 
     @ParameterizedTest

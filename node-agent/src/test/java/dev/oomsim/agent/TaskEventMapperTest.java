@@ -16,10 +16,10 @@ import dev.oomsim.kernel.task.TaskFlag;
 import dev.oomsim.schemas.NodeRss;
 import dev.oomsim.schemas.TaskEvent;
 import dev.oomsim.schemas.TaskEventKind;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /** A SPAWN record becomes the task boot would load for the same machine-file entry, or a reason it cannot. */
 class TaskEventMapperTest {

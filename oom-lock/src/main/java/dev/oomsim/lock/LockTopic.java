@@ -1,5 +1,12 @@
 package dev.oomsim.lock;
 
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.LockSupport;
+
 import dev.oomsim.schemas.LockClaim;
 import dev.oomsim.schemas.serde.AvroEventSerde;
 import dev.oomsim.schemas.topics.ConfigRule;
@@ -7,12 +14,6 @@ import dev.oomsim.schemas.topics.PartitionRule;
 import dev.oomsim.schemas.topics.TopicEnsurer;
 import dev.oomsim.schemas.topics.TopicMismatchException;
 import dev.oomsim.schemas.topics.TopicSpec;
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;

@@ -3,13 +3,6 @@ package dev.oomsim.lock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.oomsim.lock.bench.LockContender;
-import dev.oomsim.lock.history.GrantInterval;
-import dev.oomsim.lock.history.HistoryChecker;
-import dev.oomsim.lock.history.LockTopicRecorder;
-import dev.oomsim.lock.history.RawRecord;
-import dev.oomsim.testkit.EmbeddedKafkaExtension;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +12,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+
+import dev.oomsim.lock.contention.LockContender;
+import dev.oomsim.lock.history.GrantInterval;
+import dev.oomsim.lock.history.HistoryChecker;
+import dev.oomsim.lock.history.LockTopicRecorder;
+import dev.oomsim.lock.history.RawRecord;
+import dev.oomsim.testkit.EmbeddedKafkaExtension;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;

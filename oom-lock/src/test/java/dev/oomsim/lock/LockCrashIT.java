@@ -3,11 +3,6 @@ package dev.oomsim.lock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.oomsim.lock.history.GrantInterval;
-import dev.oomsim.lock.history.HistoryChecker;
-import dev.oomsim.lock.history.LockTopicRecorder;
-import dev.oomsim.testkit.EmbeddedKafkaExtension;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
@@ -18,6 +13,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+
+import dev.oomsim.lock.history.GrantInterval;
+import dev.oomsim.lock.history.HistoryChecker;
+import dev.oomsim.lock.history.LockTopicRecorder;
+import dev.oomsim.testkit.EmbeddedKafkaExtension;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

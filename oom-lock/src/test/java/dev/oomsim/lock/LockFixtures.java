@@ -1,13 +1,14 @@
 package dev.oomsim.lock;
 
-import dev.oomsim.lock.bench.LockContender;
-import dev.oomsim.lock.history.GrantInterval;
-import dev.oomsim.lock.history.LockTopicRecorder;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+
+import dev.oomsim.lock.contention.LockContender;
+import dev.oomsim.lock.history.GrantInterval;
+import dev.oomsim.lock.history.LockTopicRecorder;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;

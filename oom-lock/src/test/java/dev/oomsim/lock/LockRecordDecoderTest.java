@@ -3,6 +3,7 @@ package dev.oomsim.lock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+
 import org.junit.jupiter.api.Test;
 
 class LockRecordDecoderTest {

@@ -3,14 +3,15 @@ package dev.oomsim.lock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.oomsim.lock.history.LockTopicRecorder;
-import dev.oomsim.lock.history.RawRecord;
-import dev.oomsim.testkit.EmbeddedKafkaExtension;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+
+import dev.oomsim.lock.history.LockTopicRecorder;
+import dev.oomsim.lock.history.RawRecord;
+import dev.oomsim.testkit.EmbeddedKafkaExtension;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

@@ -3,10 +3,11 @@ package dev.oomsim.lock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Optional;
+
 import dev.oomsim.lock.LockRecord.ClaimRecord;
 import dev.oomsim.lock.LockRecord.Other;
 import dev.oomsim.lock.LockRecord.Tombstone;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class LockStateTest {

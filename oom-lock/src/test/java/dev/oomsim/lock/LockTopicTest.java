@@ -2,9 +2,10 @@ package dev.oomsim.lock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
+
 import dev.oomsim.schemas.topics.ConfigRule;
 import dev.oomsim.schemas.topics.TopicSpec;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

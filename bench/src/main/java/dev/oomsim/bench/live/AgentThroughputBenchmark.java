@@ -15,12 +15,12 @@ import dev.oomsim.bench.Target;
 import dev.oomsim.bench.agent.AgentMachines;
 import dev.oomsim.bench.agent.AllocationMix;
 import dev.oomsim.bench.agent.CommandFeed;
-import dev.oomsim.bench.agent.InProcessAgents;
 import dev.oomsim.bench.agent.OutputWatch;
 import dev.oomsim.bench.agent.PassThroughLoop;
 import dev.oomsim.kernel.scenario.Scenario;
 import dev.oomsim.schemas.topics.TopicEnsurer;
 import dev.oomsim.schemas.topics.Topics;
+import dev.oomsim.stack.OomsimCluster;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -43,6 +43,8 @@ public final class AgentThroughputBenchmark implements LiveBenchmark {
     static final String ID_PREFIX = "mix-";
     static final Target TARGET = Target.atLeastTimesBaseline(0.7);
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
+    /** The agents' and pass-through loops' consumer poll timeout: the service's default ({@code poll.timeout.ms}). */
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
 
     /**
      * How many requests, sized from the run's produce count: quick 2 500 measured (100 000 / 40), full 25 000, shared
@@ -98,7 +100,8 @@ public final class AgentThroughputBenchmark implements LiveBenchmark {
         double agentRate;
         try (OutputWatch watch = new OutputWatch(context.bootstrapServers(), agentTopics.progress().name(),
                 agentTopics.deadLetter().name(), warmMark, endMark);
-             InProcessAgents agents = InProcessAgents.start(machine, nodeIds, context.bootstrapServers(), agentTopics)) {
+             OomsimCluster agents = OomsimCluster.builder(machine).bootstrapServers(context.bootstrapServers())
+                     .topics(agentTopics).ensureTopics(false).agents(nodeIds).pollTimeout(POLL_TIMEOUT).start()) {
             agentRate = rate(watch);
         }
         CommandFeed.verify(context.bootstrapServers(), agentTopics, mixes, ID_PREFIX, RUN_TIMEOUT);
@@ -119,7 +122,7 @@ public final class AgentThroughputBenchmark implements LiveBenchmark {
             for (int n : nodes) {
                 PassThroughLoop loop = new PassThroughLoop(context.bootstrapServers(),
                         new TopicPartition(topics.allocRequests().name(), n), topics.progress().name(),
-                        topics.prefix() + "pass-through-" + n, InProcessAgents.POLL_TIMEOUT);
+                        topics.prefix() + "pass-through-" + n, POLL_TIMEOUT);
                 loops.add(loop);
                 Thread t = new Thread(loop, "bench-pass-through-" + n);
                 t.setDaemon(true);

@@ -8,8 +8,8 @@ import dev.oomsim.bench.BenchContext;
 import dev.oomsim.bench.BenchRow;
 import dev.oomsim.bench.LiveBenchmark;
 import dev.oomsim.bench.Target;
-import dev.oomsim.lock.bench.LockBenchmark;
-import dev.oomsim.lock.bench.LockContender;
+import dev.oomsim.bench.lock.LockBenchmark;
+import dev.oomsim.lock.contention.LockContender;
 
 /**
  * The cluster-wide {@code oom_lock} (lock-protocol.md) on the run's broker, through the lock module's own

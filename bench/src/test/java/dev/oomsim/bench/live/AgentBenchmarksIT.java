@@ -58,7 +58,9 @@ class AgentBenchmarksIT {
         BenchRow p50 = row(rows, "OOM trigger → KillEvent visible on kills, 1 agent (20 may_oom requests) p50");
         BenchRow p99 = row(rows, "OOM trigger → KillEvent visible on kills, 1 agent (20 may_oom requests) p99");
         assertThat(p50.value()).isPositive().isLessThanOrEqualTo(p99.value());
-        assertThat(p99.targetText()).isEqualTo("≤ 3× broker RTT p99");
+        assertThat(p50.targetText()).isEqualTo("≤ 1.3× txn round trip + RTT, p50");
+        assertThat(p99.targetText()).isEqualTo("≤ 1.3× txn round trip + RTT, p99");
+        assertThat(p99.baseline()).hasValueSatisfying(b -> assertThat(b.label()).isEqualTo("txn round trip + RTT, p99"));
 
         BenchRow live = row(rows, "node agent heap, 64 GiB node, live");
         BenchRow loaded = row(rows, "node agent heap, 64 GiB node, after 1,000 ALLOC/FREE requests");

@@ -1,8 +1,9 @@
 package dev.oomsim.kernel.image;
 
-import dev.oomsim.kernel.mm.Zone;
 import java.util.Arrays;
 import java.util.function.LongConsumer;
+
+import dev.oomsim.kernel.mm.Zone;
 
 /**
  * Mirrors one {@code struct free_area}'s list ({@code zone->free_area[order].free_list}): the first pfn of every free

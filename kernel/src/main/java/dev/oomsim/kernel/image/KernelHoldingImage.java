@@ -1,7 +1,8 @@
 package dev.oomsim.kernel.image;
 
-import dev.oomsim.kernel.mm.Page;
 import java.util.List;
+
+import dev.oomsim.kernel.mm.Page;
 
 /**
  * The blocks a task without an mm (a kernel thread's allocations) holds on one node, in the order it got them (the

@@ -1,11 +1,12 @@
 package dev.oomsim.kernel.image;
 
-import dev.oomsim.kernel.mm.Arch;
-import dev.oomsim.kernel.profile.Profile;
-import dev.oomsim.kernel.sysctl.VmSysctl;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+
+import dev.oomsim.kernel.mm.Arch;
+import dev.oomsim.kernel.profile.Profile;
+import dev.oomsim.kernel.sysctl.VmSysctl;
 
 /**
  * Everything of a booted {@code ScenarioRunner} that events change, taken between events: the {@code Machine}'s

@@ -1,7 +1,8 @@
 package dev.oomsim.kernel.image;
 
-import dev.oomsim.kernel.oom.OomLockToken;
 import java.util.Optional;
+
+import dev.oomsim.kernel.oom.OomLockToken;
 
 /**
  * Mirrors the in-process {@code oom_lock} ({@code LocalOomLock}) between events: the next fencing token it will hand

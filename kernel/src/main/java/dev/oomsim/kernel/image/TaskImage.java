@@ -1,11 +1,12 @@
 package dev.oomsim.kernel.image;
 
-import dev.oomsim.kernel.task.Task;
-import dev.oomsim.kernel.task.TaskFlag;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+
+import dev.oomsim.kernel.task.Task;
+import dev.oomsim.kernel.task.TaskFlag;
 
 /**
  * Mirrors the mutable part of one {@code struct task_struct}: liveness, which mm it still uses ({@link #NO_MM} after

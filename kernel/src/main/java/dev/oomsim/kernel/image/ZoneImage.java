@@ -1,9 +1,10 @@
 package dev.oomsim.kernel.image;
 
+import java.util.List;
+
 import dev.oomsim.kernel.mm.Watermarks;
 import dev.oomsim.kernel.mm.Zone;
 import dev.oomsim.kernel.mm.ZoneType;
-import java.util.List;
 
 /**
  * Mirrors the mutable part of one {@code struct zone}: {@code NR_FREE_PAGES}, every {@code free_area}'s list in exact

@@ -1,7 +1,8 @@
 package dev.oomsim.kernel.mm;
 
-import dev.oomsim.kernel.oom.OomOutcome;
 import java.util.List;
+
+import dev.oomsim.kernel.oom.OomOutcome;
 
 /**
  * Everything one allocation reports (scenario-format.md): the page or null, {@code did_some_progress} of the last

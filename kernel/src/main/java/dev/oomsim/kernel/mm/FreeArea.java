@@ -1,10 +1,11 @@
 package dev.oomsim.kernel.mm;
 
-import dev.oomsim.kernel.image.FreeListImage;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.LongConsumer;
+
+import dev.oomsim.kernel.image.FreeListImage;
 
 /**
  * Mirrors {@code struct free_area}, include/linux/mmzone.h: the free list of one order of one zone, with its

@@ -1,11 +1,12 @@
 package dev.oomsim.kernel.mm;
 
-import dev.oomsim.kernel.profile.Profile;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+
+import dev.oomsim.kernel.profile.Profile;
 
 /**
  * Mirrors {@code gfp_t}, include/linux/gfp.h. The mask is held in the v4.4 bit layout (kernel-model.md §4); the

@@ -3,6 +3,14 @@ package dev.oomsim.kernel.mm;
 import static dev.oomsim.kernel.mm.AllocFlags.ALLOC_NO_WATERMARKS;
 import static dev.oomsim.kernel.mm.AllocFlags.ALLOC_WMARK_MASK;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
 import dev.oomsim.kernel.image.HoldingImage;
 import dev.oomsim.kernel.image.KernelHoldingImage;
 import dev.oomsim.kernel.image.MmNodeImage;
@@ -11,13 +19,6 @@ import dev.oomsim.kernel.image.ZoneImage;
 import dev.oomsim.kernel.profile.Profile;
 import dev.oomsim.kernel.task.Mm;
 import dev.oomsim.kernel.task.Task;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * {@link NodeMemory} over the node's own {@link Zone}s, in-process: the only runtime code that touches a zone's

@@ -1,9 +1,10 @@
 package dev.oomsim.kernel.mm;
 
+import java.util.List;
+
 import dev.oomsim.kernel.image.NodeImage;
 import dev.oomsim.kernel.task.Mm;
 import dev.oomsim.kernel.task.Task;
-import java.util.List;
 
 /**
  * Every operation the allocator, the OOM killer and the machine perform on ONE NUMA node's zones (and on the pages

@@ -9,6 +9,10 @@ import static dev.oomsim.kernel.mm.AllocFlags.ALLOC_WMARK_HIGH;
 import static dev.oomsim.kernel.mm.AllocFlags.ALLOC_WMARK_LOW;
 import static dev.oomsim.kernel.mm.AllocFlags.ALLOC_WMARK_MIN;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
 import dev.oomsim.kernel.KernelLog;
 import dev.oomsim.kernel.Machine;
 import dev.oomsim.kernel.oom.OomControl;
@@ -19,9 +23,6 @@ import dev.oomsim.kernel.profile.Profile;
 import dev.oomsim.kernel.task.Mempolicy;
 import dev.oomsim.kernel.task.Task;
 import dev.oomsim.kernel.task.TaskFlag;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 
 /**
  * The page allocator of mm/page_alloc.c: the zonelist walk, the watermark check, the buddy take, the fast path, the

@@ -1,9 +1,10 @@
 package dev.oomsim.kernel.mm;
 
-import dev.oomsim.kernel.KernelLog;
-import dev.oomsim.kernel.oom.OomOutcome;
 import java.util.ArrayList;
 import java.util.List;
+
+import dev.oomsim.kernel.KernelLog;
+import dev.oomsim.kernel.oom.OomOutcome;
 
 /**
  * The state of one allocation as it moves through the slow path, kept in an object (not locals) so the path can be

@@ -1,7 +1,8 @@
 package dev.oomsim.kernel.mm;
 
-import dev.oomsim.kernel.profile.Profile;
 import java.util.List;
+
+import dev.oomsim.kernel.profile.Profile;
 
 /**
  * Boot arithmetic of kernel-model.md §6: mirrors {@code init_per_zone_wmark_min}, {@code __setup_per_zone_wmarks}

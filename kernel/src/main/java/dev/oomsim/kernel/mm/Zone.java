@@ -1,11 +1,12 @@
 package dev.oomsim.kernel.mm;
 
-import dev.oomsim.kernel.image.FreeListImage;
-import dev.oomsim.kernel.image.ZoneImage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+
+import dev.oomsim.kernel.image.FreeListImage;
+import dev.oomsim.kernel.image.ZoneImage;
 
 /**
  * Mirrors {@code struct zone}, include/linux/mmzone.h, with the buddy operations of mm/page_alloc.c that touch one

@@ -1,7 +1,8 @@
 package dev.oomsim.kernel.oom;
 
-import dev.oomsim.kernel.image.OomLockImage;
 import java.util.Optional;
+
+import dev.oomsim.kernel.image.OomLockImage;
 
 /**
  * An in-process trylock handing out increasing fencing tokens. Not thread-safe by design: it is owned by the single

@@ -1,5 +1,9 @@
 package dev.oomsim.kernel.oom;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
 import dev.oomsim.kernel.KernelLog;
 import dev.oomsim.kernel.Machine;
 import dev.oomsim.kernel.mm.GfpFlags;
@@ -13,9 +17,6 @@ import dev.oomsim.kernel.task.Mempolicy;
 import dev.oomsim.kernel.task.Mm;
 import dev.oomsim.kernel.task.Task;
 import dev.oomsim.kernel.task.TaskFlag;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * The OOM killer of mm/oom_kill.c: {@code out_of_memory}, {@code constrained_alloc}, {@code select_bad_process},

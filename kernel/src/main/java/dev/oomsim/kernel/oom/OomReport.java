@@ -1,8 +1,9 @@
 package dev.oomsim.kernel.oom;
 
+import java.util.List;
+
 import dev.oomsim.kernel.mm.GfpFlags;
 import dev.oomsim.kernel.mm.NodeMask;
-import java.util.List;
 
 /**
  * What one {@code out_of_memory} (or memcg OOM) call did and why, for observers of the killer: the outcome, the

@@ -1,9 +1,10 @@
 package dev.oomsim.kernel.oom;
 
+import java.util.List;
+
 import dev.oomsim.kernel.profile.Profile;
 import dev.oomsim.kernel.task.Mm;
 import dev.oomsim.kernel.task.Task;
-import java.util.List;
 
 /**
  * The printk formats of the OOM report per profile (mm/oom_kill.c {@code dump_header}, {@code dump_tasks},

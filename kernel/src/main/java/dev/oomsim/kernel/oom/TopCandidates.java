@@ -1,8 +1,9 @@
 package dev.oomsim.kernel.oom;
 
-import dev.oomsim.kernel.task.Task;
 import java.util.ArrayList;
 import java.util.List;
+
+import dev.oomsim.kernel.task.Task;
 
 /**
  * The best {@link OomReport#MAX_CANDIDATES} tasks one {@code select_bad_process} walk evaluated, kept in place while

@@ -1,13 +1,14 @@
 package dev.oomsim.kernel.scenario;
 
-import dev.oomsim.kernel.mm.Page;
-import dev.oomsim.kernel.oom.Chosen;
-import dev.oomsim.kernel.oom.OomOutcome;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import dev.oomsim.kernel.mm.Page;
+import dev.oomsim.kernel.oom.Chosen;
+import dev.oomsim.kernel.oom.OomOutcome;
 
 /** The result of one scenario event; {@link #toTree()} gives the exact JSON shape of scenario-format.md. */
 public sealed interface EventResult

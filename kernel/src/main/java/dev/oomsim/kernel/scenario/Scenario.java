@@ -1,5 +1,8 @@
 package dev.oomsim.kernel.scenario;
 
+import java.util.List;
+import java.util.Set;
+
 import dev.oomsim.kernel.mm.Arch;
 import dev.oomsim.kernel.mm.GfpFlags;
 import dev.oomsim.kernel.mm.NodeSpec;
@@ -9,8 +12,6 @@ import dev.oomsim.kernel.task.Cpuset;
 import dev.oomsim.kernel.task.Memcg;
 import dev.oomsim.kernel.task.Mempolicy;
 import dev.oomsim.kernel.task.TaskFlag;
-import java.util.List;
-import java.util.Set;
 
 /** A typed scenario (scenario-format.md): machine, tasks, events and run options. Built by {@link ScenarioParser}. */
 public record Scenario(Profile profile, Arch arch, SysctlSpec sysctl, long swapPages, boolean suspendedStorage,

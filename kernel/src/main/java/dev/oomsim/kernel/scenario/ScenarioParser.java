@@ -11,6 +11,15 @@ import static dev.oomsim.kernel.scenario.Tree.optionalInteger;
 import static dev.oomsim.kernel.scenario.Tree.require;
 import static dev.oomsim.kernel.scenario.Tree.string;
 
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
 import dev.oomsim.kernel.mm.Arch;
 import dev.oomsim.kernel.mm.GfpFlags;
 import dev.oomsim.kernel.mm.NodeMask;
@@ -25,14 +34,6 @@ import dev.oomsim.kernel.task.Memcg;
 import dev.oomsim.kernel.task.Mempolicy;
 import dev.oomsim.kernel.task.Task;
 import dev.oomsim.kernel.task.TaskFlag;
-import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Builds a typed {@link Scenario} from the generic tree a JSON/YAML parser produces. Unknown fields, wrong types and

@@ -1,5 +1,11 @@
 package dev.oomsim.kernel.scenario;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntPredicate;
+
 import dev.oomsim.kernel.KernelLog;
 import dev.oomsim.kernel.Machine;
 import dev.oomsim.kernel.image.MachineImage;
@@ -19,8 +25,8 @@ import dev.oomsim.kernel.mm.Topology;
 import dev.oomsim.kernel.mm.WatermarkSetup;
 import dev.oomsim.kernel.mm.ZoneSnapshot;
 import dev.oomsim.kernel.oom.LocalOomLock;
-import dev.oomsim.kernel.oom.OomLock;
 import dev.oomsim.kernel.oom.OomKiller;
+import dev.oomsim.kernel.oom.OomLock;
 import dev.oomsim.kernel.oom.OomOutcome;
 import dev.oomsim.kernel.profile.Profile;
 import dev.oomsim.kernel.sysctl.VmSysctl;
@@ -30,11 +36,6 @@ import dev.oomsim.kernel.task.Mm;
 import dev.oomsim.kernel.task.Task;
 import dev.oomsim.kernel.task.TaskFlag;
 import dev.oomsim.kernel.task.TaskTable;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.function.IntPredicate;
 
 /**
  * The offline scenario runner (scenario-format.md): boots a {@link Machine} from a {@link Scenario}, runs its events

@@ -1,9 +1,10 @@
 package dev.oomsim.kernel.scenario;
 
-import dev.oomsim.kernel.mm.Page;
-import dev.oomsim.kernel.oom.OomOutcome;
 import java.util.List;
 import java.util.Map;
+
+import dev.oomsim.kernel.mm.Page;
+import dev.oomsim.kernel.oom.OomOutcome;
 
 /** The readable (non-JSON) rendering of a run: one summary line per event, then its kernel log lines indented. */
 public final class TextSummary {

@@ -1,11 +1,12 @@
 package dev.oomsim.kernel.task;
 
-import dev.oomsim.kernel.image.MmImage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+
+import dev.oomsim.kernel.image.MmImage;
 
 /**
  * Mirrors the counters of {@code struct mm_struct} the OOM killer reads, plus which pages the mm holds: per zone, rank

@@ -1,10 +1,11 @@
 package dev.oomsim.kernel.task;
 
-import dev.oomsim.kernel.image.TaskImage;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+
+import dev.oomsim.kernel.image.TaskImage;
 
 /** Mirrors the parts of {@code struct task_struct} the model uses. Mutable; owned by the {@link TaskTable}'s thread. */
 public final class Task {

@@ -2,7 +2,6 @@ package dev.oomsim.kernel.arch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.oomsim.kernel.mm.Zone;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +14,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+
+import dev.oomsim.kernel.mm.Zone;
 import org.junit.jupiter.api.Test;
 
 /**

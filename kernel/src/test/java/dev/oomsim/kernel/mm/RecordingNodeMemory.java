@@ -1,9 +1,10 @@
 package dev.oomsim.kernel.mm;
 
+import java.util.List;
+
 import dev.oomsim.kernel.image.NodeImage;
 import dev.oomsim.kernel.task.Mm;
 import dev.oomsim.kernel.task.Task;
-import java.util.List;
 
 /**
  * Test decorator: delegates every {@link NodeMemory} call to another implementation and appends one line per call, with

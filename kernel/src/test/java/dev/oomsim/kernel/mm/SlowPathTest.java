@@ -2,11 +2,12 @@ package dev.oomsim.kernel.mm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+import java.util.stream.Stream;
+
 import dev.oomsim.kernel.scenario.EventResult;
 import dev.oomsim.kernel.scenario.ScenarioRunner;
 import dev.oomsim.kernel.scenario.Yaml;
-import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;

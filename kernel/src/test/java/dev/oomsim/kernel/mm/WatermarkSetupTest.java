@@ -2,8 +2,9 @@ package dev.oomsim.kernel.mm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.oomsim.kernel.profile.Profile;
 import java.util.List;
+
+import dev.oomsim.kernel.profile.Profile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

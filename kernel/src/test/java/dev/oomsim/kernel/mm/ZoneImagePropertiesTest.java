@@ -3,13 +3,14 @@ package dev.oomsim.kernel.mm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.oomsim.kernel.image.FreeListImage;
-import dev.oomsim.kernel.image.ZoneImage;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
+
+import dev.oomsim.kernel.image.FreeListImage;
+import dev.oomsim.kernel.image.ZoneImage;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;

@@ -2,6 +2,8 @@ package dev.oomsim.kernel.oom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+
 import dev.oomsim.kernel.mm.AllocRequest;
 import dev.oomsim.kernel.mm.Arch;
 import dev.oomsim.kernel.mm.GfpFlags;
@@ -9,7 +11,6 @@ import dev.oomsim.kernel.scenario.EventResult;
 import dev.oomsim.kernel.scenario.ScenarioRunner;
 import dev.oomsim.kernel.scenario.Yaml;
 import dev.oomsim.kernel.task.Task;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -2,12 +2,13 @@ package dev.oomsim.kernel.oom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import dev.oomsim.kernel.scenario.Scenario;
 import dev.oomsim.kernel.scenario.ScenarioParser;
 import dev.oomsim.kernel.scenario.ScenarioRunner;
 import dev.oomsim.kernel.scenario.Yaml;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -3,6 +3,7 @@ package dev.oomsim.kernel.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 /** Unusual but legal inputs run to a result instead of throwing. */

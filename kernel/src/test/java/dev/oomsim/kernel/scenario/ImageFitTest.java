@@ -3,11 +3,12 @@ package dev.oomsim.kernel.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Optional;
+
 import dev.oomsim.kernel.image.MachineImage;
 import dev.oomsim.kernel.mm.NodeMemory;
 import dev.oomsim.kernel.oom.OomLock;
 import dev.oomsim.kernel.oom.OomLockToken;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**

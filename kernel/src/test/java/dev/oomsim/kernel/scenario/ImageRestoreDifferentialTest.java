@@ -3,13 +3,14 @@ package dev.oomsim.kernel.scenario;
 import static dev.oomsim.kernel.scenario.ScenarioFilesTest.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.oomsim.kernel.image.MachineImage;
-import dev.oomsim.kernel.oom.OomOutcome;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+
+import dev.oomsim.kernel.image.MachineImage;
+import dev.oomsim.kernel.oom.OomOutcome;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 

@@ -3,14 +3,15 @@ package dev.oomsim.kernel.scenario;
 import static dev.oomsim.kernel.scenario.ScenarioFilesTest.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.oomsim.kernel.mm.NodeMemory;
-import dev.oomsim.kernel.mm.RecordingNodeMemory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+
+import dev.oomsim.kernel.mm.NodeMemory;
+import dev.oomsim.kernel.mm.RecordingNodeMemory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -3,10 +3,6 @@ package dev.oomsim.kernel.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.oomsim.kernel.image.MachineImage;
-import dev.oomsim.kernel.image.NodeImage;
-import dev.oomsim.kernel.mm.NodeMemory;
-import dev.oomsim.kernel.mm.RecordingNodeMemory;
 import java.io.IOException;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -14,6 +10,11 @@ import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.oomsim.kernel.image.MachineImage;
+import dev.oomsim.kernel.image.NodeImage;
+import dev.oomsim.kernel.mm.NodeMemory;
+import dev.oomsim.kernel.mm.RecordingNodeMemory;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -3,13 +3,14 @@ package dev.oomsim.kernel.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
+import java.util.Set;
+
 import dev.oomsim.kernel.Machine;
 import dev.oomsim.kernel.mm.Zone;
 import dev.oomsim.kernel.task.Mempolicy;
 import dev.oomsim.kernel.task.Task;
 import dev.oomsim.kernel.task.TaskFlag;
-import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** A task spawned after boot joins the machine exactly as the machine file's tasks do at boot. */

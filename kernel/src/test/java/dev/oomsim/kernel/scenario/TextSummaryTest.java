@@ -3,6 +3,7 @@ package dev.oomsim.kernel.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+
 import org.junit.jupiter.api.Test;
 
 class TextSummaryTest {

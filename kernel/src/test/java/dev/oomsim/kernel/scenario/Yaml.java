@@ -1,8 +1,9 @@
 package dev.oomsim.kernel.scenario;
 
+import java.io.UncheckedIOException;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.UncheckedIOException;
 
 /** Test helper: YAML text to the generic tree, and to a booted runner. */
 public final class Yaml {

@@ -3,6 +3,7 @@ package dev.oomsim.lock.history;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 /** The checker must catch what it claims to catch: a checker that never fails proves nothing. */

@@ -1,4 +1,4 @@
-package dev.oomsim.agent;
+package dev.oomsim.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,7 +49,7 @@ class DistributedSimulationIT {
         List<String> expected = jsonLines(ScenarioRunner.run(scenario).toTrees());
 
         Topics topics = new Topics(KAFKA.uniqueTopic("diff") + ".", scenario.nodes().size());
-        List<String> distributed = jsonLines(DistributedSimulation.run(scenario, KAFKA.bootstrapServers(), topics).toTrees());
+        List<String> distributed = jsonLines(ScenarioPlayback.play(scenario, KAFKA.bootstrapServers(), topics).toTrees());
 
         assertThat(distributed).containsExactlyElementsOf(expected);
     }

@@ -1,7 +1,5 @@
-package dev.oomsim.lock.bench;
+package dev.oomsim.lock.contention;
 
-import dev.oomsim.lock.CompactedTopicLock;
-import dev.oomsim.lock.LockGrant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -12,6 +10,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+
+import dev.oomsim.lock.CompactedTopicLock;
+import dev.oomsim.lock.LockGrant;
 
 /**
  * A contender for load runs: calls tryLock until a shared budget of attempts runs out, holds each grant

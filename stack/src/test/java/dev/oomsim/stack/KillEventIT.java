@@ -1,4 +1,4 @@
-package dev.oomsim.agent;
+package dev.oomsim.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,7 +39,7 @@ class KillEventIT {
     private List<KillEvent> kills(String file) throws IOException {
         Scenario scenario = ScenarioParser.parse(YAML.readValue(Path.of("..", "scenarios", file).toFile(), Object.class));
         topics = new Topics(KAFKA.uniqueTopic("kills") + ".", scenario.nodes().size());
-        DistributedSimulation.run(scenario, KAFKA.bootstrapServers(), topics);
+        ScenarioPlayback.play(scenario, KAFKA.bootstrapServers(), topics);
         List<ConsumerRecord<byte[], byte[]>> records = KAFKA.readAll(topics.kills().name());
         return records.stream().map(r -> topics.kills().valueSerde().deserializer().deserialize(r.topic(), r.value())).toList();
     }

@@ -1,4 +1,4 @@
-package dev.oomsim.lock.bench;
+package dev.oomsim.lock.contention;
 
 import java.util.Arrays;
 

@@ -1,4 +1,4 @@
-package dev.oomsim.agent;
+package dev.oomsim.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -11,7 +11,8 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.oomsim.agent.runtime.CommandLog;
+import dev.oomsim.agent.NodeAgent;
+import dev.oomsim.agent.OutcomeMapper;
 import dev.oomsim.kernel.scenario.EventResult;
 import dev.oomsim.kernel.scenario.Scenario;
 import dev.oomsim.kernel.scenario.ScenarioParser;
@@ -19,10 +20,9 @@ import dev.oomsim.kernel.scenario.ScenarioRun;
 import dev.oomsim.schemas.topics.TopicEnsurer;
 import dev.oomsim.schemas.topics.Topics;
 import dev.oomsim.testkit.EmbeddedKafkaExtension;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An agent stopped mid-load — with a request suspended at oom_lock whose journaled lock result may or may not have
@@ -41,7 +41,7 @@ class CrashRecoveryIT {
     @ValueSource(longs = {0, 1})
     void aRestartedAgentReplaysItsLogAndEndsExactlyAsAnUninterruptedRun(long snapshotEvery) throws Exception {
         Scenario scenario = ScenarioParser.parse(new ObjectMapper(new YAMLFactory()).readValue(MACHINE.toFile(), Object.class));
-        ScenarioRun uninterrupted = DistributedSimulation.run(scenario, KAFKA.bootstrapServers(),
+        ScenarioRun uninterrupted = ScenarioPlayback.play(scenario, KAFKA.bootstrapServers(),
                 new Topics(KAFKA.uniqueTopic("whole") + ".", 1));
         assertThat(uninterrupted.results()).hasSize(scenario.events().size());
         int crashAt = 5;
@@ -52,26 +52,30 @@ class CrashRecoveryIT {
         new TopicEnsurer(KAFKA.admin(), (short) 1).ensure(topics.all());
         List<EventResult> results = new ArrayList<>();
         Map<String, Object> state;
-        try (DistributedSimulation.Feeder feeder = new DistributedSimulation.Feeder(KAFKA.bootstrapServers(), topics)) {
-            Agent first = Agent.start(scenario, topics, snapshotEvery);
+        try (ScenarioFeeder feeder = new ScenarioFeeder(KAFKA.bootstrapServers(), topics)) {
+            OomsimCluster cluster = OomsimCluster.builder(scenario).bootstrapServers(KAFKA.bootstrapServers())
+                    .topics(topics).ensureTopics(false).pollTimeout(Duration.ofMillis(20))
+                    .snapshotEveryCommands(snapshotEvery).start();
+            await().atMost(Duration.ofSeconds(60)).until(cluster::isLive);
             for (int i = 0; i < crashAt; i++) {
                 results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i), 0)));
             }
             // Event 5 is a direct __alloc_pages_may_oom call: it takes oom_lock. Stop the agent while the request
             // may be suspended there, its journaled lock result committed or not.
             feeder.submit(command(scenario, crashAt), 0);
-            first.stop();
+            cluster.stopAgent(0);
 
-            Agent second = Agent.start(scenario, topics, snapshotEvery);
+            NodeAgent second = cluster.startAgent(0);
+            await().atMost(Duration.ofSeconds(60)).until(second::isLive);
             if (snapshotEvery > 0) {
-                assertThat(second.log().replayFrom()).as("the restart's replay starts at a snapshot").isPositive();
+                assertThat(second.replayFrom()).as("the restart's replay starts at a snapshot").isPositive();
             }
             results.add(OutcomeMapper.toResult(feeder.outcome("event-" + crashAt)));
             for (int i = crashAt + 1; i < scenario.events().size(); i++) {
                 results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i), 0)));
             }
-            state = DistributedSimulation.stateTree(feeder.snapshots("final", java.util.List.of(0)));
-            second.stop();
+            state = ScenarioPlayback.stateTree(feeder.snapshots("final", List.of(0)));
+            cluster.close();
         }
 
         assertThat(results).containsExactlyElementsOf(uninterrupted.results());
@@ -81,33 +85,12 @@ class CrashRecoveryIT {
     }
 
     private static dev.oomsim.schemas.AllocRequest command(Scenario scenario, int i) {
-        return DistributedSimulation.command("event-" + i, i, scenario.events().get(i), scenario.profile());
+        return ScenarioPlayback.command("event-" + i, i, scenario.events().get(i), scenario.profile());
     }
 
     private static List<String> progressRequestIds(Topics topics) {
         return KAFKA.readAll(topics.progress().name()).stream()
                 .map(r -> topics.progress().valueSerde().deserializer().deserialize(r.topic(), r.value()).getRequestId())
                 .toList();
-    }
-
-    /** One agent incarnation: its own kernel booted from the machine, its own lock contender, the node's command log. */
-    private record Agent(CommandLog log, Thread thread, ClusterLock lock) {
-        static Agent start(Scenario scenario, Topics topics, long snapshotEvery) {
-            ClusterLock lock = new CompactedTopicClusterLock(KAFKA.bootstrapServers(), topics.oomLock().name(), "node-0",
-                    new SimpleMeterRegistry());
-            CommandLog log = new CommandLog(new CommandLog.Settings(KAFKA.bootstrapServers(), topics, 0,
-                    Duration.ofMillis(20), "node-agent-0", snapshotEvery), new KernelNode(0, scenario, topics, lock),
-                    new SimpleMeterRegistry());
-            Thread t = new Thread(log, "node-agent-0");
-            t.start();
-            await().atMost(Duration.ofSeconds(60)).until(log::isLive);
-            return new Agent(log, t, lock);
-        }
-
-        void stop() throws InterruptedException {
-            log.close();
-            thread.join(15_000);
-            lock.close();
-        }
     }
 }

@@ -1,8 +1,5 @@
-package dev.oomsim.lock.bench;
+package dev.oomsim.bench.lock;
 
-import dev.oomsim.lock.CompactedTopicLock;
-import dev.oomsim.lock.LockConfig;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +10,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+
+import dev.oomsim.lock.CompactedTopicLock;
+import dev.oomsim.lock.LockConfig;
+import dev.oomsim.lock.contention.BrokerRoundTrip;
+import dev.oomsim.lock.contention.LatencySamples;
+import dev.oomsim.lock.contention.LockContender;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 

@@ -1,4 +1,4 @@
-package dev.oomsim.agent;
+package dev.oomsim.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -18,6 +18,8 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.oomsim.agent.NodeAgent;
+import dev.oomsim.agent.OutcomeMapper;
 import dev.oomsim.kernel.scenario.EventResult;
 import dev.oomsim.kernel.scenario.Scenario;
 import dev.oomsim.kernel.scenario.ScenarioParser;
@@ -48,7 +50,7 @@ class AgentProcessCrashIT {
     @Test
     void anAgentKilledWithSigkillAndRestartedEndsAsAnUninterruptedRun(@TempDir Path dir) throws Exception {
         Scenario scenario = ScenarioParser.parse(new ObjectMapper(new YAMLFactory()).readValue(MACHINE.toFile(), Object.class));
-        ScenarioRun uninterrupted = DistributedSimulation.run(scenario, KAFKA.bootstrapServers(),
+        ScenarioRun uninterrupted = ScenarioPlayback.play(scenario, KAFKA.bootstrapServers(),
                 new Topics(KAFKA.uniqueTopic("whole") + ".", 1));
 
         String prefix = KAFKA.uniqueTopic("sigkill") + ".";
@@ -91,13 +93,11 @@ class AgentProcessCrashIT {
                 "machine.file=" + machineFile.toAbsolutePath(), "metrics.port=" + port, "poll.timeout.ms=20",
                 // A snapshot whenever nothing is in flight: the restarted agent restores one and replays only the rest.
                 "snapshot.every.commands=1", ""));
-        Map<String, String> survivor = NodeAgentIT.oneNodeAgent(KAFKA.bootstrapServers(), prefix, machineFile.toAbsolutePath());
-        survivor.put("node.id", String.valueOf(1 - victim));
-        survivor.put("nodes", "2");
-        survivor.put("snapshot.every.commands", "1");
 
         int crashAt = 3; // a direct may_oom on node 0: oom_lock, then rss gathered from node 1 and the victim's pages released there
-        try (NodeAgent other = new NodeAgent(new AgentConfig(survivor)).start()) {
+        try (OomsimCluster other = OomsimCluster.builder(scenario).bootstrapServers(KAFKA.bootstrapServers())
+                .topics(topics).ensureTopics(false).agents(List.of(1 - victim)).pollTimeout(Duration.ofMillis(20))
+                .snapshotEveryCommands(1).start()) {
             Crashed run = feedAcrossASigkill(scenario, topics, crashAt, settings, dir, port);
             assertThat(run.results()).containsExactlyElementsOf(model.results());
             assertThat(run.state()).isEqualTo(model.state());
@@ -121,7 +121,7 @@ class AgentProcessCrashIT {
         dev.oomsim.kernel.Machine machine = new ScenarioRunner(scenario).machine();
         List<Integer> nodes = machine.nodes().stream().map(n -> n.id()).toList();
         List<EventResult> results = new ArrayList<>();
-        try (DistributedSimulation.Feeder feeder = new DistributedSimulation.Feeder(KAFKA.bootstrapServers(), topics)) {
+        try (ScenarioFeeder feeder = new ScenarioFeeder(KAFKA.bootstrapServers(), topics)) {
             Process first = startAgent(settings, dir.resolve("agent-1.log"), port);
             for (int i = 0; i < crashAt; i++) {
                 results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i), origin(scenario, i, machine))));
@@ -136,7 +136,7 @@ class AgentProcessCrashIT {
                 for (int i = crashAt + 1; i < scenario.events().size(); i++) {
                     results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i), origin(scenario, i, machine))));
                 }
-                return new Crashed(results, DistributedSimulation.stateTree(feeder.snapshots("final", nodes)));
+                return new Crashed(results, ScenarioPlayback.stateTree(feeder.snapshots("final", nodes)));
             } finally {
                 second.destroy();
                 second.waitFor();
@@ -152,7 +152,7 @@ class AgentProcessCrashIT {
     }
 
     private static int origin(Scenario scenario, int i, dev.oomsim.kernel.Machine machine) {
-        return DistributedSimulation.originNode(scenario.events().get(i), machine);
+        return ScenarioPlayback.originNode(scenario.events().get(i), machine);
     }
 
     private Process startAgent(Path settings, Path log, int port) throws IOException {
@@ -174,7 +174,7 @@ class AgentProcessCrashIT {
     }
 
     private static dev.oomsim.schemas.AllocRequest command(Scenario scenario, int i) {
-        return DistributedSimulation.command("event-" + i, i, scenario.events().get(i), scenario.profile());
+        return ScenarioPlayback.command("event-" + i, i, scenario.events().get(i), scenario.profile());
     }
 
     private static int freePort() throws IOException {

@@ -1,13 +1,15 @@
-package dev.oomsim.agent;
+package dev.oomsim.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.oomsim.agent.OutcomeMapper;
 import dev.oomsim.kernel.scenario.EventResult;
 import dev.oomsim.kernel.scenario.Scenario;
 import dev.oomsim.kernel.scenario.ScenarioParser;
@@ -34,13 +36,13 @@ class BrokerRestartIT {
 
         String prefix = KAFKA.uniqueTopic("restart") + ".";
         Topics topics = new Topics(prefix, 1);
-        Map<String, String> settings = NodeAgentIT.oneNodeAgent(KAFKA.bootstrapServers(), prefix, CrashRecoveryIT.MACHINE);
 
         int half = 5;
         List<EventResult> results = new ArrayList<>();
         Map<String, Object> state;
-        try (NodeAgent agent = new NodeAgent(new AgentConfig(settings)).start();
-             DistributedSimulation.Feeder feeder = new DistributedSimulation.Feeder(KAFKA.bootstrapServers(), topics)) {
+        try (OomsimCluster agent = OomsimCluster.builder(scenario).bootstrapServers(KAFKA.bootstrapServers()).topics(topics)
+                .pollTimeout(Duration.ofMillis(20)).start();
+             ScenarioFeeder feeder = new ScenarioFeeder(KAFKA.bootstrapServers(), topics)) {
             for (int i = 0; i < half; i++) {
                 results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i), 0)));
             }
@@ -48,7 +50,7 @@ class BrokerRestartIT {
             for (int i = half; i < scenario.events().size(); i++) {
                 results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i), 0)));
             }
-            state = DistributedSimulation.stateTree(feeder.snapshots("final", java.util.List.of(0)));
+            state = ScenarioPlayback.stateTree(feeder.snapshots("final", List.of(0)));
         }
 
         assertThat(results).containsExactlyElementsOf(expected.results());
@@ -60,7 +62,7 @@ class BrokerRestartIT {
     }
 
     private static dev.oomsim.schemas.AllocRequest command(Scenario scenario, int i) {
-        return DistributedSimulation.command("event-" + i, i, scenario.events().get(i), scenario.profile());
+        return ScenarioPlayback.command("event-" + i, i, scenario.events().get(i), scenario.profile());
     }
 
 }

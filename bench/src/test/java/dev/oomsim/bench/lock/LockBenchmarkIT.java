@@ -1,11 +1,11 @@
-package dev.oomsim.lock;
+package dev.oomsim.bench.lock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.oomsim.lock.bench.LockBenchmark;
-import dev.oomsim.lock.bench.LockContender;
-import dev.oomsim.testkit.EmbeddedKafkaExtension;
 import java.time.Duration;
+
+import dev.oomsim.lock.contention.LockContender;
+import dev.oomsim.testkit.EmbeddedKafkaExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

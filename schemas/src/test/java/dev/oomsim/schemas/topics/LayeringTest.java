@@ -1,0 +1,15 @@
+package dev.oomsim.schemas.topics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.oomsim.testkit.ImportRules;
+import org.junit.jupiter.api.Test;
+
+/** Events and topics are the contract between services: they depend on no service and not on the kernel model. */
+class LayeringTest {
+
+    @Test
+    void mainCodeReachesNoModuleAboveIt() {
+        assertThat(ImportRules.ofThisModule().importsOf("dev.oomsim.kernel", "dev.oomsim.agent", "dev.oomsim.lock", "dev.oomsim.service", "dev.oomsim.stack", "dev.oomsim.coordinator", "dev.oomsim.cli", "dev.oomsim.bench", "dev.oomsim.broker", "dev.oomsim.testkit")).isEmpty();
+    }
+}
