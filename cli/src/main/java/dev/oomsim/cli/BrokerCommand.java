@@ -58,7 +58,7 @@ final class BrokerCommand implements Callable<Integer> {
     int controllerPort;
 
     @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
-            description = "Address the PLAINTEXT listener binds to (default: ${DEFAULT-VALUE}; 0.0.0.0 in a container).")
+            description = "Address the PLAINTEXT listener binds to (default: ${DEFAULT-VALUE}; 0.0.0.0 in containers).")
     String host;
 
     @Option(names = "--advertised-host", paramLabel = "HOST",
@@ -149,7 +149,8 @@ final class BrokerCommand implements Callable<Integer> {
 
     /**
      * The broker properties the {@code KAFKA_*} variables of {@code env} set, mapped as the apache/kafka image maps
-     * them: the prefix dropped, lower case, {@code ___} → {@code -}, {@code __} → {@code _}, {@code _} → {@code .}.
+     * them: the prefix dropped, lower case, {@code ___} to {@code -}, {@code __} to {@code _}, {@code _} to
+     * {@code .}.
      */
     static Map<String, String> brokerProperties(Map<String, String> env) {
         Map<String, String> props = new TreeMap<>();

@@ -81,7 +81,8 @@ class ComposeEnvironmentTest {
         Map<String, String> env = s.environment();
         if (s.image().startsWith("apache/kafka")) {
             Map<String, String> rest = new TreeMap<>(env);
-            assertThat(Uuid.fromString(rest.remove("CLUSTER_ID"))).as(name + ": CLUSTER_ID is a Kafka uuid").isNotNull();
+            assertThat(Uuid.fromString(rest.remove("CLUSTER_ID"))).as(name + ": CLUSTER_ID is a Kafka uuid")
+                    .isNotNull();
             assertKafkaSettings(name, rest);
             return;
         }
@@ -105,7 +106,8 @@ class ComposeEnvironmentTest {
                 // The apache/kafka image formats with CLUSTER_ID; oomsim broker formats with an id of its own.
                 rest.remove("CLUSTER_ID");
                 assertKafkaSettings(name, rest);
-                assertThat(healthPort).as(name + ": HEALTH_PORT is --metrics-port").isEqualTo(s.option("--metrics-port"));
+                assertThat(healthPort).as(name + ": HEALTH_PORT is --metrics-port")
+                        .isEqualTo(s.option("--metrics-port"));
             }
             case "coordinator" -> {
                 assumeTrue(classExists("dev.oomsim.coordinator.Coordinator"),
@@ -145,7 +147,8 @@ class ComposeEnvironmentTest {
 
         /** The oomsim subcommand or service the entrypoint runs. */
         String program() {
-            List<String> args = new ArrayList<>(entrypoint.isEmpty() ? List.of() : entrypoint.subList(1, entrypoint.size()));
+            List<String> args = new ArrayList<>(
+                    entrypoint.isEmpty() ? List.of() : entrypoint.subList(1, entrypoint.size()));
             args.addAll(command);
             return args.isEmpty() ? "--help" : args.get(0);
         }
