@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
                 "Exit status: 0 success, 1 a runtime failure (the message says what to fix),",
                 "2 bad usage or input, 130 stopped with Ctrl-C, 70 a bug."},
         subcommands = {DemoCommand.class, UpCommand.class, KillsCommand.class, PressureCommand.class,
-                SimulateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                SimulateCommand.class, BenchCommand.class, BrokerCommand.class, TopicsCommand.class,
+                CommandLine.HelpCommand.class})
 public final class OomsimCommand implements Runnable {
 
     @CommandLine.Spec
