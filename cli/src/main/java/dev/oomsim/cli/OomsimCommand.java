@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = OomsimCommand.Version.class,
         description = "Simulates Linux node memory and its OOM killer: offline on a scenario file, or distributed over Kafka.",
-        subcommands = {SimulateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SimulateCommand.class, ExplainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class OomsimCommand implements Runnable {
 
     @CommandLine.Spec

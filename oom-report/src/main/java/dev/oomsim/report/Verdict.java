@@ -187,6 +187,9 @@ public record Verdict(ParsedReport report, WhatIf change, Decision primary, Deci
      */
     List<Map<String, Object>> watermarks() {
         List<Map<String, Object>> out = new ArrayList<>();
+        if (primary.rebuild().sysrq()) {
+            return out; // a forced OOM allocates nothing: no watermark was consulted
+        }
         GfpFlags gfp = Decision.gfp(primary.rebuild());
         boolean i386 = "i386".equals(primary.rebuild().tree().get("arch"));
         int classzone = highestZoneIdx(gfp, i386);
@@ -261,8 +264,13 @@ public record Verdict(ParsedReport report, WhatIf change, Decision primary, Deci
         if (alternate != null) {
             line(sb, "model, uid-0 tasks with CAP_SYS_ADMIN", alternate);
         }
-        sb.append(matchesKernel() ? "the model reaches the kernel's decision" : "the model does NOT reach the "
-                + "kernel's decision");
+        if (!change.isNone()) {
+            sb.append(matchesKernel() ? "with the change the kernel would still have made the same decision"
+                    : "with the change the decision differs from the kernel's");
+        } else {
+            sb.append(matchesKernel() ? "the model reaches the kernel's decision" : "the model does NOT reach the "
+                    + "kernel's decision");
+        }
         if (capabilityDecides()) {
             sb.append("; CAP_SYS_ADMIN of the uid-0 tasks (never printed) decides it: both outcomes above");
         }
@@ -285,7 +293,9 @@ public record Verdict(ParsedReport report, WhatIf change, Decision primary, Deci
                         s.get("why")));
             }
         }
-        sb.append("last chance (high watermark + lowmem_reserve) per zone:\n");
+        if (!primary.rebuild().sysrq()) {
+            sb.append("last chance (high watermark + lowmem_reserve) per zone:\n");
+        }
         for (Map<String, Object> w : watermarks()) {
             sb.append(String.format("  Node %s %-7s free %s, needs > %s: short by %s (min + reserve %s: short by %s)%n",
                     w.get("node"), w.get("zone"), w.get("free"), w.get("high_plus_reserve"),
