@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = OomsimCommand.Version.class,
         description = "Simulates Linux node memory and its OOM killer: offline on a scenario file, or distributed over Kafka.",
-                footerHeading = "%nExamples:%n",
+        footerHeading = "%nExamples:%n",
         footer = {"  oomsim demo              # a 4-node machine leaks until the OOM killer acts",
                 "  oomsim up --nodes 4       # the stack until Ctrl-C, Kafka on 127.0.0.1:9092",
                 "  oomsim kills --follow     # its kills as the kernel logs them",
@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
                 "Exit status: 0 success, 1 a runtime failure (the message says what to fix),",
                 "2 bad usage or input, 130 stopped with Ctrl-C, 70 a bug."},
         subcommands = {DemoCommand.class, UpCommand.class, KillsCommand.class, PressureCommand.class,
-                SimulateCommand.class, BenchCommand.class, BrokerCommand.class, TopicsCommand.class,
+                SimulateCommand.class, ExplainCommand.class, BenchCommand.class, BrokerCommand.class, TopicsCommand.class,
                 CommandLine.HelpCommand.class})
 public final class OomsimCommand implements Runnable {
 
