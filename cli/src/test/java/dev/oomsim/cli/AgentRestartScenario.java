@@ -19,7 +19,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.oomsim.agent.OutcomeMapper;
+import dev.oomsim.agent.wire.OutcomeMapper;
 import dev.oomsim.kernel.Machine;
 import dev.oomsim.kernel.scenario.EventResult;
 import dev.oomsim.kernel.scenario.Scenario;

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import dev.oomsim.agent.OutcomeMapper;
+import dev.oomsim.agent.wire.OutcomeMapper;
 import dev.oomsim.kernel.Machine;
 import dev.oomsim.kernel.mm.NumaNode;
 import dev.oomsim.kernel.scenario.EventResult;
