@@ -1,6 +1,8 @@
 package dev.oomsim.cli;
 
 import dev.oomsim.bench.BenchCommand;
+import dev.oomsim.kernel.scenario.ScenarioException;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +11,18 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = OomsimCommand.Version.class,
         description = "Simulates Linux node memory and its OOM killer: offline on a scenario file, or distributed over Kafka.",
-        subcommands = {SimulateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        footerHeading = "%nExamples:%n",
+        footer = {"  oomsim demo              # a 4-node machine leaks until the OOM killer acts",
+                "  oomsim up --nodes 4       # the stack until Ctrl-C, Kafka on 127.0.0.1:9092",
+                "  oomsim kills --follow     # its kills as the kernel logs them",
+                "  oomsim pressure --watch   # its memory pressure, node by node",
+                "  oomsim simulate scenarios/2-nodes-global-kill.yaml",
+                "",
+                "Exit status: 0 success, 1 a runtime failure (the message says what to fix),",
+                "2 bad usage or input, 130 stopped with Ctrl-C, 70 a bug."},
+        subcommands = {DemoCommand.class, UpCommand.class, KillsCommand.class, PressureCommand.class,
+                SimulateCommand.class, ExplainCommand.class, BenchCommand.class, BrokerCommand.class, TopicsCommand.class,
+                CommandLine.HelpCommand.class})
 public final class OomsimCommand implements Runnable {
 
     @CommandLine.Spec
@@ -17,7 +30,7 @@ public final class OomsimCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command, e.g. oomsim simulate scenarios/2-nodes-global-kill.yaml");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command, e.g. oomsim demo");
     }
 
     public static void main(String[] args) {
@@ -27,11 +40,32 @@ public final class OomsimCommand implements Runnable {
     /** The configured command line (also what tests drive). */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new OomsimCommand());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("oomsim: " + e.getMessage());
-            return ExitCodes.SOFTWARE;
+            String command = "oomsim " + commandLine.getCommandName() + ": ";
+            if (commandLine.getCommand() instanceof OomsimCommand) {
+                command = "oomsim: ";
+            }
+            int exit = exitCodeOf(e);
+            commandLine.getErr().println(command + e.getMessage());
+            if (exit == ExitCodes.USAGE) {
+                commandLine.getErr().println("Try 'oomsim " + commandLine.getCommandName() + " --help' for examples.");
+            }
+            commandLine.getErr().flush();
+            return exit;
         });
         return cl;
+    }
+
+    /** Bad usage or input: 2; a failure the user can fix (Kafka unreachable, a directory not writable): 1; bug: 70. */
+    static int exitCodeOf(Exception e) {
+        if (e instanceof UsageFailure || e instanceof ScenarioException) {
+            return ExitCodes.USAGE;
+        }
+        if (e instanceof CommandFailure || e instanceof KafkaException) {
+            return ExitCodes.RUNTIME_FAILURE;
+        }
+        return ExitCodes.SOFTWARE;
     }
 
     /** Reads the version from the jar manifest. */

@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 
@@ -74,15 +75,43 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         this.port = config.port() > 0 ? config.port() : freePort();
         this.controllerPort = config.controllerPort() > 0 ? config.controllerPort() : freePort();
-        this.clusterId = Uuid.randomUuid().toString();
+        this.clusterId = formattedClusterId(logDir).orElseGet(() -> Uuid.randomUuid().toString());
     }
 
-    /** Formats a fresh log directory and starts the broker; returns once it serves requests. */
+    /**
+     * Starts the broker on the configured log directory — formatting it first when it is new or empty, reopening it
+     * as it is when a broker formatted it before (a restart of {@code oomsim up --dir}: the data is still there) —
+     * and returns once it serves requests.
+     */
     public static EmbeddedKafkaBroker start(BrokerConfig config) {
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(config);
-        broker.format();
+        if (formattedClusterId(broker.logDir).isEmpty()) {
+            broker.format();
+        } else {
+            log.info("reopening the Kafka log directory {} of cluster {}", broker.logDir, broker.clusterId);
+        }
         broker.startServer();
         return broker;
+    }
+
+    /** The cluster id in {@code dir/meta.properties} when a broker formatted {@code dir} before. */
+    static Optional<String> formattedClusterId(Path dir) {
+        Path meta = dir.resolve("meta.properties");
+        if (!Files.isRegularFile(meta)) {
+            return Optional.empty();
+        }
+        Properties p = new Properties();
+        try (var in = Files.newInputStream(meta)) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new BrokerFatalException("cannot read " + meta + ": " + e.getMessage(), e);
+        }
+        String id = p.getProperty("cluster.id");
+        if (id == null || id.isBlank()) {
+            throw new BrokerFatalException(meta + " names no cluster.id: the directory is not a Kafka log directory"
+                    + " this broker can reopen; move it away or name another one");
+        }
+        return Optional.of(id);
     }
 
     /** Starts a broker with the defaults (temporary log dir, free loopback ports). */

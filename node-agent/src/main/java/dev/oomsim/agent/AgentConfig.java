@@ -32,6 +32,8 @@ public final class AgentConfig extends AbstractConfig {
     public static final String LOCK_LEASE_MS = "lock.lease.ms";
     public static final String REPLICATION_FACTOR = "replication.factor";
     public static final String SNAPSHOT_EVERY_COMMANDS = "snapshot.every.commands";
+    /** {@link #LOCK_LEASE_MS}'s default: {@code oom-lock}'s default lease. */
+    public static final long DEFAULT_LOCK_LEASE_MS = 10_000L;
 
     static final ConfigDef DEF = new ConfigDef()
             .define(NODE_ID, Type.INT, ConfigDef.NO_DEFAULT_VALUE, Range.atLeast(0), Importance.HIGH,
@@ -49,8 +51,9 @@ public final class AgentConfig extends AbstractConfig {
                     "Address /metrics and /health bind to.")
             .define(POLL_TIMEOUT_MS, Type.LONG, 100L, Range.between(1, 60_000), Importance.LOW,
                     "Consumer poll timeout.")
-            .define(LOCK_LEASE_MS, Type.LONG, 10_000L, Range.between(100, 600_000), Importance.MEDIUM,
-                    "Lease of the cluster-wide oom_lock claim.")
+            .define(LOCK_LEASE_MS, Type.LONG, DEFAULT_LOCK_LEASE_MS, Range.between(100, 300_000), Importance.MEDIUM,
+                    "Lease of the cluster-wide oom_lock claim; the holder stops acting as holder a tenth of it"
+                            + " before it runs out. At most half the oom_lock topic's min.compaction.lag.ms (10 min).")
             .define(REPLICATION_FACTOR, Type.SHORT, (short) 1, Range.between(1, 32), Importance.LOW,
                     "Replication factor of the topics the agent creates.")
             .define(SNAPSHOT_EVERY_COMMANDS, Type.LONG, CommandLog.DEFAULT_SNAPSHOT_EVERY, Range.atLeast(0), Importance.MEDIUM,

@@ -6,8 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.oomsim.kernel.oom.OomReport;
-import dev.oomsim.kernel.scenario.EventResult;
 import dev.oomsim.schemas.MemoryOp;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -43,10 +41,9 @@ final class AgentMeters {
                 .tag("node", node).tag("op", o).register(registry)).increment();
     }
 
-    void outcome(EventResult result, Duration inAgent) {
-        List<String> path = result instanceof EventResult.Alloc a ? a.path() : List.of();
+    /** A request of {@code kind} ended after {@code inAgent}; {@code path} is its allocation path (empty for none). */
+    void outcome(String kind, List<String> path, Duration inAgent) {
         String end = path.isEmpty() ? "none" : path.get(path.size() - 1);
-        String kind = result.kind();
         outcomes.computeIfAbsent(kind, k -> new HashMap<>()).computeIfAbsent(end, e -> Counter.builder("oomsim.agent.outcomes")
                 .description("Request outcomes, by kind and the path step that ended them")
                 .tag("node", node).tag("kind", kind).tag("end", e).register(registry)).increment();
@@ -55,8 +52,9 @@ final class AgentMeters {
                 .tag("node", node).tag("kind", k).register(registry)).record(inAgent);
     }
 
-    void kill(OomReport report) {
-        kills.computeIfAbsent(String.valueOf(report.outcome().constraint()), c -> Counter.builder("oomsim.agent.kills")
+    /** An OOM kill under {@code constraint} (the kernel's {@code enum oom_constraint} name). */
+    void kill(String constraint) {
+        kills.computeIfAbsent(constraint, c -> Counter.builder("oomsim.agent.kills")
                 .description("OOM kills decided on this node, by constraint")
                 .tag("node", node).tag("constraint", c).register(registry)).increment();
     }

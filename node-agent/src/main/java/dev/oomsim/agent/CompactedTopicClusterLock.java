@@ -1,5 +1,6 @@
 package dev.oomsim.agent;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,8 +16,18 @@ public final class CompactedTopicClusterLock implements ClusterLock {
 
     private final CompactedTopicLock lock;
 
+    /** A contender with {@code oom-lock}'s default lease. */
     public CompactedTopicClusterLock(String bootstrapServers, String topic, String contender, MeterRegistry registry) {
-        this.lock = CompactedTopicLock.builder(LockConfig.defaults(topic, contender),
+        this(bootstrapServers, topic, contender, LockConfig.defaults(topic, contender).lease(), registry);
+    }
+
+    /**
+     * A contender whose claims are live for {@code lease} after their append time; it stops acting as holder a tenth
+     * of the lease before it runs out (the default lease of 10 s keeps its 1 s margin).
+     */
+    public CompactedTopicClusterLock(String bootstrapServers, String topic, String contender, Duration lease,
+            MeterRegistry registry) {
+        this.lock = CompactedTopicLock.builder(LockConfig.defaults(topic, contender).withLease(lease, lease.dividedBy(10)),
                         Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))
                 .meterRegistry(registry)
                 .start();

@@ -12,11 +12,16 @@ import java.util.Optional;
 import dev.oomsim.agent.runtime.CommandHandler;
 import dev.oomsim.agent.runtime.CommandOutput;
 import dev.oomsim.agent.runtime.RequestScheduler;
+import dev.oomsim.agent.wire.KillEvents;
+import dev.oomsim.agent.wire.MemoryServer;
+import dev.oomsim.agent.wire.NodeStateMapper;
+import dev.oomsim.agent.wire.OutcomeMapper;
+import dev.oomsim.agent.wire.Rejected;
+import dev.oomsim.agent.wire.RemoteNodeMemory;
+import dev.oomsim.agent.wire.RequestMapper;
+import dev.oomsim.agent.wire.TaskTableSync;
 import dev.oomsim.kernel.Machine;
-import dev.oomsim.kernel.mm.GfpFlags;
-import dev.oomsim.kernel.mm.NodeMemory;
 import dev.oomsim.kernel.mm.NumaNode;
-import dev.oomsim.kernel.mm.ZoneSnapshot;
 import dev.oomsim.kernel.oom.OomLock;
 import dev.oomsim.kernel.oom.OomLockToken;
 import dev.oomsim.kernel.oom.OomReport;
@@ -26,8 +31,9 @@ import dev.oomsim.kernel.scenario.ScenarioException;
 import dev.oomsim.kernel.scenario.ScenarioRunner;
 import dev.oomsim.kernel.task.Mm;
 import dev.oomsim.kernel.task.Task;
-import dev.oomsim.kernel.task.TaskFlag;
 import dev.oomsim.lock.FencingCheck;
+import dev.oomsim.schemas.AllocOp;
+import dev.oomsim.schemas.AllocRequest;
 import dev.oomsim.schemas.KillToken;
 import dev.oomsim.schemas.KillTokenHolder;
 import dev.oomsim.schemas.LockAcquired;
@@ -38,16 +44,15 @@ import dev.oomsim.schemas.MemoryReply;
 import dev.oomsim.schemas.NodeCommand;
 import dev.oomsim.schemas.NodeSnapshot;
 import dev.oomsim.schemas.NodeState;
-import dev.oomsim.schemas.Profile;
 import dev.oomsim.schemas.ProgressEvent;
 import dev.oomsim.schemas.TaskEvent;
-import dev.oomsim.schemas.TaskState;
 import dev.oomsim.schemas.TaskStatus;
 import dev.oomsim.schemas.TaskSync;
-import dev.oomsim.schemas.ZoneState;
 import dev.oomsim.schemas.topics.TopicSpec;
 import dev.oomsim.schemas.topics.Topics;
+import dev.oomsim.service.DeadLetterCategory;
 import dev.oomsim.service.RejectReason;
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -65,8 +70,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * which touches only this node's zones and never waits, runs on the command-log thread itself).
  */
 public final class KernelNode implements CommandHandler {
-
-    private static final int MAX_ORDER = 11;
 
     private final int nodeId;
     private final Topics topics;
@@ -94,6 +97,8 @@ public final class KernelNode implements CommandHandler {
     /** The newest {@code oom_lock} acquisition this node has seen: kill applications below it are refused. */
     private final FencingCheck fencing = new FencingCheck();
     private final AgentMeters meters;
+    /** The only time source: monotonic nanos for durations. */
+    private final Clock clock;
     private final MemoryServer memoryServer;
     /** Lock outcomes this node journaled, per request, in log order: a replayed attempt takes its own (see preview). */
     private final LockJournal journal = new LockJournal();
@@ -109,8 +114,20 @@ public final class KernelNode implements CommandHandler {
         this(nodeId, machineSpec, topics, clusterLock, new SimpleMeterRegistry());
     }
 
+    /** A node whose time is {@code registry}'s clock, the one its timers already read. */
     public KernelNode(int nodeId, Scenario machineSpec, Topics topics, ClusterLock clusterLock, MeterRegistry registry) {
+        this(nodeId, machineSpec, topics, clusterLock, registry, registry.config().clock());
+    }
+
+    /**
+     * A node that reads time only from {@code clock}'s monotonic nanos (a request's time in the agent, its wait for
+     * the cluster lock). Micrometer's clock, not {@code java.time.Clock}: the durations want a monotonic source, which
+     * {@code java.time.Clock} is not, the same clock drives the registry's timers, and tests step a {@code MockClock}.
+     */
+    public KernelNode(int nodeId, Scenario machineSpec, Topics topics, ClusterLock clusterLock, MeterRegistry registry,
+            Clock clock) {
         this.nodeId = nodeId;
+        this.clock = clock;
         this.meters = new AgentMeters(registry, nodeId);
         this.topics = topics;
         this.progressTopic = topics.progress();
@@ -152,29 +169,33 @@ public final class KernelNode implements CommandHandler {
             applySync(sync, command.getTaskEventsOffset(), out);
         } else if (body instanceof LockAcquired acquired) {
             fencing.observeAcquisition(acquired.getToken());
+        } else if (body instanceof AllocRequest request) {
+            start(request, offset, out);
         } else {
-            start((dev.oomsim.schemas.AllocRequest) body, offset, out);
+            out.reject(new RejectReason(DeadLetterCategory.UNKNOWN_COMMAND, "command " + command.getCommandId()
+                    + " has a body of no kind node " + nodeId + " handles: "
+                    + (body == null ? "null" : body.getClass().getSimpleName())));
         }
     }
 
-    private void start(dev.oomsim.schemas.AllocRequest r, long offset, CommandOutput out) {
+    private void start(AllocRequest r, long offset, CommandOutput out) {
         int index = r.getSequence() == null ? (int) offset : (int) (long) r.getSequence();
-        if (r.getOp() == dev.oomsim.schemas.AllocOp.SNAPSHOT) {
-            out.send(topics.nodeState(), nodeId, nodeState(offset + 1, r.getRequestId()));
+        if (r.getOp() == AllocOp.SNAPSHOT) {
+            out.send(topics.nodeState(), nodeId, state(offset + 1, r.getRequestId()));
             return;
         }
         Scenario.Event event;
         try {
-            event = toEvent(r);
+            event = RequestMapper.toEvent(r, machine, nodeId);
         } catch (Rejected e) {
-            out.reject(e.reason);
+            out.reject(e.reason());
             return;
         }
         if (requests.containsKey(r.getRequestId())) {
-            out.reject(new RejectReason("duplicate-request", "request " + r.getRequestId() + " is already in progress"));
+            out.reject(new RejectReason(DeadLetterCategory.DUPLICATE_REQUEST, "request " + r.getRequestId() + " is already in progress"));
             return;
         }
-        Running run = new Running(r.getRequestId(), r.getPid());
+        Running run = new Running(r.getRequestId(), r.getPid(), clock.monotonicTime());
         requests.put(run.id, run);
         if (!out.replaying()) {
             meters.request(r.getOp().name());
@@ -201,7 +222,7 @@ public final class KernelNode implements CommandHandler {
         if (result.getGranted()) {
             String used = grantsInLog.peek();
             if (used == null || !used.equals(command.getCommandId())) {
-                out.reject(new RejectReason("orphan-lock-result", "lock grant " + command.getCommandId()
+                out.reject(new RejectReason(DeadLetterCategory.ORPHAN_LOCK_RESULT, "lock grant " + command.getCommandId()
                         + " was not used by a request of node " + nodeId));
                 return;
             }
@@ -210,12 +231,12 @@ public final class KernelNode implements CommandHandler {
         }
         Running run = requests.get(result.getRequestId());
         if (run == null || !(run.awaiting instanceof LockCall)) {
-            out.reject(new RejectReason("orphan-lock-result", "no request " + result.getRequestId() + " waits for a lock result"));
+            out.reject(new RejectReason(DeadLetterCategory.ORPHAN_LOCK_RESULT, "no request " + result.getRequestId() + " waits for a lock result"));
             return;
         }
         journal.take(result.getRequestId(), command.getCommandId());
-        if (!out.replaying() && run.lockAskedNanos != 0) {
-            meters.lockWait(false, Duration.ofNanos(System.nanoTime() - run.lockAskedNanos));
+        if (!out.replaying() && run.lockAskedNanos != Running.NEVER) {
+            meters.lockWait(false, Duration.ofNanos(clock.monotonicTime() - run.lockAskedNanos));
         }
         resume(run, Optional.<OomLockToken>empty(), out);
     }
@@ -241,10 +262,10 @@ public final class KernelNode implements CommandHandler {
             grantsInLog.add(commandId);
             return journaled.result();
         }
-        long asked = System.nanoTime();
+        long asked = clock.monotonicTime();
         LockResult result = tryClusterLock(run.id, commandId, out);
         if (result.getGranted()) {
-            meters.lockWait(true, Duration.ofNanos(System.nanoTime() - asked));
+            meters.lockWait(true, Duration.ofNanos(clock.monotonicTime() - asked));
             grantsInLog.add(commandId);
             return result;
         }
@@ -330,7 +351,7 @@ public final class KernelNode implements CommandHandler {
     private void resumeWithReply(MemoryReply reply, CommandOutput out) {
         Running run = requests.get(reply.getRequestId());
         if (run == null || !(run.awaiting instanceof ReplyCall waiting) || waiting.callId() != reply.getCallId()) {
-            out.reject(new RejectReason("orphan-reply", "no request " + reply.getRequestId() + " waits for the reply to call "
+            out.reject(new RejectReason(DeadLetterCategory.ORPHAN_REPLY, "no request " + reply.getRequestId() + " waits for the reply to call "
                     + reply.getCallId()));
             return;
         }
@@ -378,20 +399,22 @@ public final class KernelNode implements CommandHandler {
             oomLock.release(oomLock.grantedToken, out);
         }
         if (step instanceof RequestScheduler.Completed<Await, EventResult> done) {
-            Duration inAgent = Duration.ofNanos(System.nanoTime() - run.startNanos);
+            Duration inAgent = Duration.ofNanos(clock.monotonicTime() - run.startNanos);
             ProgressEvent progress = OutcomeMapper.toProgress(requestId, nodeId, run.pid, done.outcome());
             progress.setStallMs(inAgent.toMillis());
             out.send(progressTopic, nodeId, progress);
             if (run.killed && !out.replaying()) {
                 // Its kills freed pages here too (the victims' exits): the node reports its state with them.
-                out.send(topics.nodeState(), nodeId, nodeState(handling + 1, requestId + "/freed/" + nodeId));
+                out.send(topics.nodeState(), nodeId, state(handling + 1, requestId + "/freed/" + nodeId));
             }
             if (!out.replaying()) {
-                meters.outcome(done.outcome(), inAgent);
+                EventResult outcome = done.outcome();
+                meters.outcome(outcome.kind(), outcome instanceof EventResult.Alloc a ? a.path() : List.of(), inAgent);
             }
         } else if (step instanceof RequestScheduler.Failed<Await, EventResult> failed) {
             RuntimeException e = failed.error();
-            out.reject(new RejectReason(e instanceof ScenarioException ? "rejected-by-kernel" : "kernel-error",
+            out.reject(new RejectReason(e instanceof ScenarioException ? DeadLetterCategory.REJECTED_BY_KERNEL
+                    : DeadLetterCategory.KERNEL_ERROR,
                     "request " + requestId + ": " + e.getMessage()));
         }
     }
@@ -463,9 +486,9 @@ public final class KernelNode implements CommandHandler {
             }
             run.killed = true;
             if (!out.replaying()) {
-                meters.kill(r.report());
+                meters.kill(String.valueOf(r.report().outcome().constraint()));
                 out.send(topics.kills(), r.report().victim().pid(),
-                        KillEvents.of(run.id, nodeId, r.report(), machine.profile(), r.lockToken()));
+                        KillEvents.of(run.id, nodeId, r.report(), machine, r.lockToken()));
             }
         }
         oomReports.clear();
@@ -501,7 +524,7 @@ public final class KernelNode implements CommandHandler {
             taskSync.apply(sync.getTasks(), "task sync of request " + sync.getRequestId());
             taskEvents.rebase(sync.getTasks(), stamp);
         } catch (Rejected e) {
-            out.reject(e.reason);
+            out.reject(e.reason());
         }
     }
 
@@ -512,7 +535,7 @@ public final class KernelNode implements CommandHandler {
         }
         FencingCheck.Verdict v = fencing.accept(token);
         if (v instanceof FencingCheck.Verdict.Rejected rejected) {
-            out.reject(new RejectReason("stale-fencing-token", FencingCheck.STALE_FENCING_TOKEN + " " + token + ": node "
+            out.reject(new RejectReason(DeadLetterCategory.STALE_FENCING_TOKEN, FencingCheck.STALE_FENCING_TOKEN + " " + token + ": node "
                     + nodeId + " has seen oom_lock acquired with token " + rejected.highestSeen() + "; " + what
                     + " not applied"));
             return true;
@@ -534,115 +557,18 @@ public final class KernelNode implements CommandHandler {
             memoryServer.serve(c).ifPresent(reply -> out.toNode(c.getReplyTo(),
                     command(c.getRequestId() + "/" + c.getCallId() + "/reply", reply)));
         } catch (Rejected e) {
-            out.reject(e.reason);
+            out.reject(e.reason());
             return;
         }
         if (c.getOp() == MemoryOp.RELEASE_MM && c.getLockToken() >= 0 && !out.replaying()) {
             // An OOM victim's pages came back here: the node reports its state with them.
-            out.send(topics.nodeState(), nodeId, nodeState(handling + 1, c.getRequestId() + "/freed/" + nodeId));
+            out.send(topics.nodeState(), nodeId, state(handling + 1, c.getRequestId() + "/freed/" + nodeId));
         }
     }
 
-    /** The request as the kernel event it names, or the reason it is bad input. */
-    private Scenario.Event toEvent(dev.oomsim.schemas.AllocRequest r) throws Rejected {
-        String path = "request " + r.getRequestId();
-        Task task = machine.tasks().get(r.getPid());
-        if (task == null) {
-            throw new Rejected("unknown-pid", "unknown pid " + r.getPid());
-        }
-        if (!task.alive()) {
-            throw new Rejected("dead-pid", "pid " + r.getPid() + " has exited");
-        }
-        switch (r.getOp()) {
-            case ALLOC, MAY_OOM, FREE -> {
-                if (r.getOrder() < 0 || r.getOrder() >= MAX_ORDER) {
-                    throw new Rejected("invalid-order", "order " + r.getOrder() + " is outside 0.." + (MAX_ORDER - 1));
-                }
-                if (r.getPreferredNode() != nodeId && r.getPreferredNode() != -1) {
-                    throw new Rejected("unknown-node", "request for node " + r.getPreferredNode() + " reached node " + nodeId);
-                }
-            }
-            default -> {
-            }
-        }
-        return switch (r.getOp()) {
-            case ALLOC -> new Scenario.AllocEvent(path, r.getPid(), gfp(r), r.getOrder(), r.getPreferredNode());
-            case MAY_OOM -> new Scenario.MayOomEvent(path, r.getPid(), gfp(r), r.getOrder(), r.getPreferredNode());
-            case FREE -> {
-                if (r.getPfn() == null) {
-                    throw new Rejected("invalid-free", "a FREE request needs a pfn");
-                }
-                yield new Scenario.FreeEvent(path, r.getPid(), nodeId, r.getPfn(), r.getOrder());
-            }
-            case EXIT -> new Scenario.ExitEvent(path, r.getPid());
-            case SET_ADJ -> {
-                if (r.getOomScoreAdj() < -1000 || r.getOomScoreAdj() > 1000) {
-                    throw new Rejected("invalid-adj", "oom_score_adj " + r.getOomScoreAdj() + " is outside -1000..1000");
-                }
-                yield new Scenario.SetEvent(path, r.getPid(), r.getOomScoreAdj());
-            }
-            case CHARGE -> new Scenario.ChargeEvent(path, r.getPid(), r.getPages());
-            case OOM_SCORE -> new Scenario.OomScoreEvent(path, r.getPid());
-            case SNAPSHOT -> throw new IllegalStateException("SNAPSHOT is handled before");
-        };
-    }
-
-    private GfpFlags gfp(dev.oomsim.schemas.AllocRequest r) throws Rejected {
-        try {
-            GfpFlags gfp = GfpFlags.fromRaw(r.getGfpMask(), machine.profile());
-            gfp.gfpZone(machine.arch());
-            return gfp;
-        } catch (IllegalArgumentException e) {
-            throw new Rejected("invalid-gfp", String.format("invalid gfp 0x%x: %s", r.getGfpMask(), e.getMessage()));
-        }
-    }
-
-    /** The node as it stands: zones with marks, reserves and free lists; tasks with liveness and rss on this node. */
-    NodeState nodeState(long sequence, String requestId) {
-        NodeMemory memory = machine.memory(nodeId);
-        List<ZoneState> zones = new ArrayList<>();
-        for (ZoneSnapshot z : memory.zoneSnapshots()) {
-            List<Long> nrFree = new ArrayList<>();
-            for (long v : z.nrFree()) {
-                nrFree.add(v);
-            }
-            List<Long> reserve = new ArrayList<>();
-            for (long v : z.lowmemReserve()) {
-                reserve.add(v);
-            }
-            zones.add(ZoneState.newBuilder()
-                    .setZone(dev.oomsim.schemas.ZoneType.valueOf(z.type().name()))
-                    .setManagedPages(z.managedPages())
-                    .setFreePages(z.freePages())
-                    .setNrFree(nrFree)
-                    .setWatermarkMin(z.watermarks().minPages())
-                    .setWatermarkLow(z.watermarks().lowPages())
-                    .setWatermarkHigh(z.watermarks().highPages())
-                    .setLowmemReserve(reserve)
-                    .setReclaimablePages(z.reclaimablePages())
-                    .build());
-        }
-        List<TaskState> tasks = new ArrayList<>();
-        for (Task t : machine.tasks().all()) {
-            tasks.add(TaskState.newBuilder()
-                    .setPid(t.pid())
-                    .setAlive(t.alive())
-                    .setMemdie(t.has(TaskFlag.MEMDIE))
-                    .setKilled(t.killed())
-                    .setRssPages(t.mm() == null ? 0L : memory.anonPages(t.mm()) + memory.filePages(t.mm()))
-                    .build());
-        }
-        return NodeState.newBuilder()
-                .setNode(nodeId)
-                .setSequence(sequence)
-                .setRequestId(requestId)
-                .setProfile(Profile.valueOf(machine.profile().name()))
-                .setMinFreeKbytes(machine.sysctl().minFreeKbytes())
-                .setTotalramPages(machine.totalramPages())
-                .setOomLockHeld(machine.oomLock().isHeld())
-                .setZones(zones)
-                .setTasks(tasks)
-                .build();
+    /** This node as it stands, as the {@code node-state} record {@code sequence} for request {@code requestId}. */
+    private NodeState state(long sequence, String requestId) {
+        return NodeStateMapper.nodeState(machine, nodeId, sequence, requestId);
     }
 
     /** A lock outcome journaled in this node's log as command {@code commandId}. */
@@ -667,6 +593,7 @@ public final class KernelNode implements CommandHandler {
 
     /** A request between its start and its end. */
     private static final class Running {
+        static final long NEVER = Long.MIN_VALUE;
         final String id;
         final int pid;
         RequestScheduler.Suspension<Await, Object> suspension;
@@ -674,17 +601,18 @@ public final class KernelNode implements CommandHandler {
         CommandOutput out;
         Await awaiting;
         long nextCallId;
-        final long startNanos = System.nanoTime();
-        /** When the live agent last tried the cluster lock for it and was refused (0: never). */
-        long lockAskedNanos;
+        final long startNanos;
+        /** When the live agent last tried the cluster lock for it and was refused ({@link #NEVER}: never). */
+        long lockAskedNanos = NEVER;
         /** The request's {@code oom_lock} attempts so far: each is journaled as {@code <id>/lock/<attempt>}. */
         int lockAttempts;
         /** Whether its OOM calls killed a task. */
         boolean killed;
 
-        Running(String id, int pid) {
+        Running(String id, int pid, long startNanos) {
             this.id = id;
             this.pid = pid;
+            this.startNanos = startNanos;
         }
     }
 

@@ -49,7 +49,18 @@ public final class NodeAgent implements AutoCloseable {
      * @param shutdownTimeout how long {@link #close()} waits for the command-log loop to end
      */
     public record Spec(String bootstrapServers, Topics topics, int nodeId, Scenario machine, Duration pollTimeout,
-                       long snapshotEveryCommands, Optional<MetricsEndpoint> metrics, Duration shutdownTimeout) {
+                       long snapshotEveryCommands, Optional<MetricsEndpoint> metrics, Duration shutdownTimeout,
+                       Duration lockLease) {
+        /** The lease of the cluster {@code oom_lock} claim when none is given ({@code lock.lease.ms}'s default). */
+        public static final Duration DEFAULT_LOCK_LEASE = Duration.ofMillis(AgentConfig.DEFAULT_LOCK_LEASE_MS);
+
+        /** A spec with the default {@code oom_lock} lease. */
+        public Spec(String bootstrapServers, Topics topics, int nodeId, Scenario machine, Duration pollTimeout,
+                    long snapshotEveryCommands, Optional<MetricsEndpoint> metrics, Duration shutdownTimeout) {
+            this(bootstrapServers, topics, nodeId, machine, pollTimeout, snapshotEveryCommands, metrics,
+                    shutdownTimeout, DEFAULT_LOCK_LEASE);
+        }
+
         public Spec {
             Objects.requireNonNull(bootstrapServers, "bootstrapServers");
             Objects.requireNonNull(topics, "topics");
@@ -57,6 +68,7 @@ public final class NodeAgent implements AutoCloseable {
             Objects.requireNonNull(pollTimeout, "pollTimeout");
             Objects.requireNonNull(metrics, "metrics");
             Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+            Objects.requireNonNull(lockLease, "lockLease");
             if (nodeId < 0 || nodeId >= topics.nodes()) {
                 throw new IllegalArgumentException("nodeId " + nodeId + " is not a node of a " + topics.nodes()
                         + "-node machine");
@@ -101,7 +113,11 @@ public final class NodeAgent implements AutoCloseable {
 
     /** The service: its machine file, its topics ensured, its own Prometheus registry and metrics endpoint. */
     public NodeAgent(AgentConfig config) {
-        this(serviceSpec(config), ensureTopics(config, newServiceRegistry()), true);
+        this(ServiceSettings.read(config), newServiceRegistry());
+    }
+
+    private NodeAgent(ServiceSettings settings, PrometheusMeterRegistry registry) {
+        this(settings.spec(), ensureTopics(settings, registry), true);
     }
 
     private NodeAgent(Spec spec, MeterRegistry registry, boolean ownsRegistry) {
@@ -109,7 +125,7 @@ public final class NodeAgent implements AutoCloseable {
         this.registry = registry;
         this.ownsRegistry = ownsRegistry;
         this.clusterLock = new CompactedTopicClusterLock(spec.bootstrapServers(), spec.topics().oomLock().name(),
-                "node-" + spec.nodeId(), registry);
+                "node-" + spec.nodeId(), spec.lockLease(), registry);
         try {
             KernelNode node = new KernelNode(spec.nodeId(), spec.machine(), spec.topics(), clusterLock, registry);
             this.commandLog = new CommandLog(new CommandLog.Settings(spec.bootstrapServers(), spec.topics(),
@@ -132,11 +148,18 @@ public final class NodeAgent implements AutoCloseable {
         loopThread.setDaemon(true);
     }
 
-    private static Spec serviceSpec(AgentConfig config) {
-        return new Spec(config.bootstrapServers(), config.topics(), config.nodeId(), readMachine(config.machineFile()),
-                config.pollTimeout(), config.snapshotEveryCommands(),
-                Optional.of(new MetricsEndpoint(config.metricsBindAddress(), config.metricsPort())),
-                Duration.ofSeconds(15));
+    /**
+     * What the service reads of its {@link AgentConfig}, every key once, in one place: the agent's spec and the
+     * replication factor of the topics it ensures.
+     */
+    record ServiceSettings(Spec spec, short replicationFactor) {
+        static ServiceSettings read(AgentConfig config) {
+            Spec spec = new Spec(config.bootstrapServers(), config.topics(), config.nodeId(),
+                    readMachine(config.machineFile()), config.pollTimeout(), config.snapshotEveryCommands(),
+                    Optional.of(new MetricsEndpoint(config.metricsBindAddress(), config.metricsPort())),
+                    Duration.ofSeconds(15), config.lockLease());
+            return new ServiceSettings(spec, config.replicationFactor());
+        }
     }
 
     private static PrometheusMeterRegistry newServiceRegistry() {
@@ -145,9 +168,10 @@ public final class NodeAgent implements AutoCloseable {
         return registry;
     }
 
-    private static MeterRegistry ensureTopics(AgentConfig config, MeterRegistry registry) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
-            new TopicEnsurer(admin, config.replicationFactor()).ensure(config.topics().all());
+    private static MeterRegistry ensureTopics(ServiceSettings settings, MeterRegistry registry) {
+        Spec spec = settings.spec();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, spec.bootstrapServers()))) {
+            new TopicEnsurer(admin, settings.replicationFactor()).ensure(spec.topics().all());
         }
         return registry;
     }

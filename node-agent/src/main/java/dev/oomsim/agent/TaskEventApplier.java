@@ -7,6 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 import dev.oomsim.agent.runtime.CommandOutput;
+import dev.oomsim.agent.wire.OomScoreAdj;
+import dev.oomsim.agent.wire.Rejected;
+import dev.oomsim.agent.wire.TaskEventMapper;
+import dev.oomsim.agent.wire.TaskTableSync;
 import dev.oomsim.kernel.Machine;
 import dev.oomsim.kernel.mm.NodeMemory;
 import dev.oomsim.kernel.scenario.Scenario;
@@ -22,6 +26,7 @@ import dev.oomsim.schemas.TaskEventKind;
 import dev.oomsim.schemas.TaskStatus;
 import dev.oomsim.schemas.topics.TopicSpec;
 import dev.oomsim.schemas.topics.Topics;
+import dev.oomsim.service.DeadLetterCategory;
 import dev.oomsim.service.RejectReason;
 
 /**
@@ -93,7 +98,7 @@ final class TaskEventApplier {
         } catch (Rejected r) {
             // Every agent finds this alike; node 0 reports it for all.
             if (nodeId == 0) {
-                out.reject(r.reason);
+                out.reject(r.reason());
             }
         }
     }
@@ -104,10 +109,10 @@ final class TaskEventApplier {
             runner.spawn(spec, what);
         } catch (ScenarioException x) {
             if (machine.tasks().get(spec.pid()) == null) {
-                throw new Rejected("invalid-spawn", x.getMessage());
+                throw new Rejected(DeadLetterCategory.INVALID_SPAWN, x.getMessage());
             }
             // Only loading this node's pages can fail once the record passed the checks: the task joined without them.
-            out.reject(new RejectReason("rss-unavailable", "node " + nodeId + " cannot load the pages of pid " + spec.pid()
+            out.reject(new RejectReason(DeadLetterCategory.RSS_UNAVAILABLE, "node " + nodeId + " cannot load the pages of pid " + spec.pid()
                     + " (" + what + "): " + cause(x)));
         }
         spawned.add(e);
@@ -161,10 +166,7 @@ final class TaskEventApplier {
 
     private void adjust(TaskEvent e, long offset) throws Rejected {
         Task t = known(e);
-        int adj = e.getOomScoreAdj();
-        if (adj < Task.OOM_SCORE_ADJ_MIN || adj > Task.OOM_SCORE_ADJ_MAX) {
-            throw new Rejected("invalid-adj", "oom_score_adj " + adj + " is outside -1000..1000");
-        }
+        int adj = OomScoreAdj.check(e.getOomScoreAdj(), DeadLetterCategory.INVALID_ADJ, "");
         remember(t, new Applied(offset, TaskEventKind.ADJ_CHANGE, adj));
         requireAlive(t);
         for (Task thread : machine.tasks().threads(t)) {
@@ -186,7 +188,7 @@ final class TaskEventApplier {
         Task t = known(e);
         List<Scenario.RssSpec> reported = TaskEventMapper.rss(e, machine, "RSS");
         if (t.mm() == null && t.alive()) {
-            throw new Rejected("invalid-rss", what + ": pid " + e.getPid() + " has no mm");
+            throw new Rejected(DeadLetterCategory.INVALID_RSS, what + ": pid " + e.getPid() + " has no mm");
         }
         requireAlive(t);
         for (Scenario.RssSpec r : reported) {
@@ -197,7 +199,7 @@ final class TaskEventApplier {
             long anon = local.anonPages(mm);
             long file = local.filePages(mm);
             if (r.anonPages() < anon || r.filePages() < file) {
-                out.reject(new RejectReason("rss-shrink", what + ": node " + nodeId + " holds anon " + anon + ", file " + file
+                out.reject(new RejectReason(DeadLetterCategory.RSS_SHRINK, what + ": node " + nodeId + " holds anon " + anon + ", file " + file
                         + " pages of mm " + mm.id() + ", more than the report's anon " + r.anonPages() + ", file "
                         + r.filePages() + "; pages go back by FREE and EXIT, which name them"));
                 return;
@@ -205,7 +207,7 @@ final class TaskEventApplier {
             try {
                 runner.loadPages(mm, new Scenario.RssSpec(nodeId, null, r.anonPages() - anon, r.filePages() - file), what);
             } catch (ScenarioException x) {
-                out.reject(new RejectReason("rss-unavailable", "node " + nodeId + " cannot load the pages of pid "
+                out.reject(new RejectReason(DeadLetterCategory.RSS_UNAVAILABLE, "node " + nodeId + " cannot load the pages of pid "
                         + e.getPid() + " (" + what + "): " + cause(x)));
             }
         }
@@ -214,14 +216,14 @@ final class TaskEventApplier {
     private Task known(TaskEvent e) throws Rejected {
         Task t = machine.tasks().get(e.getPid());
         if (t == null) {
-            throw new Rejected("unknown-pid", "unknown pid " + e.getPid());
+            throw new Rejected(DeadLetterCategory.UNKNOWN_PID, "unknown pid " + e.getPid());
         }
         return t;
     }
 
     private static void requireAlive(Task t) throws Rejected {
         if (!t.alive()) {
-            throw new Rejected("dead-pid", "pid " + t.pid() + " has exited");
+            throw new Rejected(DeadLetterCategory.DEAD_PID, "pid " + t.pid() + " has exited");
         }
     }
 

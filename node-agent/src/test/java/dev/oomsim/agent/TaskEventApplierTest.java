@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 import dev.oomsim.agent.runtime.CommandOutput;
+import dev.oomsim.agent.wire.RemoteNodeMemory;
+import dev.oomsim.agent.wire.TaskEventMapperTest;
+import dev.oomsim.agent.wire.TaskTableSync;
 import dev.oomsim.kernel.Machine;
 import dev.oomsim.kernel.scenario.ScenarioRunner;
 import dev.oomsim.kernel.task.Mm;
@@ -161,7 +164,7 @@ class TaskEventApplierTest {
                 "oom_score_adj 1001 is outside -1000..1000",
                 "unknown pid 4243",
                 "RSS of pid 500: rss of node 5: the machine has nodes 0..1");
-        assertThat(agents.get(0).rejected).extracting(RejectReason::category)
+        assertThat(agents.get(0).rejected).extracting(r -> r.category().label())
                 .containsExactly("duplicate-pid", "unknown-pid", "invalid-adj", "unknown-pid", "invalid-rss");
         assertThat(agents.get(1).rejected).isEmpty();
         assertThat(agents.get(1).table()).isEqualTo(before).isEqualTo(agents.get(0).table());
@@ -181,7 +184,7 @@ class TaskEventApplierTest {
 
         assertThat(agents.get(0).rejected).isEmpty();
         assertThat(agents.get(1).rejected).singleElement().satisfies(r -> {
-            assertThat(r.category()).isEqualTo("rss-unavailable");
+            assertThat(r.category().label()).isEqualTo("rss-unavailable");
             assertThat(r.message()).isEqualTo("node 1 cannot load the pages of pid 500 (SPAWN of pid 500 (task-events offset"
                     + " 0)): zone node 1 NORMAL: tasks hold 5000 pages but only 4088 are not free");
         });
@@ -203,7 +206,7 @@ class TaskEventApplierTest {
 
         both(agents, TaskEvent.newBuilder(event(500, TaskEventKind.RSS)).setRss(List.of(new NodeRss(0, 100L, 0L))).build());
         assertThat(agents.get(0).rss(500)).isEqualTo(300);
-        assertThat(agents.get(0).rejected).extracting(RejectReason::category).containsExactly("rss-shrink");
+        assertThat(agents.get(0).rejected).extracting(r -> r.category().label()).containsExactly("rss-shrink");
         assertThat(agents.get(1).rejected).isEmpty();
 
         both(agents, event(500, TaskEventKind.EXIT));

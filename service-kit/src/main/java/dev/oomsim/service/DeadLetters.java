@@ -37,7 +37,7 @@ public final class DeadLetters {
                 .setKey(source.key() == null ? null : ByteBuffer.wrap(source.key()))
                 .setValue(source.value() == null ? null : ByteBuffer.wrap(source.value()))
                 .setReason(reason.message())
-                .setErrorClass(reason.category())
+                .setErrorClass(reason.category().label())
                 .setService(service)
                 .setTimestampMs(nowMs)
                 .build();
@@ -54,6 +54,11 @@ public final class DeadLetters {
     }
 
     /** The counter for one reason category (also for tests and health reports). */
+    public Counter counter(DeadLetterCategory category) {
+        return counter(category.label());
+    }
+
+    /** The counter for the reason category labelled {@code category}. */
     public Counter counter(String category) {
         return Counter.builder("oomsim.dead.letters")
                 .description("Input records sent to the dead-letter topic")

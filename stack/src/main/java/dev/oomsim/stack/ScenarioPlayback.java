@@ -8,7 +8,7 @@ import java.util.Map;
 
 import dev.oomsim.agent.ClusterLock;
 import dev.oomsim.agent.CompactedTopicClusterLock;
-import dev.oomsim.agent.OutcomeMapper;
+import dev.oomsim.agent.wire.OutcomeMapper;
 import dev.oomsim.kernel.Machine;
 import dev.oomsim.kernel.mm.NumaNode;
 import dev.oomsim.kernel.profile.Profile;

@@ -16,12 +16,15 @@ import dev.oomsim.schemas.TaskEvent;
 import dev.oomsim.schemas.serde.EventDecodingException;
 import dev.oomsim.schemas.topics.TopicSpec;
 import dev.oomsim.schemas.topics.Topics;
+import dev.oomsim.service.DeadLetterCategory;
 import dev.oomsim.service.DeadLetters;
 import dev.oomsim.service.RejectReason;
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,6 +32,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -97,14 +101,16 @@ public final class CommandLog implements Runnable, AutoCloseable {
     private final Settings settings;
     private final CommandHandler handler;
     private final DeadLetters deadLetters;
-    private final TopicSpec<Integer, dev.oomsim.schemas.NodeCommand> commands;
+    private final TopicSpec<Integer, NodeCommand> commands;
     private final TopicSpec<Integer, TaskEvent> taskEvents;
     private final TopicSpec<Integer, NodeSnapshot> snapshots;
     private final TopicPartition ownPartition;
     private final TopicPartition taskPartition;
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final KafkaConsumer<byte[], byte[]> taskConsumer;
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final Clients clients;
+    private final Clock clock;
+    private final Consumer<byte[], byte[]> consumer;
+    private final Consumer<byte[], byte[]> taskConsumer;
+    private final Producer<byte[], byte[]> producer;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Counter commandsHandled;
     private final Counter commandsReplayed;
@@ -120,8 +126,44 @@ public final class CommandLog implements Runnable, AutoCloseable {
     private volatile boolean live;
     private volatile long lastCommittedOffset = -1;
 
+    /**
+     * Makes the log's Kafka clients from their settings: Kafka's own clients in a service, Kafka's
+     * {@code MockConsumer}/{@code MockProducer} in a broker-free test.
+     */
+    public interface Clients {
+        /** Kafka's own clients. */
+        Clients KAFKA = new Clients() {
+            @Override
+            public Consumer<byte[], byte[]> consumer(Map<String, Object> config) {
+                return new KafkaConsumer<>(config);
+            }
+
+            @Override
+            public Producer<byte[], byte[]> producer(Map<String, Object> config) {
+                return new KafkaProducer<>(config);
+            }
+        };
+
+        /** A consumer with {@code config} (the command log's, the task-events', or the snapshot reader's). */
+        Consumer<byte[], byte[]> consumer(Map<String, Object> config);
+
+        /** The transactional producer with {@code config}. */
+        Producer<byte[], byte[]> producer(Map<String, Object> config);
+    }
+
+    /** A log over Kafka's clients whose time is {@code registry}'s clock (the one its commit timer reads). */
     public CommandLog(Settings settings, CommandHandler handler, MeterRegistry registry) {
+        this(settings, handler, registry, Clients.KAFKA, registry.config().clock());
+    }
+
+    /**
+     * A log whose clients come from {@code clients} and whose only time source is {@code clock} (the wall time of the
+     * dead letters it sends).
+     */
+    public CommandLog(Settings settings, CommandHandler handler, MeterRegistry registry, Clients clients, Clock clock) {
         this.settings = settings;
+        this.clients = Objects.requireNonNull(clients, "clients");
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.handler = Objects.requireNonNull(handler, "handler");
         this.commands = settings.topics().allocRequests();
         this.taskEvents = settings.topics().taskEvents();
@@ -129,9 +171,9 @@ public final class CommandLog implements Runnable, AutoCloseable {
         this.deadLetters = new DeadLetters(settings.topics().deadLetter(), settings.service(), registry);
         this.ownPartition = new TopicPartition(commands.name(), settings.nodeId());
         this.taskPartition = new TopicPartition(taskEvents.name(), 0);
-        this.consumer = new KafkaConsumer<>(consumerProps(settings, settings.groupId()));
-        this.taskConsumer = new KafkaConsumer<>(consumerProps(settings, null));
-        this.producer = new KafkaProducer<>(producerProps(settings));
+        this.consumer = clients.consumer(consumerProps(settings, settings.groupId()));
+        this.taskConsumer = clients.consumer(consumerProps(settings, null));
+        this.producer = clients.producer(producerProps(settings));
         String node = Integer.toString(settings.nodeId());
         this.commandsHandled = Counter.builder("oomsim.agent.commands").tag("node", node).tag("mode", "live").register(registry);
         this.commandsReplayed = Counter.builder("oomsim.agent.commands").tag("node", node).tag("mode", "replay").register(registry);
@@ -219,7 +261,7 @@ public final class CommandLog implements Runnable, AutoCloseable {
      * Hands {@code reader}'s records of {@code partition} from its position up to the end of the committed log (as it
      * stands when called) to {@code each}, in order; stops early, by {@link WakeupException}, when the loop is closed.
      */
-    private void readToEnd(KafkaConsumer<byte[], byte[]> reader, TopicPartition partition,
+    private void readToEnd(Consumer<byte[], byte[]> reader, TopicPartition partition,
                            java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
         long end = reader.endOffsets(List.of(partition)).get(partition);
         while (reader.position(partition) < end) {
@@ -265,7 +307,7 @@ public final class CommandLog implements Runnable, AutoCloseable {
      */
     private NodeSnapshot newestSnapshot() {
         TopicPartition partition = new TopicPartition(snapshots.name(), settings.nodeId());
-        try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(consumerConfig(settings.bootstrapServers(), null,
+        try (Consumer<byte[], byte[]> reader = clients.consumer(consumerConfig(settings.bootstrapServers(), null,
                 settings.service() + "-snapshots"))) {
             reader.assign(List.of(partition));
             reader.seekToBeginning(List.of(partition));
@@ -322,13 +364,13 @@ public final class CommandLog implements Runnable, AutoCloseable {
             try {
                 NodeCommand command = commands.valueSerde().deserializer().deserialize(record.topic(), record.value());
                 if (command == null) {
-                    out.reject(new RejectReason("undecodable", "a command log record has no value"));
+                    out.reject(new RejectReason(DeadLetterCategory.UNDECODABLE, "a command log record has no value"));
                 } else {
                     applyTaskEventsBelow(command.getTaskEventsOffset(), out);
                     handler.handle(command, record.offset(), out);
                 }
             } catch (EventDecodingException e) {
-                out.reject(new RejectReason("undecodable", e.getMessage()));
+                out.reject(new RejectReason(DeadLetterCategory.UNDECODABLE, e.getMessage()));
             }
             (replaying ? commandsReplayed : commandsHandled).increment();
             next = record.offset() + 1;
@@ -403,7 +445,7 @@ public final class CommandLog implements Runnable, AutoCloseable {
                     if (!out.replaying() && settings.nodeId() == 0) {
                         sendPending();
                         beginTransaction();
-                        deadLetters.send(producer, record, new RejectReason("undecodable", e.getMessage()), System.currentTimeMillis());
+                        deadLetters.send(producer, record, new RejectReason(DeadLetterCategory.UNDECODABLE, e.getMessage()), clock.wallTime());
                     }
                 }
             }
@@ -460,7 +502,7 @@ public final class CommandLog implements Runnable, AutoCloseable {
             if (!replaying) {
                 sendPending();
                 beginTransaction();
-                deadLetters.send(producer, source, reason, System.currentTimeMillis());
+                deadLetters.send(producer, source, reason, clock.wallTime());
             }
         }
 

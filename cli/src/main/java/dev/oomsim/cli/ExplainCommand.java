@@ -1,0 +1,147 @@
+package dev.oomsim.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.oomsim.kernel.scenario.ScenarioException;
+import dev.oomsim.report.ParsedReport;
+import dev.oomsim.report.Rebuild;
+import dev.oomsim.report.ReportParser;
+import dev.oomsim.report.Verdict;
+import dev.oomsim.report.WhatIf;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code oomsim explain FILE}: a real kernel OOM report rebuilt on the model, checked and explained (docs/explain.md). */
+@Command(name = "explain", mixinStandardHelpOptions = true,
+        description = {"Reads kernel OOM reports (dmesg, dmesg -T, journalctl -k, syslog), rebuilds each decision on the",
+                "kernel model, says whether the model reaches the kernel's victim and score, and explains it.",
+                "Exit status 0 when every report matches, 1 when one does not, 2 for unreadable or incomplete input."})
+final class ExplainCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern SET = Pattern.compile("^(\\d+)\\.oom_score_adj=(-?\\d+)$");
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "Log text holding one or more OOM reports.")
+    Path file;
+
+    @Option(names = "--json", description = "Print one JSON object per report.")
+    boolean json;
+
+    @Option(names = "--emit-scenario", paramLabel = "FILE",
+            description = "Write the rebuilt scenario (YAML) of the first report, for oomsim simulate.")
+    Path emitScenario;
+
+    @Option(names = "--set", paramLabel = "PID.oom_score_adj=N", description = "What if: that task's oom_score_adj.")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--kill", paramLabel = "PID", description = "What if: that task was not there.")
+    List<Integer> kills = new ArrayList<>();
+
+    @Option(names = "--profile", paramLabel = "seed|modern", description = "What if: decide with this model profile.")
+    String profile;
+
+    @Option(names = "--add-swap", paramLabel = "PAGES", description = "What if: this much more swap.")
+    long addSwapPages;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        WhatIf change;
+        try {
+            Map<Integer, Integer> adj = new HashMap<>();
+            for (String s : sets) {
+                Matcher m = SET.matcher(s);
+                if (!m.matches()) {
+                    err.println("oomsim explain: --set " + s + ": expected PID.oom_score_adj=N");
+                    return ExitCodes.BAD_INPUT;
+                }
+                adj.put(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+            }
+            change = new WhatIf(adj, kills, profile, addSwapPages);
+        } catch (IllegalArgumentException e) {
+            err.println("oomsim explain: " + e.getMessage());
+            return ExitCodes.BAD_INPUT;
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            err.println("oomsim explain: " + file + ": cannot read: " + e.getMessage());
+            return ExitCodes.BAD_INPUT;
+        }
+        ReportParser.Result result = ReportParser.parse(lines);
+        if (result.reports().isEmpty()) {
+            err.println("oomsim explain: " + file + ": no OOM report (no 'invoked oom-killer' line in "
+                    + result.lines() + " lines)");
+            return ExitCodes.BAD_INPUT;
+        }
+        int status = ExitCodes.OK;
+        boolean first = true;
+        for (ParsedReport r : result.reports()) {
+            try {
+                Verdict original = Verdict.of(r, WhatIf.NONE);
+                Verdict changed = change.isNone() ? null : Verdict.of(r, change);
+                if (first && emitScenario != null) {
+                    writeScenario(changed == null ? original : changed);
+                }
+                if (!original.matchesKernel()) {
+                    status = Math.max(status, 1);
+                }
+                if (json) {
+                    Map<String, Object> line = new LinkedHashMap<>(original.toTree());
+                    if (changed != null) {
+                        line.put("what_if", changed.toTree());
+                    }
+                    out.println(JSON.writeValueAsString(line));
+                } else {
+                    out.print(original.render());
+                    if (changed != null) {
+                        out.println("--- what if " + change.describe() + ":");
+                        out.print(changed.render());
+                    }
+                    out.println();
+                }
+            } catch (Rebuild.IncompleteReportException | ScenarioException e) {
+                err.println("oomsim explain: " + file + ": " + e.getMessage());
+                status = ExitCodes.BAD_INPUT;
+            }
+            first = false;
+        }
+        if (!json) {
+            out.println(result.reports().size() + " report(s), " + result.lines() + " lines, "
+                    + result.linesOutsideReports() + " outside any report");
+        }
+        out.flush();
+        return status;
+    }
+
+    private void writeScenario(Verdict v) throws IOException {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
+        String header = "# Rebuilt by oomsim explain from " + file.getFileName() + " (report at line "
+                + v.report().firstLine() + ")\n";
+        Files.writeString(emitScenario, header + yaml.writeValueAsString(v.primary().rebuild().tree()),
+                StandardCharsets.UTF_8);
+    }
+}

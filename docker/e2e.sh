@@ -1,0 +1,255 @@
+#!/usr/bin/env bash
+# The compose stack end to end on a Docker engine this script starts itself (run by .ci/run after `mvn -B verify`,
+# and by hand: `bash docker/e2e.sh`).
+#
+#  1. installs Docker (docker.io), Compose v1.29 (docker-compose) and debootstrap from Debian when missing (as root);
+#  2. starts its own dockerd: data root, exec root, pidfile and socket under target/docker/engine, so it never meets
+#     another engine on the machine;
+#  3. makes the base image (Debian bookworm minbase + a Java 17 JRE, by debootstrap) unless the engine already has
+#     it; the root file system's tarball is cached in target/docker/ between local runs;
+#  4. builds the oomsim image on it (Dockerfile, --target prebuilt: the jar mvn built, cli/target/oomsim.jar);
+#  5. runs docker-compose.yml with docker/compose.oomsim-broker.yml, which swaps only the broker image for our own
+#     `oomsim broker`, and waits for every service's health check;
+#  6. produces a leak workload with the `load` service, asserts kill events on `kills` and that the coordinator's
+#     /api/pressure shows every node;
+#  7. `docker kill`s one agent, starts it again and asserts that it resumes from its snapshot: it goes healthy on a
+#     replay that starts at a snapshot's offset, and its committed offset went on from where it was, nothing lost or
+#     doubled (a second workload round is answered, no kill appears twice);
+#  8. runs AgentRestartContainersIT (Testcontainers, our images) on the same engine: the scenario with an agent
+#     container killed mid-request ends as the in-process model, one outcome per request, one kill event;
+#  9. tears the stack down and stops the engine by its pid.
+# Steps whose service is not built yet (`load`, `kills`, the coordinator: other branches) say so and are skipped;
+# OOMSIM_E2E_STRICT=1 makes that a failure. Where Docker cannot start, the script says why and exits 1, unless
+# OOMSIM_SKIP_DOCKER=1. Prints its wall time at the end.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work="${root}/target/docker"
+engine="${work}/engine"
+socket="${engine}/docker.sock"
+pidfile="${engine}/dockerd.pid"
+base_image="oomsim-base:bookworm-jre17"
+image="oomsim:e2e"
+project="oomsim-e2e"
+jar="${root}/cli/target/oomsim.jar"
+nodes=4
+started_at=$(date +%s)
+
+say() { echo "e2e: $*"; }
+fail() { echo "e2e: FAILED: $*" >&2; exit 1; }
+
+cannot_run() {
+    echo "e2e: Docker cannot run here: $*" >&2
+    if [[ "${OOMSIM_SKIP_DOCKER:-0}" == "1" ]]; then
+        echo "e2e: skipped (OOMSIM_SKIP_DOCKER=1)" >&2
+        exit 0
+    fi
+    exit 1
+}
+
+not_built() {
+    if [[ "${OOMSIM_E2E_STRICT:-0}" == "1" ]]; then
+        fail "$1 is not in the jar yet (OOMSIM_E2E_STRICT=1)"
+    fi
+    say "SKIPPED: $1 is not in the jar yet: $2"
+}
+
+# ---- 1. tools -------------------------------------------------------------------------------------------------
+missing=()
+command -v dockerd >/dev/null || missing+=(docker.io)
+command -v docker-compose >/dev/null || missing+=(docker-compose)
+command -v debootstrap >/dev/null || missing+=(debootstrap)
+if ((${#missing[@]})); then
+    [[ "$(id -u)" == "0" ]] || cannot_run "${missing[*]} missing and not root to install them"
+    say "installing ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >"${work}.apt.log" 2>&1 \
+        || { apt-get update -q >>"${work}.apt.log" 2>&1 \
+             && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >>"${work}.apt.log" 2>&1; } \
+        || cannot_run "apt-get install ${missing[*]} failed: $(tail -3 "${work}.apt.log")"
+fi
+# The engine's own client (Debian's docker.io) speaks its API version; a newer client elsewhere on PATH works too.
+docker_bin="$(command -v /usr/bin/docker || command -v docker)"
+export DOCKER_HOST="unix://${socket}"
+docker() { "${docker_bin}" "$@"; }
+compose() {
+    docker-compose -p "${project}" -f "${root}/docker-compose.yml" -f "${root}/docker/compose.oomsim-broker.yml" "$@"
+}
+
+# docker-compose config needs no engine: the compose files are checked even where Docker cannot start.
+for extra in "" docker/compose.oomsim-broker.yml docker/compose.3-brokers.yml; do
+    files=(-f "${root}/docker-compose.yml")
+    [[ -z "${extra}" ]] || files+=(-f "${root}/${extra}")
+    docker-compose "${files[@]}" config -q || fail "docker-compose config rejects docker-compose.yml ${extra}"
+done
+say "docker-compose config: docker-compose.yml alone, with the oomsim broker, with 3 brokers: valid"
+
+# ---- 2. the engine ----------------------------------------------------------------------------------------------
+mkdir -p "${engine}"
+stop_engine() {
+    if [[ -f "${pidfile}" ]]; then
+        local pid
+        pid="$(cat "${pidfile}")"
+        if kill -0 "${pid}" 2>/dev/null; then
+            kill "${pid}"
+            for _ in $(seq 1 60); do kill -0 "${pid}" 2>/dev/null || break; sleep 0.5; done
+        fi
+        rm -f "${pidfile}"
+    fi
+}
+cleanup() {
+    local status=$?
+    if [[ -S "${socket}" ]]; then
+        if ((status != 0)); then
+            say "logs of the stack (last lines of each service):"
+            compose logs --no-color --tail 30 2>&1 | tail -200 || true
+        fi
+        compose --profile load --profile cli down -v --remove-orphans >/dev/null 2>&1 || true
+    fi
+    stop_engine
+    say "wall time $(( $(date +%s) - started_at )) s"
+    exit "${status}"
+}
+trap cleanup EXIT
+stop_engine # an engine of an earlier run that was interrupted
+[[ "$(id -u)" == "0" ]] || cannot_run "dockerd needs root"
+dockerd --data-root "${engine}/data" --exec-root "${engine}/exec" --pidfile "${pidfile}" -H "${DOCKER_HOST}" \
+    >"${engine}/dockerd.log" 2>&1 &
+for _ in $(seq 1 60); do
+    docker info >/dev/null 2>&1 && break
+    kill -0 $! 2>/dev/null || cannot_run "dockerd exited: $(tail -5 "${engine}/dockerd.log")"
+    sleep 0.5
+done
+docker info >/dev/null 2>&1 || cannot_run "dockerd did not answer within 30 s: $(tail -5 "${engine}/dockerd.log")"
+say "engine $(docker version --format '{{.Server.Version}}') pid $(cat "${pidfile}") on ${socket}"
+
+# ---- 3. the base image ----------------------------------------------------------------------------------------
+if ! docker image inspect "${base_image}" >/dev/null 2>&1; then
+    if [[ ! -s "${work}/base-rootfs.tar" ]]; then
+        say "debootstrap bookworm + openjdk-17-jre-headless (cached in target/docker/base-rootfs.tar)"
+        rm -rf "${work}/rootfs"
+        debootstrap --variant=minbase --include=openjdk-17-jre-headless,ca-certificates bookworm \
+            "${work}/rootfs" http://deb.debian.org/debian >"${work}/debootstrap.log" 2>&1 \
+            || fail "debootstrap failed: $(tail -5 "${work}/debootstrap.log")"
+        tar -C "${work}/rootfs" -cf "${work}/base-rootfs.tar.part" . && mv "${work}/base-rootfs.tar.part" "${work}/base-rootfs.tar"
+        rm -rf "${work}/rootfs"
+    fi
+    docker import - "${base_image}" <"${work}/base-rootfs.tar" >/dev/null
+fi
+
+# ---- 4. the oomsim image --------------------------------------------------------------------------------------
+if [[ ! -f "${jar}" ]] || [[ -n "$(find "${root}" -path '*/src/main/*' -newer "${jar}" -print -quit)" ]]; then
+    say "building ${jar#"${root}/"}"
+    (cd "${root}" && mvn -B -q -pl cli -am -DskipTests package) || fail "mvn package failed"
+fi
+docker build -q --target prebuilt --build-arg RUNTIME_IMAGE="${base_image}" -t "${image}" "${root}" >/dev/null
+export OOMSIM_IMAGE="${image}"
+# Host ports of the published services: free ones, so a stack or service on the host never clashes.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+export COORDINATOR_PORT="$(free_port)" COORDINATOR_METRICS_PORT="$(free_port)" KAFKA_HOST_PORT="$(free_port)"
+
+has_command() { java -jar "${jar}" help "$1" >/dev/null 2>&1; }
+has_coordinator() { unzip -l "${jar}" 'dev/oomsim/coordinator/Coordinator.class' >/dev/null 2>&1; }
+
+# ---- 5. the stack ---------------------------------------------------------------------------------------------
+services=(broker topics)
+for n in $(seq 0 $((nodes - 1))); do services+=("agent-${n}"); done
+if has_coordinator; then services+=(coordinator); else not_built "the coordinator" "no /api/pressure check"; fi
+compose up -d --no-build "${services[@]}" >"${work}/compose-up.log" 2>&1 \
+    || fail "compose up: $(tail -5 "${work}/compose-up.log")"
+
+container_of() { compose ps -q "$1"; }
+health_of() { docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' "$1"; }
+await_healthy() { # service, deadline in s
+    local c deadline=$(( $(date +%s) + $2 ))
+    c="$(container_of "$1")"
+    until [[ "$(health_of "${c}")" == "healthy" ]]; do
+        (( $(date +%s) < deadline )) || fail "$1 not healthy within $2 s (now $(health_of "${c}"))"
+        sleep 1
+    done
+}
+for s in "${services[@]}"; do
+    [[ "${s}" == "topics" ]] || await_healthy "${s}" 180
+done
+say "healthy: ${services[*]} ($(( $(date +%s) - started_at )) s)"
+
+# An agent's /health, read inside its container (the image has no curl; bash's /dev/tcp does).
+agent_health() {
+    docker exec "$(container_of "agent-$1")" bash -c \
+        'exec 3<>/dev/tcp/127.0.0.1/9400; printf "GET /health HTTP/1.0\r\n\r\n" >&3; cat <&3' | tail -1
+}
+json_field() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
+
+# ---- 6. workload, kills, pressure -----------------------------------------------------------------------------
+kill_lines() { compose run --rm -T kills --from-beginning --format json 2>"${work}/kills.err"; }
+if has_command load; then
+    compose run --rm -T load >"${work}/load-1.log" 2>&1 || fail "load: $(tail -5 "${work}/load-1.log")"
+    say "load round 1 done"
+    if has_command kills; then
+        kills_1="$(kill_lines | grep -c '^{' || true)"
+        ((kills_1 > 0)) || fail "no kill event on kills after the leak workload: $(tail -3 "${work}/kills.err")"
+        say "kills after round 1: ${kills_1}"
+    else
+        not_built "oomsim kills" "kill events not checked"
+    fi
+else
+    not_built "oomsim load" "no workload: kill events and the agents' replay of commands not checked"
+fi
+if has_coordinator; then
+    pressure="$(curl -fsS "http://127.0.0.1:${COORDINATOR_PORT}/api/pressure")" || fail "GET /api/pressure failed"
+    for n in $(seq 0 $((nodes - 1))); do
+        python3 -c "import json,sys; d=json.loads(sys.argv[1]); sys.exit(0 if '$n' in json.dumps(d) else 1)" \
+            "${pressure}" || fail "/api/pressure does not show node ${n}: ${pressure}"
+    done
+    say "/api/pressure shows nodes 0..$((nodes - 1))"
+fi
+
+# ---- 7. an agent killed and started again ---------------------------------------------------------------------
+victim=1
+before="$(agent_health "${victim}")"
+committed_before="$(json_field committedOffset <<<"${before}")"
+c="$(container_of "agent-${victim}")"
+docker kill "${c}" >/dev/null
+[[ "$(docker inspect -f '{{.State.Status}}' "${c}")" == "exited" ]] || fail "agent-${victim} still runs after docker kill"
+say "agent-${victim} killed at committed offset ${committed_before}"
+docker start "${c}" >/dev/null
+await_healthy "agent-${victim}" 120
+after="$(agent_health "${victim}")"
+committed_after="$(json_field committedOffset <<<"${after}")"
+replayed_from="$(json_field replayedFrom <<<"${after}")"
+say "agent-${victim} live again: replayed from offset ${replayed_from}, committed offset ${committed_after}"
+((committed_after >= committed_before)) || fail "committed offset went back: ${committed_before} -> ${committed_after}"
+if ((committed_before > 0)); then
+    ((replayed_from > 0)) || fail "agent-${victim} replayed from 0, not from a snapshot: ${after}"
+fi
+if has_command load; then
+    compose run --rm -T load >"${work}/load-2.log" 2>&1 || fail "load after the restart: $(tail -5 "${work}/load-2.log")"
+    if has_command kills; then
+        kill_lines >"${work}/kills.jsonl"
+        kills_2="$(grep -c '^{' "${work}/kills.jsonl" || true)"
+        dup="$(python3 -c '
+import json, sys
+seen, dup = set(), []
+for line in open(sys.argv[1]):
+    if line.startswith("{"):
+        k = json.loads(line)
+        key = json.dumps(k.get("requestId", k), sort_keys=True)
+        (dup.append(key) if key in seen else seen.add(key))
+print(len(dup))' "${work}/kills.jsonl")"
+        ((dup == 0)) || fail "${dup} kill events appear twice after the restart"
+        ((kills_2 >= kills_1)) || fail "kill events lost: ${kills_1} before the restart, ${kills_2} after"
+        say "kills after round 2: ${kills_2}, none twice"
+    fi
+fi
+
+# ---- 8. the same restart scenario through Testcontainers, on this engine and these images ----------------------
+compose --profile load --profile cli down -v --remove-orphans >/dev/null 2>&1
+say "AgentRestartContainersIT on ${image}"
+(cd "${root}" && mvn -B -pl cli -am verify -Dtest=NoSuchTest -Dit.test=AgentRestartContainersIT \
+    -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false -Doomsim.image="${image}" \
+    -Dspotless.check.skip=true >"${work}/containers-it.log" 2>&1) \
+    || fail "AgentRestartContainersIT: $(grep -E 'Tests run|FAIL|ERROR\]' "${work}/containers-it.log" | head -5)"
+grep -q "Tests run: 1, Failures: 0, Errors: 0, Skipped: 0" "${work}/containers-it.log" \
+    || fail "AgentRestartContainersIT did not run: $(grep -E 'Tests run' "${work}/containers-it.log" | head -3)"
+say "AgentRestartContainersIT passed"
+
+say "PASSED"

@@ -1,0 +1,246 @@
+package dev.oomsim.report;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A report turned into a scenario tree (the format of docs/scenario-format.md) that the kernel model runs: the
+ * machine as printed (nodes, zones, free blocks from the buddy lines, the printed watermarks, managed pages, swap),
+ * the task table in order, the requester, and one {@code may_oom} event with the report's gfp and order.
+ *
+ * @param tree          the scenario, {@code LinkedHashMap}s and lists ready for Jackson
+ * @param era           the report's era
+ * @param profile       the profile the scenario runs with
+ * @param requesterPid  the pid the event runs as
+ * @param sysrq         true for a sysrq-forced OOM ({@code order=-1}): no allocation to replay
+ * @param notes         what the rebuild could not take over exactly from the report
+ */
+public record Rebuild(Map<String, Object> tree, Era era, String profile, int requesterPid, boolean sysrq,
+        List<String> notes) {
+
+    /** x86 pages: every kB figure of a report is divided by this. */
+    static final long PAGE_KB = 4;
+
+    /** Copies the list. */
+    public Rebuild {
+        notes = List.copyOf(notes);
+    }
+
+    /** Why a report cannot be rebuilt: the parts it lacks, by name. */
+    public static final class IncompleteReportException extends IllegalArgumentException {
+        private final List<String> missing;
+
+        IncompleteReportException(int line, List<String> missing) {
+            super("report at line " + line + " lacks " + String.join("; ", missing));
+            this.missing = List.copyOf(missing);
+        }
+
+        /** The missing parts. */
+        public List<String> missing() {
+            return missing;
+        }
+    }
+
+    /**
+     * Rebuilds {@code r} with {@code change} applied; {@code capSysAdminForRoot} gives every uid-0 task
+     * CAP_SYS_ADMIN (the report never prints capabilities).
+     */
+    public static Rebuild of(ParsedReport r, WhatIf change, boolean capSysAdminForRoot) {
+        List<String> missing = r.missing();
+        missing.remove(missing.stream().filter(s -> s.startsWith("kill lines")).findFirst().orElse(""));
+        if (!missing.isEmpty()) {
+            throw new IncompleteReportException(r.firstLine(), missing);
+        }
+        Era era = Era.of(r);
+        String profile = change.profile() != null ? change.profile() : era.profile();
+        List<String> notes = new ArrayList<>();
+        Map<String, Object> tree = new LinkedHashMap<>();
+        tree.put("profile", profile);
+        boolean highmem = r.zones().stream().anyMatch(z -> z.zone().equals("HighMem"));
+        tree.put("arch", highmem ? "i386" : "x86_64");
+        long swapPages = (r.swap() == null ? 0 : r.swap().totalKb() / PAGE_KB) + change.addSwapPages();
+        tree.put("swap_pages", swapPages);
+
+        TreeMap<Integer, List<ParsedReport.ZoneInfo>> byNode = new TreeMap<>();
+        for (ParsedReport.ZoneInfo z : r.zones()) {
+            if (!z.zone().equals("Device")) {
+                byNode.computeIfAbsent(z.node(), n -> new ArrayList<>()).add(z);
+            }
+        }
+        // capacity left for task pages per node and zone, highest zone first
+        Map<Integer, LinkedHashMap<String, long[]>> room = new LinkedHashMap<>();
+        List<Object> nodes = new ArrayList<>();
+        for (Map.Entry<Integer, List<ParsedReport.ZoneInfo>> e : byNode.entrySet()) {
+            Map<String, Object> node = new LinkedHashMap<>();
+            node.put("id", e.getKey());
+            List<Object> zones = new ArrayList<>();
+            LinkedHashMap<String, long[]> nodeRoom = new LinkedHashMap<>();
+            for (ParsedReport.ZoneInfo z : e.getValue()) {
+                Map<String, Object> zone = new LinkedHashMap<>();
+                String type = zoneType(z.zone());
+                long managed = z.managedKb() / PAGE_KB;
+                long free = Math.min(z.freeKb() / PAGE_KB, managed);
+                zone.put("type", type);
+                zone.put("managed_pages", managed);
+                Map<String, Long> blocks = freeBlocks(r, z, free);
+                if (blocks == null) {
+                    zone.put("free_pages", free);
+                } else {
+                    zone.put("free", blocks);
+                }
+                Map<String, Object> wm = new LinkedHashMap<>();
+                wm.put("min", z.minKb() / PAGE_KB);
+                wm.put("low", z.lowKb() / PAGE_KB);
+                wm.put("high", z.highKb() / PAGE_KB);
+                zone.put("watermarks", wm);
+                zones.add(zone);
+                nodeRoom.put(type, new long[] {managed - free});
+            }
+            node.put("zones", zones);
+            nodes.add(node);
+            room.put(e.getKey(), nodeRoom);
+        }
+        tree.put("nodes", nodes);
+        long ramPages = r.ram().ram() - r.ram().reserved();
+        long managedSum = r.zones().stream().mapToLong(z -> z.managedKb() / PAGE_KB).sum();
+        if (managedSum != ramPages) {
+            notes.add("totalram: the model uses Σ managed of the zones = " + managedSum + " pages; the report's RAM − "
+                    + "reserved = " + r.ram().ram() + " − " + r.ram().reserved() + " = " + ramPages + " pages");
+        }
+        if (r.zones().stream().anyMatch(z -> !z.lowmemReserve().isEmpty())) {
+            notes.add("lowmem_reserve[]: the model computes it from lowmem_reserve_ratio and managed pages, "
+                    + "not from the printed values");
+        }
+
+        int requester = r.requester() != null ? r.requester().pid() : -1;
+        List<Object> tasks = new ArrayList<>();
+        boolean requesterListed = false;
+        long overflowTotal = 0;
+        for (ParsedReport.TaskRow row : r.tasks()) {
+            if (change.removed().contains(row.pid())) {
+                continue;
+            }
+            requesterListed |= row.pid() == requester;
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("pid", row.pid());
+            t.put("comm", row.name());
+            t.put("uid", row.uid());
+            long overflow = placeRss(t, row.rss(), room);
+            overflowTotal += overflow;
+            t.put("swapents", row.swapents() + overflow);
+            t.put("nr_ptes", row.pageTablePages());
+            t.put("total_vm", row.totalVm());
+            t.put("oom_score_adj", change.oomScoreAdj().getOrDefault(row.pid(), row.oomScoreAdj()));
+            t.put("cap_sys_admin", capSysAdminForRoot && row.uid() == 0);
+            tasks.add(t);
+        }
+        if (overflowTotal > 0) {
+            notes.add(overflowTotal + " rss pages (shared file pages counted in several tasks) do not fit the zones' "
+                    + "used pages: the model holds them as swap entries of their tasks, so every badness is unchanged");
+        }
+        if (requester < 0) {
+            requester = Integer.MAX_VALUE / 2;
+            notes.add("no CPU/PID line: the requester runs as a kernel thread of pid " + requester);
+        }
+        if (!requesterListed) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("pid", requester);
+            t.put("comm", r.requester() != null ? r.requester().comm() : r.header().comm());
+            t.put("flags", List.of("kthread"));
+            tasks.add(t);
+            notes.add("requester " + requester + " is not in the task table: rebuilt as a kernel thread without an mm");
+        }
+        tree.put("tasks", tasks);
+
+        boolean sysrq = r.header().order() < 0;
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("pid", requester);
+        event.put("gfp", Gfp.toModel(r.header(), notes));
+        event.put("order", Math.max(0, r.header().order()));
+        event.put("node", firstNode(r, byNode));
+        tree.put("events", List.of(Map.of("may_oom", event)));
+        if (sysrq) {
+            notes.add("order=-1 is a sysrq-forced OOM: no allocation ran; the decision is out_of_memory called "
+                    + "directly on the rebuilt machine");
+        }
+        return new Rebuild(tree, era, profile, requester, sysrq, notes);
+    }
+
+    private static int firstNode(ParsedReport r, TreeMap<Integer, List<ParsedReport.ZoneInfo>> byNode) {
+        String mems = r.cpuset() != null ? r.cpuset().memsAllowed() : r.summary() != null ? r.summary().memsAllowed() : null;
+        if (mems != null) {
+            try {
+                int n = Integer.parseInt(mems.split("[-,]")[0]);
+                if (byNode.containsKey(n)) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // the first node then
+            }
+        }
+        return byNode.firstKey();
+    }
+
+    /** Puts {@code rss} pages into the zones' used pages (highest zone first, node by node); returns what did not fit. */
+    private static long placeRss(Map<String, Object> task, long rss, Map<Integer, LinkedHashMap<String, long[]>> room) {
+        long left = rss;
+        Map<String, Object> perNode = new LinkedHashMap<>();
+        for (Map.Entry<Integer, LinkedHashMap<String, long[]>> n : room.entrySet()) {
+            List<String> types = new ArrayList<>(n.getValue().keySet());
+            Map<String, Object> perZone = new LinkedHashMap<>();
+            for (int i = types.size() - 1; i >= 0 && left > 0; i--) {
+                long[] cap = n.getValue().get(types.get(i));
+                long take = Math.min(cap[0], left);
+                if (take > 0) {
+                    cap[0] -= take;
+                    left -= take;
+                    perZone.put(types.get(i), Map.of("anon", take));
+                }
+            }
+            if (!perZone.isEmpty()) {
+                perNode.put(String.valueOf(n.getKey()), perZone);
+            }
+        }
+        if (!perNode.isEmpty()) {
+            task.put("rss", perNode);
+        }
+        return left;
+    }
+
+    /** The zone's free blocks by order from its buddy line, order 0 evened out to the printed free count. */
+    private static Map<String, Long> freeBlocks(ParsedReport r, ParsedReport.ZoneInfo z, long free) {
+        for (ParsedReport.BuddyLine b : r.buddies()) {
+            if (b.node() == z.node() && b.zone().equals(z.zone())) {
+                Map<Integer, Long> out = new TreeMap<>();
+                long pages = 0;
+                for (ParsedReport.FreeBlocks f : b.orders()) {
+                    if (f.count() > 0) {
+                        out.put(f.order(), f.count());
+                        pages += f.count() << f.order();
+                    }
+                }
+                long zero = out.getOrDefault(0, 0L) + (free - pages);
+                if (zero < 0) {
+                    return null;
+                }
+                out.put(0, zero);
+                Map<String, Long> keyed = new LinkedHashMap<>();
+                out.forEach((k, v) -> keyed.put(String.valueOf(k), v));
+                return keyed;
+            }
+        }
+        return null;
+    }
+
+    static String zoneType(String printed) {
+        return switch (printed) {
+            case "Normal" -> "NORMAL";
+            case "HighMem" -> "HIGHMEM";
+            case "Movable" -> "MOVABLE";
+            default -> printed;
+        };
+    }
+}

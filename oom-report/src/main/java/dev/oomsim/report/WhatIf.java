@@ -1,0 +1,57 @@
+package dev.oomsim.report;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Changes to a report before its decision is re-run: {@code --set PID.oom_score_adj=N}, {@code --kill PID},
+ * {@code --profile seed|modern}, {@code --add-swap PAGES}.
+ *
+ * @param oomScoreAdj new oom_score_adj by pid
+ * @param removed     pids removed from the task table
+ * @param profile     the model profile to decide with instead of the era's, or null
+ * @param addSwapPages swap pages added to total_swap_pages
+ */
+public record WhatIf(Map<Integer, Integer> oomScoreAdj, List<Integer> removed, String profile, long addSwapPages) {
+
+    /** No change. */
+    public static final WhatIf NONE = new WhatIf(Map.of(), List.of(), null, 0);
+
+    /** Validates and copies. */
+    public WhatIf {
+        oomScoreAdj = Map.copyOf(oomScoreAdj);
+        removed = List.copyOf(removed);
+        if (profile != null && !profile.equals("seed") && !profile.equals("modern")) {
+            throw new IllegalArgumentException("profile: must be seed or modern, got " + profile);
+        }
+        if (addSwapPages < 0) {
+            throw new IllegalArgumentException("addSwapPages: must be >= 0, got " + addSwapPages);
+        }
+        for (Map.Entry<Integer, Integer> e : oomScoreAdj.entrySet()) {
+            if (e.getValue() < -1000 || e.getValue() > 1000) {
+                throw new IllegalArgumentException(e.getKey() + ".oom_score_adj: must be in [-1000, 1000], got "
+                        + e.getValue());
+            }
+        }
+    }
+
+    /** Whether this changes anything. */
+    public boolean isNone() {
+        return oomScoreAdj.isEmpty() && removed.isEmpty() && profile == null && addSwapPages == 0;
+    }
+
+    /** The change in the command's own words, e.g. {@code --set 6576.oom_score_adj=-1000 --add-swap 1000}. */
+    public String describe() {
+        StringBuilder sb = new StringBuilder();
+        oomScoreAdj.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> sb.append(" --set ").append(e.getKey()).append(".oom_score_adj=").append(e.getValue()));
+        removed.forEach(p -> sb.append(" --kill ").append(p));
+        if (profile != null) {
+            sb.append(" --profile ").append(profile);
+        }
+        if (addSwapPages > 0) {
+            sb.append(" --add-swap ").append(addSwapPages);
+        }
+        return sb.toString().trim();
+    }
+}

@@ -1,0 +1,57 @@
+package dev.oomsim.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** Real reports (reports/README.md names each source): the model reaches the kernel's victim and printed score. */
+class RealReportTest {
+
+    @Test
+    void rhel7TwoNodeReportIsParsedPartByPart() {
+        ParsedReport r = Reports.only("rhel7-3.10-x86_64-2-nodes.txt");
+        assertThat(r.header().comm()).isEqualTo("sed");
+        assertThat(r.header().gfpMask()).isEqualTo(0x201daL);
+        assertThat(r.requester().pid()).isEqualTo(29481);
+        assertThat(r.requester().kernelRelease()).startsWith("3.10.0-514");
+        assertThat(r.cpuset().memsAllowed()).isEqualTo("0-1");
+        assertThat(r.zones()).hasSize(4);
+        assertThat(r.zones().get(3).node()).isEqualTo(1);
+        assertThat(r.zones().get(1).lowmemReserve()).containsExactly(0L, 0L, 13055L, 13055L);
+        assertThat(r.buddies()).hasSize(4);
+        assertThat(r.buddies().get(1).orders().get(0).migrateTypes()).isEqualTo("UEM");
+        assertThat(r.swap().totalKb()).isEqualTo(8388604L);
+        assertThat(r.ram().ram()).isEqualTo(8379834L);
+        assertThat(r.ram().reserved()).isEqualTo(192987L);
+        assertThat(r.tableColumns()).containsExactly("total_vm", "rss", "nr_ptes", "swapents", "oom_score_adj");
+        assertThat(r.tasks()).hasSize(85);
+        assertThat(r.unrecognised()).isEmpty();
+        assertThat(r.kernelVictim()).isEqualTo(6576);
+        assertThat(r.kernelScore()).isEqualTo(651L);
+        assertThat(Era.of(r)).isEqualTo(Era.V3_NR_PTES);
+    }
+
+    @Test
+    void rhel7ModelKillsMysqldWithTheKernelsScore() {
+        Verdict v = Verdict.of(Reports.only("rhel7-3.10-x86_64-2-nodes.txt"), WhatIf.NONE);
+        assertThat(v.primary().victim()).isEqualTo(6576);
+        assertThat(v.primary().score()).isEqualTo(651L);
+        assertThat(v.primary().totalpages()).isEqualTo(8186847L + 2097151L);
+        assertThat(v.matchesKernel()).isTrue();
+    }
+
+    @Test
+    void ubuntuSysrqReportKillsUnattendedUpgrades() {
+        ParsedReport r = Reports.only("ubuntu-5.13-x86_64-sysrq.txt");
+        assertThat(r.header().gfpDecoded()).isEqualTo("GFP_KERNEL");
+        assertThat(r.header().order()).isEqualTo(-1);
+        assertThat(r.tableColumns()).contains("pgtables_bytes");
+        assertThat(r.summary().constraint()).isEqualTo("CONSTRAINT_NONE");
+        assertThat(r.unrecognised()).isEmpty();
+        assertThat(r.kernelScore()).isNull();
+        Verdict v = Verdict.of(r, WhatIf.NONE);
+        assertThat(Era.of(r)).isEqualTo(Era.MODERN);
+        assertThat(v.primary().victim()).isEqualTo(651);
+        assertThat(v.matchesKernel()).isTrue();
+    }
+}
