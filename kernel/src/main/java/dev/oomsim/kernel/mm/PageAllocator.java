@@ -855,7 +855,8 @@ public final class PageAllocator {
     /**
      * Mirrors {@code should_reclaim_retry} (kernel-model.md §13): resets or counts {@code no_progress_loops}; past
      * MAX_RECLAIM_RETRIES gives up (after trying to unreserve highatomic); otherwise retries while some zone would pass
-     * its min watermark with free + reclaimable pages, discounted by loops/16.
+     * its min watermark with free + reclaimable pages, undiscounted (v4.12 removed the loops/16 back-off; v6.1 has
+     * none).
      */
     boolean shouldReclaimRetry(SlowPathState st, boolean didSomeProgress, int allocFlags) {
         if (didSomeProgress && st.order <= PAGE_ALLOC_COSTLY_ORDER) {
@@ -872,7 +873,6 @@ public final class PageAllocator {
             }
             ZoneSnapshot z = m.memory(ref.nodeId()).zoneSnapshot(ref.zoneIdx());
             long available = z.reclaimablePages() + z.freePages();
-            available -= (st.noProgressLoops * available + MAX_RECLAIM_RETRIES - 1) / MAX_RECLAIM_RETRIES;
             if (zoneWatermarkOk(z, st.order, z.watermarks().minPages(), st.ac.highZoneidx, allocFlags, available,
                     Profile.MODERN)) {
                 return true;

@@ -234,7 +234,10 @@ public final class OomKiller {
         return !hasIntersectsMemsAllowed(p, nodemask, current);
     }
 
-    /** Mirrors {@code has_intersects_mems_allowed} / {@code oom_cpuset_eligible}, over the task's threads. */
+    /**
+     * Mirrors {@code has_intersects_mems_allowed} (seed) / {@code oom_cpuset_eligible} with
+     * {@code mempolicy_in_oom_domain} (modern), over the task's threads.
+     */
     public boolean hasIntersectsMemsAllowed(Task p, NodeMask nodemask, Task current) {
         for (Task t : m.tasks().threadGroup(p)) {
             if (!t.alive()) {
@@ -242,7 +245,11 @@ public final class OomKiller {
             }
             if (nodemask != null) {
                 Mempolicy pol = t.mempolicy();
-                if (pol.mode() == Mempolicy.Mode.BIND || pol.mode() == Mempolicy.Mode.INTERLEAVE) {
+                // v4.4 mempolicy_nodemask_intersects tests bind and interleave; v5.14+ mempolicy_in_oom_domain
+                // tests bind only.
+                boolean tested = pol.mode() == Mempolicy.Mode.BIND
+                        || (pol.mode() == Mempolicy.Mode.INTERLEAVE && m.profile() == Profile.SEED);
+                if (tested) {
                     if (pol.nodes().intersects(nodemask)) {
                         return true;
                     }

@@ -383,8 +383,17 @@ public final class ScenarioRunner {
         Memcg memcg = t.memcg() == null ? null : machine.memcg(t.memcg());
         boolean charged = false;
         String panic = null;
+        boolean modern = machine.profile() != dev.oomsim.kernel.profile.Profile.SEED;
+        // v6.1 try_charge_memcg: mem_cgroup_oom(..., get_order(nr_pages * PAGE_SIZE)).
+        int order = 0;
+        while ((1L << order) < c.pages()) {
+            order++;
+        }
+        boolean passedOom = false;
         for (int attempt = 0; attempt <= machine.maxRetries(); attempt++) {
-            boolean force = t.has(TaskFlag.MEMDIE) || t.has(TaskFlag.FATAL_SIGNAL) || t.has(TaskFlag.EXITING);
+            boolean dying = t.has(TaskFlag.MEMDIE) || t.has(TaskFlag.FATAL_SIGNAL) || t.has(TaskFlag.EXITING);
+            // seed: should_force_charge; v5.16+ charges a dying task past the limit no more.
+            boolean force = !modern && dying;
             if (memcg == null || force || machine.memcgUsagePages(memcg) + c.pages() <= memcg.limitPages()) {
                 if (t.mm() != null) {
                     machine.memory(t.cpuset().mems().nodes().get(0)).chargeRss(t.mm(), c.pages());
@@ -392,7 +401,15 @@ public final class ScenarioRunner {
                 charged = true;
                 break;
             }
-            OomOutcome o = oomKiller.memcgOutOfMemory(t, memcg, GfpFlags.GFP_KERNEL, 0, log);
+            if (modern && ((passedOom && dying) || order > PageAllocator.PAGE_ALLOC_COSTLY_ORDER)) {
+                break; // nomem: GFP_KERNEL has neither NOFAIL nor HIGH, so -ENOMEM
+            }
+            if (modern && dying) {
+                passedOom = true; // mem_cgroup_out_of_memory: task_is_dying() || out_of_memory(); no kill
+                continue;
+            }
+            passedOom = true;
+            OomOutcome o = oomKiller.memcgOutOfMemory(t, memcg, GfpFlags.GFP_KERNEL, modern ? order : 0, log);
             calls.add(o);
             if (o.panic() != null) {
                 panic = o.panic();
