@@ -2,8 +2,8 @@ package dev.oomsim.kernel.image;
 
 import java.util.List;
 
-import dev.oomsim.kernel.mm.Watermarks;
 import dev.oomsim.kernel.mm.BuddyOrder;
+import dev.oomsim.kernel.mm.Watermarks;
 import dev.oomsim.kernel.mm.ZoneType;
 
 /**

@@ -6,10 +6,10 @@ import java.util.function.Consumer;
 
 import dev.oomsim.kernel.KernelLog;
 import dev.oomsim.kernel.Machine;
+import dev.oomsim.kernel.mm.CpusetRule;
 import dev.oomsim.kernel.mm.GfpFlags;
 import dev.oomsim.kernel.mm.NodeMask;
 import dev.oomsim.kernel.mm.NumaNode;
-import dev.oomsim.kernel.mm.CpusetRule;
 import dev.oomsim.kernel.mm.ZoneRef;
 import dev.oomsim.kernel.profile.Profile;
 import dev.oomsim.kernel.task.Memcg;
