@@ -41,11 +41,13 @@ public final class PageAllocator {
 
     private final Machine m;
     private final OomKiller oomKiller;
+    private final CpusetRule cpuset;
 
     /** An allocator over {@code machine}, calling {@code oomKiller} from mayOom. */
     public PageAllocator(Machine machine, OomKiller oomKiller) {
         this.m = machine;
         this.oomKiller = oomKiller;
+        this.cpuset = new CpusetRule(machine);
     }
 
     // ---------------------------------------------------------------- free-page machinery (kernel-model.md §7)
@@ -95,24 +97,9 @@ public final class PageAllocator {
         return false;
     }
 
-    /** Mirrors {@code __cpuset_node_allowed}, kernel/cpuset.c (no interrupt context in the model). */
+    /** Mirrors {@code __cpuset_node_allowed}, kernel/cpuset.c: the {@link CpusetRule} the OOM killer applies too. */
     public boolean cpusetNodeAllowed(int node, GfpFlags gfp, Task t) {
-        if (!m.tasks().cpusetsEnabled()) {
-            return true;
-        }
-        if (t.cpuset().mems().contains(node)) {
-            return true;
-        }
-        if (t.has(TaskFlag.MEMDIE)) {
-            return true;
-        }
-        if (gfp.has(GfpFlags.HARDWALL)) {
-            return false;
-        }
-        if (t.has(TaskFlag.EXITING)) {
-            return true;
-        }
-        return m.tasks().nearestHardwallAncestor(t.cpuset()).mems().contains(node);
+        return cpuset.nodeAllowed(node, gfp, t);
     }
 
     /** True when a zonelist entry passes the walk's filter: at most {@code highZoneidx}, inside the nodemask. */

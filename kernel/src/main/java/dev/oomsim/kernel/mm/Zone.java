@@ -14,8 +14,8 @@ import dev.oomsim.kernel.image.ZoneImage;
  * owns the zone's node (the in-process runner, later the node's agent).
  */
 public final class Zone {
-    /** {@code MAX_ORDER}. */
-    public static final int MAX_ORDER = 11;
+    /** {@code MAX_ORDER}, the name mmzone.h gives {@link BuddyOrder#MAX_ORDER} (the one definition). */
+    public static final int MAX_ORDER = BuddyOrder.MAX_ORDER;
 
     private final int nodeId;
     private final ZoneType type;

@@ -6,10 +6,10 @@ import java.util.function.Consumer;
 
 import dev.oomsim.kernel.KernelLog;
 import dev.oomsim.kernel.Machine;
+import dev.oomsim.kernel.mm.CpusetRule;
 import dev.oomsim.kernel.mm.GfpFlags;
 import dev.oomsim.kernel.mm.NodeMask;
 import dev.oomsim.kernel.mm.NumaNode;
-import dev.oomsim.kernel.mm.PageAllocator;
 import dev.oomsim.kernel.mm.ZoneRef;
 import dev.oomsim.kernel.profile.Profile;
 import dev.oomsim.kernel.task.Memcg;
@@ -32,12 +32,13 @@ public final class OomKiller {
     private static final String KERNEL_PANIC = "Kernel panic - not syncing: ";
 
     private final Machine m;
-    private PageAllocator allocator;
+    private final CpusetRule cpuset;
     private Consumer<OomReport> observer = report -> { };
 
     /** A killer over {@code machine}. */
     public OomKiller(Machine machine) {
         this.m = machine;
+        this.cpuset = new CpusetRule(machine);
     }
 
     /**
@@ -46,11 +47,6 @@ public final class OomKiller {
      */
     public void setObserver(Consumer<OomReport> observer) {
         this.observer = observer;
-    }
-
-    /** Wires the allocator (its cpuset rule is shared with constrained_alloc). */
-    public void setAllocator(PageAllocator allocator) {
-        this.allocator = allocator;
     }
 
     /** The mutable record of one out_of_memory call. */
@@ -199,7 +195,7 @@ public final class OomKiller {
         boolean cpusetLimited = false;
         for (ZoneRef ref : oc.zonelist().zones()) {
             if (ref.zoneIdx() <= high && (oc.nodemask() == null || oc.nodemask().contains(ref.nodeId()))
-                    && !allocator.cpusetNodeAllowed(ref.nodeId(), oc.gfp(), current)) {
+                    && !cpuset.nodeAllowed(ref.nodeId(), oc.gfp(), current)) {
                 cpusetLimited = true;
             }
         }

@@ -112,7 +112,6 @@ public final class ScenarioRunner {
         loadTasks();
         this.oomKiller = new OomKiller(machine);
         this.allocator = new PageAllocator(machine, oomKiller);
-        oomKiller.setAllocator(allocator);
     }
 
     private static List<Long> defaultRatio(Arch arch, Profile profile) {
