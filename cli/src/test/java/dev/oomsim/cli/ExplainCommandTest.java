@@ -63,6 +63,21 @@ class ExplainCommandTest {
     }
 
     @Test
+    void severalReportsInOneFileAreEachRebuilt(@TempDir Path dir) throws IOException {
+        Path log = dir.resolve("kern.log");
+        Files.writeString(log, Files.readString(Path.of(RHEL7))
+                + Files.readString(REPORTS.resolve("ubuntu-5.13-x86_64-sysrq.txt")));
+        SimulateCommandTest.Result r = SimulateCommandTest.oomsim("explain", log.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out())
+                .contains("report at line 1: sed invoked oom-killer, gfp_mask=0x201da order=0")
+                .contains("model: kills 6576 (mysqld) points 6700394 score 651")
+                .contains("report at line 141: kworker/0:2 invoked oom-killer, gfp_mask=0xcc0 order=-1")
+                .contains("model: kills 651 (unattended-upgr) points 5258 score 10")
+                .contains("2 report(s), 209 lines, 0 outside any report");
+    }
+
+    @Test
     void badWhatIfAndFilesWithoutAReportExitTwoNamingWhatToFix(@TempDir Path dir) throws IOException {
         SimulateCommandTest.Result bad = SimulateCommandTest.oomsim("explain", "--set", "6576=5", RHEL7);
         assertThat(bad.exit()).isEqualTo(2);
