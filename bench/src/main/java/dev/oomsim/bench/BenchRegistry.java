@@ -7,6 +7,7 @@ import dev.oomsim.bench.jmh.AllocPagesBench;
 import dev.oomsim.bench.jmh.AvroSerdeBench;
 import dev.oomsim.bench.jmh.BuddyBench;
 import dev.oomsim.bench.jmh.OomSelectBench;
+import dev.oomsim.bench.jmh.ReportParseBench;
 import dev.oomsim.bench.live.AgentHeapBenchmark;
 import dev.oomsim.bench.live.AgentThroughputBenchmark;
 import dev.oomsim.bench.live.AllocRequestProduceBenchmark;
@@ -43,6 +44,11 @@ public final class BenchRegistry {
                                 .withUnit("allocs/s")),
                 JmhBenchmark.of("OOM victim selection", OomSelectBench.class,
                         JmhRow.of("selectBadProcess", "outOfMemory victim selection, 10 000 tasks (JMH)", Target.atMost(1))),
+                JmhBenchmark.of("OOM report parsing", ReportParseBench.class,
+                        JmhRow.of("parseReports", "oomsim explain: real OOM reports parsed (JMH)", Target.none())
+                                .withUnit("reports/s"),
+                        JmhRow.of("parseLines", "oomsim explain: report lines parsed (JMH)", Target.none())
+                                .withUnit("lines/s")),
                 JmhBenchmark.of("Avro serde", AvroSerdeBench.class,
                         hotPathSerde("encodeAllocRequest", "Avro encode AllocRequest (JMH)"),
                         hotPathSerde("decodeAllocRequest", "Avro decode AllocRequest (JMH)"),

@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code oomsim explain FILE}: a real kernel OOM report rebuilt on the model, checked and explained (docs/explain.md). */
+/** {@code oomsim explain FILE}: a real kernel OOM report rebuilt on the model, checked and explained (docs/cli.md). */
 @Command(name = "explain", mixinStandardHelpOptions = true,
         description = {"Reads kernel OOM reports (dmesg, dmesg -T, journalctl -k, syslog), rebuilds each decision on the",
                 "kernel model, says whether the model reaches the kernel's victim and score, and explains it.",
