@@ -7,6 +7,7 @@ import dev.oomsim.bench.jmh.AllocPagesBench;
 import dev.oomsim.bench.jmh.AvroSerdeBench;
 import dev.oomsim.bench.jmh.BuddyBench;
 import dev.oomsim.bench.jmh.OomSelectBench;
+import dev.oomsim.bench.jmh.TraceParseBench;
 import dev.oomsim.bench.live.AgentHeapBenchmark;
 import dev.oomsim.bench.live.AgentThroughputBenchmark;
 import dev.oomsim.bench.live.AllocRequestProduceBenchmark;
@@ -43,6 +44,10 @@ public final class BenchRegistry {
                                 .withUnit("allocs/s")),
                 JmhBenchmark.of("OOM victim selection", OomSelectBench.class,
                         JmhRow.of("selectBadProcess", "outOfMemory victim selection, 10 000 tasks (JMH)", Target.atMost(1))),
+                // oomsim load --replay: the line parser on the real 6.18 trace, one core.
+                JmhBenchmark.of("trace parsing", TraceParseBench.class,
+                        JmhRow.of("parseLine", "kmem trace line parsing, real 6.18 trace, one core (JMH)",
+                                Target.atLeast(1e6)).withUnit("lines/s")),
                 JmhBenchmark.of("Avro serde", AvroSerdeBench.class,
                         hotPathSerde("encodeAllocRequest", "Avro encode AllocRequest (JMH)"),
                         hotPathSerde("decodeAllocRequest", "Avro decode AllocRequest (JMH)"),

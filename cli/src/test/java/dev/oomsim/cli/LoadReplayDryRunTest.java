@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code oomsim load --replay TRACE --dry-run}: one summary object, unparsable lines named by number. */
 class LoadReplayDryRunTest {
 
-    private static final String TRACE = "src/test/resources/traces/kmem-python-gzip-2cpu.trace.gz";
+    private static final String TRACE = "../traces/kmem-python-gzip-2cpu.trace.gz";
 
     @Test
     void theReal618TraceGivesOneJsonSummaryWithNoUnparsableLine() throws IOException {

@@ -1,4 +1,4 @@
-package dev.oomsim.cli.trace;
+package dev.oomsim.stack.trace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +33,8 @@ class TraceReplayParsingTest {
     @TempDir
     Path dir;
 
-    static Path realTrace() throws URISyntaxException {
-        return Path.of(TraceReplayParsingTest.class.getResource("/traces/kmem-python-gzip-2cpu.trace.gz").toURI());
+    static Path realTrace() {
+        return Path.of("../traces/kmem-python-gzip-2cpu.trace.gz");
     }
 
     static TraceSummary summarize(Path trace, Profile profile, CpuNodeMap cpus) throws IOException {

@@ -1,4 +1,4 @@
-package dev.oomsim.cli.trace;
+package dev.oomsim.stack.trace;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;

@@ -1,4 +1,4 @@
-package dev.oomsim.cli.trace;
+package dev.oomsim.stack.trace;
 
 import java.util.ArrayList;
 import java.util.HashMap;

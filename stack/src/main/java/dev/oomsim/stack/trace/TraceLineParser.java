@@ -1,4 +1,4 @@
-package dev.oomsim.cli.trace;
+package dev.oomsim.stack.trace;
 
 /**
  * Parses one line of a {@code kmem:mm_page_alloc} / {@code kmem:mm_page_free} trace, in ftrace text form
