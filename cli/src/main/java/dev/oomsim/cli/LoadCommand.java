@@ -162,7 +162,8 @@ final class LoadCommand implements Callable<Integer> {
         out.println("frees: " + s.frees() + " by order " + f.get("byOrder"));
         out.println("allocations by comm: " + a.get("byComm"));
         out.println("allocations by gfp name: " + a.get("byGfpName"));
-        out.println("flags with no meaning in profile " + t.get("profile") + ": " + t.get("flagsWithNoMeaningInProfile"));
+        out.println("flags with no meaning in profile " + t.get("profile") + ": "
+                + t.get("flagsWithNoMeaningInProfile"));
         out.println("unparsable lines: " + s.unparsableCount());
     }
 }

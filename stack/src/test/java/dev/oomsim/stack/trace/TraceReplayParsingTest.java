@@ -153,7 +153,8 @@ class TraceReplayParsingTest {
                 + " pfn=1640423 order=4 migratetype=1 gfp_flags=GFP_KERNEL|__GFP_NOFAIL");
         assertThat(perf).isEqualTo(new TraceEvent.PageAlloc(1, "python3", 30984, 1, 3_933_079_567_000L, 1_640_423,
                 4, 1, "GFP_KERNEL|__GFP_NOFAIL"));
-        TraceEvent spaced = event("  Web Content-1234  [003] d..1.    12.5: mm_page_free: page=000000 pfn=0x10 order=2");
+        TraceEvent spaced = event("  Web Content-1234  [003] d..1.    12.5: mm_page_free: page=000000 pfn=0x10"
+                + " order=2");
         assertThat(spaced).isEqualTo(new TraceEvent.PageFree(1, "Web Content", 1234, 3, 12_500_000_000L, 16, 2));
         TraceEvent dashed = event(" kworker/u4:2-ev-77 (77) [000] ..... 1.000001: mm_page_alloc: page=(nil)"
                 + " pfn=0xffffffffffffffff order=9 migratetype=0 gfp_flags=none");
