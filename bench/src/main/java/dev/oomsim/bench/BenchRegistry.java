@@ -8,6 +8,7 @@ import dev.oomsim.bench.jmh.AvroSerdeBench;
 import dev.oomsim.bench.jmh.BuddyBench;
 import dev.oomsim.bench.jmh.OomSelectBench;
 import dev.oomsim.bench.jmh.ReportParseBench;
+import dev.oomsim.bench.jmh.TraceParseBench;
 import dev.oomsim.bench.live.AgentHeapBenchmark;
 import dev.oomsim.bench.live.AgentThroughputBenchmark;
 import dev.oomsim.bench.live.AllocRequestProduceBenchmark;
@@ -49,6 +50,10 @@ public final class BenchRegistry {
                                 .withUnit("reports/s"),
                         JmhRow.of("parseLines", "oomsim explain: report lines parsed (JMH)", Target.none())
                                 .withUnit("lines/s")),
+                // oomsim load --replay: the line parser on the real 6.18 trace, one core.
+                JmhBenchmark.of("trace parsing", TraceParseBench.class,
+                        JmhRow.of("parseLine", "kmem trace line parsing, real 6.18 trace, one core (JMH)",
+                                Target.atLeast(1e6)).withUnit("lines/s")),
                 JmhBenchmark.of("Avro serde", AvroSerdeBench.class,
                         hotPathSerde("encodeAllocRequest", "Avro encode AllocRequest (JMH)"),
                         hotPathSerde("decodeAllocRequest", "Avro decode AllocRequest (JMH)"),
