@@ -13,7 +13,7 @@ import io.micrometer.core.instrument.Timer;
 
 /**
  * What an agent counts for its operators, on {@code /metrics}: requests by operation, outcomes by kind and by the
- * step that ended them (the last step of scenario-format.md's {@code path}: {@code fastpath:ok}, {@code nopage}, …),
+ * step that ended them (the last step of docs/scenario-format.md's {@code path}: {@code fastpath:ok}, {@code nopage}, …),
  * kills by constraint, the wait for the cluster {@code oom_lock} by outcome, memory calls sent to and served for other
  * nodes by operation, and each request's time in the agent. Counted live only: a replay repeats nothing.
  *
