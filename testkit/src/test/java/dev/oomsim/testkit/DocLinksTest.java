@@ -28,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DocLinksTest {
     private static final Set<String> SKIPPED_DIRS = Set.of("target", ".git", "node_modules");
-    private static final Pattern LINK = Pattern.compile("\\[[^\\]\\n]*\\]\\(\\s*<?([^)\\s>]+)>?(?:\\s+\"[^\"]*\")?\\s*\\)");
+    /** {@code [text](target)} or {@code [text](target "title")}; group 1 is the target. */
+    private static final Pattern LINK =
+            Pattern.compile("\\[[^\\]\\n]*\\]\\(\\s*<?([^)\\s>]+)>?(?:\\s+\"[^\"]*\")?\\s*\\)");
     private static final Pattern DOCS_MENTION = Pattern.compile("(?<![\\w/.-])docs/[\\w./-]*?\\.md(?![\\w-])");
     private static final Pattern OUTSIDE = Pattern.compile("\\.\\./share[d]\\b|shared/desig[n]/");
     /** The docs folder, written so that it is no citation itself. */
@@ -55,8 +57,8 @@ class DocLinksTest {
                 "See `" + D + "gone.md` and " + SHARED + "/design/kernel-model.md.",
                 "```", "[in a fence](nowhere.md)", "```", ""));
         Path javaDir = Files.createDirectories(dir.resolve("kernel/src/main/java/x"));
-        Files.writeString(javaDir.resolve("A.java"), "/** The model (" + D + "present.md, " + D + "kernel-model.md §4). */\n"
-                + "class A {\n}\n");
+        Files.writeString(javaDir.resolve("A.java"),
+                "/** The model (" + D + "present.md, " + D + "kernel-model.md §4). */\nclass A {\n}\n");
         Path ignored = Files.createDirectories(dir.resolve("kernel/target"));
         Files.writeString(ignored.resolve("B.md"), "[broken](nowhere.md)\n");
 

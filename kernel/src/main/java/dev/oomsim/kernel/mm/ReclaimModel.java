@@ -3,8 +3,8 @@ package dev.oomsim.kernel.mm;
 import java.util.List;
 
 /**
- * Direct reclaim ({@code try_to_free_pages}) as a pluggable, deterministic model (docs/kernel-model.md §2). A model reaches
- * a zone only through its node's {@link NodeMemory#reclaimZone}.
+ * Direct reclaim ({@code try_to_free_pages}) as a pluggable, deterministic model (docs/kernel-model.md §2). A model
+ * reaches a zone only through its node's {@link NodeMemory#reclaimZone}.
  */
 public interface ReclaimModel {
 

@@ -38,9 +38,9 @@ import dev.oomsim.kernel.task.TaskFlag;
 import dev.oomsim.kernel.task.TaskTable;
 
 /**
- * The offline scenario runner (docs/scenario-format.md): boots a {@link Machine} from a {@link Scenario}, runs its events
- * in order, and reports. {@link #allocate} and {@link #mayOom} are the two entry points of docs/kernel-model.md §2.
- * Single-threaded; deterministic.
+ * The offline scenario runner (docs/scenario-format.md): boots a {@link Machine} from a {@link Scenario}, runs its
+ * events in order, and reports. {@link #allocate} and {@link #mayOom} are the two entry points of
+ * docs/kernel-model.md §2. Single-threaded; deterministic.
  */
 public final class ScenarioRunner {
     private final Scenario scenario;
