@@ -34,7 +34,7 @@ public final class BenchRegistry {
                 new AgentThroughputBenchmark(),
                 new OomKillLatencyBenchmark(),
                 new AgentHeapBenchmark(),
-                // The kernel issue's targets (kernel-model.md): absolute, the model runs without Kafka.
+                // The kernel issue's targets (docs/kernel-model.md): absolute, the model runs without Kafka.
                 JmhBenchmark.of("buddy allocator", BuddyBench.class,
                         JmhRow.of("allocFreePair", "order-0 alloc+free pairs, 16 GiB zone (JMH)", Target.atLeast(10e6))
                                 .withParams(Map.of("maxOrder", "0")).withUnit("pairs/s"),

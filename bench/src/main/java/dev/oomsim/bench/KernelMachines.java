@@ -11,7 +11,7 @@ import dev.oomsim.kernel.scenario.ScenarioParser;
 import dev.oomsim.kernel.scenario.ScenarioRunner;
 
 /**
- * Booted kernel-model machines for the kernel benchmarks, described as scenario files are (scenario-format.md) and
+ * Booted kernel-model machines for the kernel benchmarks, described as scenario files are (docs/scenario-format.md) and
  * booted by the same parser and runner as {@code oomsim simulate}. Pages are 4 KiB.
  */
 public final class KernelMachines {

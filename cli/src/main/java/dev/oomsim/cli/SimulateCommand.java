@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code oomsim simulate FILE}: runs a scenario through the kernel model alone (scenario-format.md). */
+/** {@code oomsim simulate FILE}: runs a scenario through the kernel model alone (docs/scenario-format.md). */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = {"Runs a scenario file through the kernel model: no broker, no clock, the same answer every time.",
                 "Bad scenario files exit with status 2 and one message naming the field path; nothing is printed on stdout."})

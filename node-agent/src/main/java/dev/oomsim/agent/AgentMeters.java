@@ -13,9 +13,9 @@ import io.micrometer.core.instrument.Timer;
 
 /**
  * What an agent counts for its operators, on {@code /metrics}: requests by operation, outcomes by kind and by the
- * step that ended them (the last step of scenario-format.md's {@code path}: {@code fastpath:ok}, {@code nopage}, …),
- * kills by constraint, the wait for the cluster {@code oom_lock} by outcome, memory calls sent to and served for other
- * nodes by operation, and each request's time in the agent. Counted live only: a replay repeats nothing.
+ * step that ended them (the last step of docs/scenario-format.md's {@code path}: {@code fastpath:ok},
+ * {@code nopage}, …), kills by constraint, the wait for the cluster {@code oom_lock} by outcome, memory calls sent to
+ * and served for other nodes by operation, and each request's time in the agent. Counted live only: a replay repeats nothing.
  *
  * <p>Each meter is registered once, on its first use, and kept: {@code Builder.register} is a registry lookup (a new
  * id, its tags sorted and hashed) on every call, several per request. Called from the one thread of the agent that runs

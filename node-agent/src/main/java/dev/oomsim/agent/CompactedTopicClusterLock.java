@@ -11,7 +11,10 @@ import dev.oomsim.lock.LockState;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.CommonClientConfigs;
 
-/** {@link ClusterLock} over the compacted-topic lock of lock-protocol.md, one contender incarnation per agent start. */
+/**
+ * {@link ClusterLock} over the compacted-topic lock of docs/lock-protocol.md, one contender incarnation per agent
+ * start.
+ */
 public final class CompactedTopicClusterLock implements ClusterLock {
 
     private final CompactedTopicLock lock;

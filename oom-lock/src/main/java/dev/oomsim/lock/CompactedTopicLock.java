@@ -38,7 +38,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The cluster-wide trylock over a compacted topic (lock-protocol.md), for one contender incarnation.
+ * The cluster-wide trylock over a compacted topic (docs/lock-protocol.md), for one contender incarnation.
  *
  * <p>{@link #tryLock()} never blocks on the holder: it tests the local fold first and writes
  * nothing if another key holds a live claim; otherwise it claims, lets the tailing reader pass the

@@ -20,7 +20,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * The lock topic's settings (lock-protocol.md, "Topic"): exactly one partition, {@code cleanup.policy=compact}
+ * The lock topic's settings (docs/lock-protocol.md, "Topic"): exactly one partition, {@code cleanup.policy=compact}
  * (not also delete), LogAppendTime, {@code min.compaction.lag.ms} at least the configured M and
  * {@code delete.retention.ms} above it. {@link #ensure} creates the topic when missing (through the schemas
  * module's {@link TopicEnsurer}) and refuses an existing topic that breaks them.

@@ -1,5 +1,5 @@
 /**
- * The cluster-wide {@code oom_lock}: a trylock over a compacted Kafka topic (shared/design/lock-protocol.md).
+ * The cluster-wide {@code oom_lock}: a trylock over a compacted Kafka topic (docs/lock-protocol.md).
  * It knows Kafka and nothing of the kernel; the node agent plugs it into the kernel's {@code OomLock}.
  *
  * <h2>Use</h2>

@@ -12,7 +12,7 @@ import dev.oomsim.bench.lock.LockBenchmark;
 import dev.oomsim.lock.contention.LockContender;
 
 /**
- * The cluster-wide {@code oom_lock} (lock-protocol.md) on the run's broker, through the lock module's own
+ * The cluster-wide {@code oom_lock} (docs/lock-protocol.md) on the run's broker, through the lock module's own
  * {@link LockBenchmark}: uncontended tryLock latency against the broker's round trip (a tryLock is one claim produced
  * and read back, so it should cost about one round trip), and 8 contenders sharing a budget of tryLocks (grant rate,
  * and whether every contender got the lock at least once: a livelocked lock is safe but useless). Contenders wait for

@@ -9,7 +9,7 @@ import java.util.Map;
 import dev.oomsim.kernel.profile.Profile;
 
 /**
- * Mirrors {@code gfp_t}, include/linux/gfp.h. The mask is held in the v4.4 bit layout (kernel-model.md §4); the
+ * Mirrors {@code gfp_t}, include/linux/gfp.h. The mask is held in the v4.4 bit layout (docs/kernel-model.md §4); the
  * three flags that exist only in v6.1 ({@code __GFP_RETRY_MAYFAIL}, {@code __GFP_ACCOUNT}, {@code __GFP_ZEROTAGS})
  * live in bits v4.4 leaves unused. {@link #raw(Profile)} gives the value the profile's kernel would print.
  */

@@ -50,10 +50,10 @@ public final class PageAllocator {
         this.cpuset = new CpusetRule(machine);
     }
 
-    // ---------------------------------------------------------------- free-page machinery (kernel-model.md §7)
+    // ---------------------------------------------------------------- free-page machinery (docs/kernel-model.md §7)
 
     /**
-     * Steps 1–5 of {@code __zone_watermark_ok}, mm/page_alloc.c (kernel-model.md §7): true when {@code freePages}
+     * Steps 1–5 of {@code __zone_watermark_ok}, mm/page_alloc.c (docs/kernel-model.md §7): true when {@code freePages}
      * less the request and (unless HARDER) the highatomic reserve stays above the relieved mark plus
      * {@code lowmemReserve}. Signed arithmetic; {@code <=} fails.
      */
@@ -213,7 +213,7 @@ public final class PageAllocator {
         return new AllocContext(zonelist, nodemask, highZoneidx, localNode);
     }
 
-    // ---------------------------------------------------------------- entry (kernel-model.md §8)
+    // ---------------------------------------------------------------- entry (docs/kernel-model.md §8)
 
     /** Mirrors {@code __alloc_pages_nodemask} (v4.4) / {@code __alloc_pages} (v6.1): fast path, then the slow path. */
     public AllocResult allocPages(AllocRequest req) {
@@ -312,7 +312,7 @@ public final class PageAllocator {
         return flags;
     }
 
-    /** Mirrors {@code __alloc_pages_slowpath} (v4.4), kernel-model.md §8, every exit recorded in the path. */
+    /** Mirrors {@code __alloc_pages_slowpath} (v4.4), docs/kernel-model.md §8, every exit recorded in the path. */
     void slowPathSeed(SlowPathState st, Task current) {
         AllocContext ac = st.ac;
         int order = st.order;
@@ -522,7 +522,7 @@ public final class PageAllocator {
         }
     }
 
-    // ---------------------------------------------------------------- may_oom (kernel-model.md §9, §13)
+    // ---------------------------------------------------------------- may_oom (docs/kernel-model.md §9, §13)
 
     /**
      * The second public entry point: {@code __alloc_pages_may_oom} on its own, for a request as it stands between
@@ -550,7 +550,7 @@ public final class PageAllocator {
         return lastMayOomState == null ? null : lastMayOomState.toTrace();
     }
 
-    /** Mirrors {@code __alloc_pages_may_oom}, mm/page_alloc.c, row by row (kernel-model.md §9; modern §13). */
+    /** Mirrors {@code __alloc_pages_may_oom}, mm/page_alloc.c, row by row (docs/kernel-model.md §9; modern §13). */
     MayOomResult mayOom(SlowPathState st, Task current) {
         st.mayOomCalls++;
         MayOomResult r = mayOomRows(st, current);
@@ -691,7 +691,7 @@ public final class PageAllocator {
         return 0;
     }
 
-    /** Mirrors {@code __alloc_pages_slowpath} (v6.1), kernel-model.md §13. */
+    /** Mirrors {@code __alloc_pages_slowpath} (v6.1), docs/kernel-model.md §13. */
     void slowPathModern(SlowPathState st, Task current) {
         AllocContext ac = st.ac;
         int order = st.order;
@@ -840,7 +840,7 @@ public final class PageAllocator {
     }
 
     /**
-     * Mirrors {@code should_reclaim_retry} (kernel-model.md §13): resets or counts {@code no_progress_loops}; past
+     * Mirrors {@code should_reclaim_retry} (docs/kernel-model.md §13): resets or counts {@code no_progress_loops}; past
      * MAX_RECLAIM_RETRIES gives up (after trying to unreserve highatomic); otherwise retries while some zone would pass
      * its min watermark with free + reclaimable pages, undiscounted (v4.12 removed the loops/16 back-off; v6.1 has
      * none).

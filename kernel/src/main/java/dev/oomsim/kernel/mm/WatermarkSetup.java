@@ -5,7 +5,7 @@ import java.util.List;
 import dev.oomsim.kernel.profile.Profile;
 
 /**
- * Boot arithmetic of kernel-model.md §6: mirrors {@code init_per_zone_wmark_min}, {@code __setup_per_zone_wmarks}
+ * Boot arithmetic of docs/kernel-model.md §6: mirrors {@code init_per_zone_wmark_min}, {@code __setup_per_zone_wmarks}
  * and {@code setup_per_zone_lowmem_reserve}, mm/page_alloc.c.
  */
 public final class WatermarkSetup {

@@ -75,7 +75,7 @@ public final class OomKiller {
 
     // ------------------------------------------------------------------ out_of_memory
 
-    /** Mirrors {@code out_of_memory}, mm/oom_kill.c (kernel-model.md §10; modern §13). */
+    /** Mirrors {@code out_of_memory}, mm/oom_kill.c (docs/kernel-model.md §10; modern §13). */
     public OomOutcome outOfMemory(OomControl oc, Task current, KernelLog log) {
         Call call = new Call();
         int mark = log.size();

@@ -1,7 +1,7 @@
 package dev.oomsim.kernel.profile;
 
 /**
- * Which kernel the model reproduces: {@link #SEED} is Linux v4.4, {@link #MODERN} is v6.1 (kernel-model.md §13).
+ * Which kernel the model reproduces: {@link #SEED} is Linux v4.4, {@link #MODERN} is v6.1 (docs/kernel-model.md §13).
  * Behaviour that differs between them is asked of the profile by name, so the difference is visible in one place.
  */
 public enum Profile {

@@ -14,7 +14,9 @@ import dev.oomsim.kernel.task.Mempolicy;
 import dev.oomsim.kernel.task.OomScoreAdjRange;
 import dev.oomsim.kernel.task.TaskFlag;
 
-/** A typed scenario (scenario-format.md): machine, tasks, events and run options. Built by {@link ScenarioParser}. */
+/**
+ * A typed scenario (docs/scenario-format.md): machine, tasks, events and run options. Built by {@link ScenarioParser}.
+ */
 public record Scenario(Profile profile, Arch arch, SysctlSpec sysctl, long swapPages, boolean suspendedStorage,
         boolean oomKillerDisabled, boolean oomLockHeld, long oomNotifierFreesPages, List<NodeSpec> nodes,
         List<Cpuset> cpusets, List<Memcg> memcgs, List<TaskSpec> tasks, List<Event> events, Options options) {

@@ -38,9 +38,9 @@ import dev.oomsim.kernel.task.TaskFlag;
 import dev.oomsim.kernel.task.TaskTable;
 
 /**
- * The offline scenario runner (scenario-format.md): boots a {@link Machine} from a {@link Scenario}, runs its events
- * in order, and reports. {@link #allocate} and {@link #mayOom} are the two entry points of kernel-model.md §2.
- * Single-threaded; deterministic.
+ * The offline scenario runner (docs/scenario-format.md): boots a {@link Machine} from a {@link Scenario}, runs its
+ * events in order, and reports. {@link #allocate} and {@link #mayOom} are the two entry points of
+ * docs/kernel-model.md §2. Single-threaded; deterministic.
  */
 public final class ScenarioRunner {
     private final Scenario scenario;
@@ -341,7 +341,7 @@ public final class ScenarioRunner {
         return t;
     }
 
-    /** Entry point 1 (kernel-model.md §2): the whole allocation path for a request. */
+    /** Entry point 1 (docs/kernel-model.md §2): the whole allocation path for a request. */
     public EventResult.Alloc allocate(int index, AllocRequest request) {
         task(request.pid());
         AllocResult r = allocator.allocPages(request);
@@ -356,7 +356,7 @@ public final class ScenarioRunner {
     }
 
     /**
-     * Entry point 2 (kernel-model.md §2): {@code __alloc_pages_may_oom} alone, on the machine state as it stands
+     * Entry point 2 (docs/kernel-model.md §2): {@code __alloc_pages_may_oom} alone, on the machine state as it stands
      * (taken to be the state between reclaim and the OOM step).
      */
     public EventResult.Alloc mayOom(int index, AllocRequest request) {
@@ -374,7 +374,7 @@ public final class ScenarioRunner {
         return mayOom(0, request);
     }
 
-    /** The memcg charge path (kernel-model.md §10f): charge, or OOM-kill inside the memcg and try again. */
+    /** The memcg charge path (docs/kernel-model.md §10f): charge, or OOM-kill inside the memcg and try again. */
     private EventResult.Charge charge(int index, Scenario.ChargeEvent c) {
         Task t = task(c.pid());
         KernelLog log = new KernelLog();

@@ -3,8 +3,8 @@ package dev.oomsim.kernel.sysctl;
 import java.util.List;
 
 /**
- * The {@code vm.*} sysctls the model reads (kernel-model.md §3). {@code minFreeKbytes} is the effective value (boot
- * formula or a scenario override); {@code lowmemReserveRatio} has one entry per zone below the top one (or more).
+ * The {@code vm.*} sysctls the model reads (docs/kernel-model.md §3). {@code minFreeKbytes} is the effective value
+ * (boot formula or a scenario override); {@code lowmemReserveRatio} has one entry per zone below the top one (or more).
  */
 public record VmSysctl(long minFreeKbytes, int panicOnOom, int oomKillAllocatingTask, int oomDumpTasks,
         List<Long> lowmemReserveRatio, long watermarkScaleFactor) {

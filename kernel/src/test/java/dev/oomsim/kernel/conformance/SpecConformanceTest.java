@@ -12,7 +12,7 @@ import dev.oomsim.kernel.scenario.ScenarioRunner;
 import org.junit.jupiter.api.Test;
 
 /**
- * Spec conformance written from kernel-model.md alone, without reading the implementation: each expectation
+ * Spec conformance written from docs/kernel-model.md alone, without reading the implementation: each expectation
  * below was worked out by hand from the spec's rules and constants (and from the v4.4 sources where the spec
  * points there). A failure means the model or this derivation misreads the spec: find out which.
  */

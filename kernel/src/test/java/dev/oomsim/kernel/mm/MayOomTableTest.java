@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every row of the kernel-model.md §9 table (seed) and the §13 differences (modern), through the direct entry. */
+/** Every row of the docs/kernel-model.md §9 table (seed) and the §13 differences (modern), through the direct entry. */
 class MayOomTableTest {
 
     private static String machine(String profile, String top, String normalFree, String requesterFlags) {
