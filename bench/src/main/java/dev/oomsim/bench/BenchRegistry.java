@@ -38,13 +38,16 @@ public final class BenchRegistry {
                 JmhBenchmark.of("buddy allocator", BuddyBench.class,
                         JmhRow.of("allocFreePair", "order-0 alloc+free pairs, 16 GiB zone (JMH)", Target.atLeast(10e6))
                                 .withParams(Map.of("maxOrder", "0")).withUnit("pairs/s"),
-                        JmhRow.of("allocFreePair", "order 0–3 mixed alloc+free pairs, 16 GiB zone (JMH)", Target.atLeast(3e6))
+                        JmhRow.of("allocFreePair", "order 0–3 mixed alloc+free pairs, 16 GiB zone (JMH)",
+                                Target.atLeast(3e6))
                                 .withParams(Map.of("maxOrder", "3")).withUnit("pairs/s")),
                 JmhBenchmark.of("allocPages fast path", AllocPagesBench.class,
-                        JmhRow.of("allocPagesAndFree", "allocPages fast path + free, order 0 GFP_KERNEL (JMH)", Target.atLeast(5e6))
+                        JmhRow.of("allocPagesAndFree", "allocPages fast path + free, order 0 GFP_KERNEL (JMH)",
+                                Target.atLeast(5e6))
                                 .withUnit("allocs/s")),
                 JmhBenchmark.of("OOM victim selection", OomSelectBench.class,
-                        JmhRow.of("selectBadProcess", "outOfMemory victim selection, 10 000 tasks (JMH)", Target.atMost(1))),
+                        JmhRow.of("selectBadProcess", "outOfMemory victim selection, 10 000 tasks (JMH)",
+                                Target.atMost(1))),
                 JmhBenchmark.of("OOM report parsing", ReportParseBench.class,
                         JmhRow.of("parseReports", "oomsim explain: real OOM reports parsed (JMH)", Target.none())
                                 .withUnit("reports/s"),
@@ -59,8 +62,10 @@ public final class BenchRegistry {
                         hotPathSerde("decodeAllocRequest", "Avro decode AllocRequest (JMH)"),
                         hotPathSerde("encodeNodeCommand", "Avro encode NodeCommand(AllocRequest) (JMH)"),
                         hotPathSerde("decodeNodeCommand", "Avro decode NodeCommand(AllocRequest) (JMH)"),
-                        JmhRow.against("encodeKillEvent", "Avro encode KillEvent (JMH)", Baseline.PRODUCE_COST_PER_RECORD, Target.none()),
-                        JmhRow.against("decodeKillEvent", "Avro decode KillEvent (JMH)", Baseline.PRODUCE_COST_PER_RECORD, Target.none())));
+                        JmhRow.against("encodeKillEvent", "Avro encode KillEvent (JMH)",
+                                Baseline.PRODUCE_COST_PER_RECORD, Target.none()),
+                        JmhRow.against("decodeKillEvent", "Avro decode KillEvent (JMH)",
+                                Baseline.PRODUCE_COST_PER_RECORD, Target.none())));
     }
 
     /**

@@ -46,7 +46,8 @@ public final class KernelMachines {
      */
     public static ScenarioRunner withTasks(int tasks) {
         StringBuilder list = new StringBuilder();
-        list.append("{\"pid\": ").append(BENCH_PID).append(", \"comm\": \"bench\", \"rss\": {\"0\": {\"anon\": 10}}, \"total_vm\": 20}");
+        list.append("{\"pid\": ").append(BENCH_PID)
+                .append(", \"comm\": \"bench\", \"rss\": {\"0\": {\"anon\": 10}}, \"total_vm\": 20}");
         for (int i = 0; i < tasks; i++) {
             long anon = 100 + (i * 37L) % 100;
             list.append(",\n{\"pid\": ").append(1000 + i).append(", \"comm\": \"task").append(i)

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "oomsim",
         mixinStandardHelpOptions = true,
         versionProvider = OomsimCommand.Version.class,
-        description = "Simulates Linux node memory and its OOM killer: offline on a scenario file, or distributed over Kafka.",
+        description = "Simulates Linux node memory and its OOM killer: offline on a scenario file, or distributed "
+        + "over Kafka.",
         footerHeading = "%nExamples:%n",
         footer = {"  oomsim demo              # a 4-node machine leaks until the OOM killer acts",
                 "  oomsim up --nodes 4       # the stack until Ctrl-C, Kafka on 127.0.0.1:9092",

@@ -31,7 +31,8 @@ class ExplainCommandTest {
 
     @Test
     void whatIfIsShownBesideTheOriginalAndNamesTheSkippedTask() {
-        SimulateCommandTest.Result r = SimulateCommandTest.oomsim("explain", RHEL7, "--set", "6576.oom_score_adj=-1000");
+        SimulateCommandTest.Result r = SimulateCommandTest.oomsim("explain", RHEL7, "--set",
+                "6576.oom_score_adj=-1000");
         assertThat(r.exit()).as(r.err()).isZero();
         String[] halves = r.out().split("--- what if --set 6576.oom_score_adj=-1000:\n");
         assertThat(halves).hasSize(2);

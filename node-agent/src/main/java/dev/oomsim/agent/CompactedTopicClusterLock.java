@@ -30,7 +30,8 @@ public final class CompactedTopicClusterLock implements ClusterLock {
      */
     public CompactedTopicClusterLock(String bootstrapServers, String topic, String contender, Duration lease,
             MeterRegistry registry) {
-        this.lock = CompactedTopicLock.builder(LockConfig.defaults(topic, contender).withLease(lease, lease.dividedBy(10)),
+        this.lock = CompactedTopicLock.builder(LockConfig.defaults(topic, contender)
+                .withLease(lease, lease.dividedBy(10)),
                         Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))
                 .meterRegistry(registry)
                 .start();

@@ -49,7 +49,8 @@ class DistributedSimulationIT {
         List<String> expected = jsonLines(ScenarioRunner.run(scenario).toTrees());
 
         Topics topics = new Topics(KAFKA.uniqueTopic("diff") + ".", scenario.nodes().size());
-        List<String> distributed = jsonLines(ScenarioPlayback.play(scenario, KAFKA.bootstrapServers(), topics).toTrees());
+        List<String> distributed = jsonLines(ScenarioPlayback.play(scenario, KAFKA.bootstrapServers(), topics)
+                .toTrees());
 
         assertThat(distributed).containsExactlyElementsOf(expected);
     }

@@ -55,7 +55,8 @@ public final class ClusterLockBenchmark implements LiveBenchmark {
                         Baseline.RTT_P50, Target.atMostTimesBaseline(1.2)),
                 BenchRow.against("cluster tryLock uncontended p99 (vs RTT p99)", p99, "ms", context.baselines(),
                         Baseline.RTT_P99, Target.atMostTimesBaseline(2)),
-                BenchRow.against("cluster tryLock " + CONTENDERS + " contenders, acquired p50 (vs RTT p50)", contendedP50,
+                BenchRow.against("cluster tryLock " + CONTENDERS + " contenders, acquired p50 (vs RTT p50)",
+                        contendedP50,
                         "ms", context.baselines(), Baseline.RTT_P50, Target.atMostTimesBaseline(2.5)),
                 BenchRow.of("cluster tryLock grants, " + CONTENDERS + " contenders (" + r.grants() + " in "
                         + r.tryLocks() + " tryLocks)", r.grantsPerSecond(), "grants/s", Target.atLeast(1000)),

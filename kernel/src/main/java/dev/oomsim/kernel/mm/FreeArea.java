@@ -199,7 +199,9 @@ public final class FreeArea {
         return key;
     }
 
-    /** Appends {@code count} blocks at {@code start, start+stride, ...} in list order (bulk load, before any tail push). */
+    /**
+     * Appends {@code count} blocks at {@code start, start+stride, ...} in list order (bulk load, before any tail push).
+     */
     void addRun(long start, long stride, long count) {
         if (count == 0) {
             return;

@@ -73,6 +73,7 @@ public final class SlowPathState {
 
     /** Freezes the state into a trace. */
     AllocTrace toTrace() {
-        return new AllocTrace(page, lastDidSomeProgress, mayOomCalls, reclaimPasses, oomCalls, panic, log.lines(), path);
+        return new AllocTrace(page, lastDidSomeProgress, mayOomCalls, reclaimPasses, oomCalls, panic, log.lines(),
+                path);
     }
 }

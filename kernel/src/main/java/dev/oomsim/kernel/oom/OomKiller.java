@@ -546,7 +546,8 @@ public final class OomKiller {
     private OomReport.Victim victimRss(Task victim, Mm mm) {
         List<OomReport.NodeRss> rss = new ArrayList<>();
         for (NumaNode node : m.nodes()) {
-            rss.add(new OomReport.NodeRss(node.id(), m.memory(node.id()).anonPages(mm), m.memory(node.id()).filePages(mm)));
+            rss.add(new OomReport.NodeRss(node.id(), m.memory(node.id()).anonPages(mm), m.memory(node.id())
+                    .filePages(mm)));
         }
         return new OomReport.Victim(victim.pid(), victim.comm(), victim.uid(), rss);
     }

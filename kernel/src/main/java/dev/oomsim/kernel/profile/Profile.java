@@ -24,7 +24,9 @@ public enum Profile {
         return this == SEED ? "seed" : "modern";
     }
 
-    /** Whether {@code __GFP_FS} is tested in {@code __alloc_pages_may_oom} (seed) rather than in {@code out_of_memory}. */
+    /**
+     * Whether {@code __GFP_FS} is tested in {@code __alloc_pages_may_oom} (seed) rather than in {@code out_of_memory}.
+     */
     public boolean fsTestInMayOom() {
         return this == SEED;
     }
@@ -44,7 +46,10 @@ public enum Profile {
         return this == SEED;
     }
 
-    /** Whether the watermark check indexes lowmem_reserve by the request's highest zone (v5.8+) instead of the preferred zone. */
+    /**
+     * Whether the watermark check indexes lowmem_reserve by the request's highest zone (v5.8+) instead of the preferred
+     * zone.
+     */
     public boolean reserveByHighestZoneidx() {
         return this == MODERN;
     }

@@ -51,7 +51,10 @@ public final class ScenarioRunner {
     /** Every mm by id in the order tasks created them: the machine file's, then those of tasks spawned since. */
     private final Map<Integer, Mm> mms = new LinkedHashMap<>();
 
-    /** Boots the machine a scenario describes (no events run yet): in-process {@code oom_lock}, every node's memory local. */
+    /**
+     * Boots the machine a scenario describes (no events run yet): in-process {@code oom_lock}, every node's memory
+     * local.
+     */
     public ScenarioRunner(Scenario scenario) {
         this(scenario, localLock(scenario), NodeMemory.Factory.local());
     }

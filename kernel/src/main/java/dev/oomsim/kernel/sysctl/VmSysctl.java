@@ -18,7 +18,8 @@ public record VmSysctl(long minFreeKbytes, int panicOnOom, int oomKillAllocating
             throw new IllegalArgumentException("panic_on_oom: expected 0, 1 or 2, got " + panicOnOom);
         }
         if (oomKillAllocatingTask < 0 || oomKillAllocatingTask > 1) {
-            throw new IllegalArgumentException("oom_kill_allocating_task: expected 0 or 1, got " + oomKillAllocatingTask);
+            throw new IllegalArgumentException("oom_kill_allocating_task: expected 0 or 1, got "
+                    + oomKillAllocatingTask);
         }
         if (oomDumpTasks < 0 || oomDumpTasks > 1) {
             throw new IllegalArgumentException("oom_dump_tasks: expected 0 or 1, got " + oomDumpTasks);

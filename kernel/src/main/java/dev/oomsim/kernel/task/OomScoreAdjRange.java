@@ -24,7 +24,8 @@ public final class OomScoreAdjRange {
      */
     public static int require(int adj, String subject) {
         if (!contains(adj)) {
-            throw new IllegalArgumentException(subject + "oom_score_adj: expected " + MIN + ".." + MAX + ", got " + adj);
+            throw new IllegalArgumentException(subject + "oom_score_adj: expected " + MIN + ".." + MAX + ", got "
+                    + adj);
         }
         return adj;
     }

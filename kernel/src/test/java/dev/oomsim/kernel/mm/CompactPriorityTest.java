@@ -38,7 +38,8 @@ class CompactPriorityTest {
     @Test
     void orderTwoGetsOneCompactionEscalationBeforeTheOomKiller() {
         EventResult.Alloc res = alloc("GFP_KERNEL", 2);
-        int oom = res.path().indexOf(res.path().stream().filter(s -> s.startsWith("may_oom")).findFirst().orElseThrow());
+        int oom = res.path()
+                .indexOf(res.path().stream().filter(s -> s.startsWith("may_oom")).findFirst().orElseThrow());
         assertThat(res.path().subList(0, oom).stream().filter(s -> s.startsWith("reclaim:")).count()).isEqualTo(2);
     }
 

@@ -42,7 +42,10 @@ class MemcgChargeOrderTest {
         assertThat(c.charged()).isTrue();
     }
 
-    /** 9 pages (90 + 9 > 95): get_order(36864) = 4 > PAGE_ALLOC_COSTLY_ORDER, so mem_cgroup_oom is skipped and the charge fails. */
+    /**
+     * 9 pages (90 + 9 > 95): get_order(36864) = 4 > PAGE_ALLOC_COSTLY_ORDER, so mem_cgroup_oom is skipped and the
+     * charge fails.
+     */
     @Test
     void chargeAboveTheCostlyOrderFailsWithoutAnOom() {
         EventResult.Charge c = charge(9, "");

@@ -10,8 +10,8 @@ public final class OomScoreAdj {
     }
 
     /**
-     * {@code adj} when it lies in {@code OOM_SCORE_ADJ_MIN..OOM_SCORE_ADJ_MAX} (as {@code __set_oom_adj} requires), else
-     * bad input of {@code category}, its message starting with {@code prefix}.
+     * {@code adj} when it lies in {@code OOM_SCORE_ADJ_MIN..OOM_SCORE_ADJ_MAX} (as {@code __set_oom_adj} requires),
+     * else bad input of {@code category}, its message starting with {@code prefix}.
      */
     public static int check(int adj, DeadLetterCategory category, String prefix) throws Rejected {
         if (!OomScoreAdjRange.contains(adj)) {

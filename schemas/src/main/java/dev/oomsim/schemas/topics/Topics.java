@@ -35,7 +35,8 @@ public record Topics(String prefix, int nodes, long lockMinCompactionLagMs) {
 
     public Topics {
         if (prefix == null || !prefix.matches("[A-Za-z0-9._-]*")) {
-            throw new IllegalArgumentException("topic prefix may hold only letters, digits, '.', '_' and '-', was '" + prefix + "'");
+            throw new IllegalArgumentException("topic prefix may hold only letters, digits, '.', '_' and '-', was '"
+                    + prefix + "'");
         }
         if (nodes < 1) {
             throw new IllegalArgumentException("nodes must be >= 1, was " + nodes);
@@ -124,7 +125,8 @@ public record Topics(String prefix, int nodes, long lockMinCompactionLagMs) {
 
     /** Every topic, in the order of docs/architecture.md. */
     public List<TopicSpec<?, ?>> all() {
-        return List.of(allocRequests(), taskEvents(), oomLock(), progress(), kills(), nodeState(), nodeSnapshots(), pressure(),
+        return List.of(allocRequests(), taskEvents(), oomLock(), progress(), kills(), nodeState(), nodeSnapshots(),
+                pressure(),
                 deadLetter());
     }
 
