@@ -9,9 +9,11 @@ import java.util.List;
  * @param produce         {@code ProducerPerformance}'s summary
  * @param consume         {@code ConsumerPerformance}'s summary
  * @param roundTrip       the one-at-a-time produce→consume round trips
- * @param transactionalRoundTrip the one-at-a-time exactly-once consume→produce steps ({@link TransactionalRoundTripLoop})
+ * @param transactionalRoundTrip the one-at-a-time exactly-once consume→produce steps
+ *                               ({@link TransactionalRoundTripLoop})
  */
-public record Baselines(int recordSizeBytes, ProducerPerfResult produce, ConsumerPerfResult consume, LatencySummary roundTrip,
+public record Baselines(int recordSizeBytes, ProducerPerfResult produce, ConsumerPerfResult consume,
+        LatencySummary roundTrip,
                         LatencySummary transactionalRoundTrip) {
 
     public Baselines {
@@ -43,7 +45,8 @@ public record Baselines(int recordSizeBytes, ProducerPerfResult produce, Consume
         return List.of(
                 BenchRow.info("broker produce, ProducerPerformance" + size, produce.recordsPerSec(), "rec/s"),
                 BenchRow.info("broker produce, ProducerPerformance" + size, produce.mbPerSec(), "MB/s"),
-                BenchRow.info("broker consume, ConsumerPerformance fetch" + size, consume.fetchRecordsPerSec(), "rec/s"),
+                BenchRow.info("broker consume, ConsumerPerformance fetch" + size, consume.fetchRecordsPerSec(),
+                        "rec/s"),
                 BenchRow.info("broker consume, ConsumerPerformance fetch" + size, consume.fetchMbPerSec(), "MB/s"),
                 BenchRow.info("broker RTT avg, EndToEndLatency loop" + size, roundTrip.avgMs(), "ms"),
                 BenchRow.info("broker RTT p50, EndToEndLatency loop" + size, roundTrip.p50Ms(), "ms"),

@@ -44,11 +44,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-write", description = "Do not write the Markdown report.")
     boolean noWrite;
 
-    @Option(names = "--strict", description = "Exit with status " + EXIT_TARGET_MISSED + " when a row misses its target.")
+    @Option(names = "--strict", description = "Exit with status " + EXIT_TARGET_MISSED
+            + " when a row misses its target.")
     boolean strict;
 
     @Option(names = "--only", paramLabel = "NAME",
-            description = {"Run only the benchmarks whose name contains NAME (case-insensitive; repeatable), beside the",
+            description = {"Run only the benchmarks whose name contains NAME (case-insensitive; repeatable), beside "
+                    + "the",
                            "baselines of the same run, e.g. --only oom_lock. A partial table is not written to",
                            "docs/benchmarks.md unless --out is given."})
     List<String> only = new ArrayList<>();

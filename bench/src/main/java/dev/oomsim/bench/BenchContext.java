@@ -22,7 +22,8 @@ public record BenchContext(String bootstrapServers, Admin admin, BenchSettings s
 
     public BenchContext {
         if (bootstrapServers == null || admin == null || settings == null || baselines == null || progress == null) {
-            throw new IllegalArgumentException("a bench context needs a broker, an admin client, settings, baselines and progress");
+            throw new IllegalArgumentException("a bench context needs a broker, an admin client, settings, baselines "
+                    + "and progress");
         }
     }
 
@@ -39,7 +40,8 @@ public record BenchContext(String bootstrapServers, Admin admin, BenchSettings s
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted creating topic " + name, e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(),
+                    e.getCause());
         }
         return name;
     }

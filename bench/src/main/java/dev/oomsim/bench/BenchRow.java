@@ -49,7 +49,8 @@ public record BenchRow(String name, double value, String unit, Optional<Baseline
     }
 
     /** A row compared with one of this run's baselines. */
-    public static BenchRow against(String name, double value, String unit, Baselines baselines, Baseline baseline, Target target) {
+    public static BenchRow against(String name, double value, String unit, Baselines baselines, Baseline baseline,
+            Target target) {
         return new BenchRow(name, value, unit, Optional.of(baselines.ref(baseline)), target, OptionalDouble.empty());
     }
 

@@ -70,7 +70,8 @@ public final class BenchRunner {
                     "baselines: produce %s rec/s, consume %s rec/s, RTT p50 %s ms, p99 %s ms",
                     Figures.format(baselines.value(Baseline.PRODUCE_THROUGHPUT)),
                     Figures.format(baselines.value(Baseline.CONSUME_THROUGHPUT)),
-                    Figures.format(baselines.value(Baseline.RTT_P50)), Figures.format(baselines.value(Baseline.RTT_P99))));
+                    Figures.format(baselines.value(Baseline.RTT_P50)),
+                    Figures.format(baselines.value(Baseline.RTT_P99))));
             BenchContext context = new BenchContext(bootstrapServers, admin, settings, baselines, progress);
             List<BenchRow> rows = new ArrayList<>();
             for (Benchmark b : benchmarks) {

@@ -42,7 +42,8 @@ public record BenchSettings(BenchMode mode, int recordSizeBytes, long warmupReco
     }
 
     public static BenchSettings full(int recordSizeBytes) {
-        return new BenchSettings(BenchMode.FULL, recordSizeBytes, 300_000, 1_000_000, 2_000, 10_000, JmhSettings.full());
+        return new BenchSettings(BenchMode.FULL, recordSizeBytes, 300_000, 1_000_000, 2_000, 10_000,
+                JmhSettings.full());
     }
 
     public static BenchSettings of(BenchMode mode, int recordSizeBytes) {
@@ -50,7 +51,9 @@ public record BenchSettings(BenchMode mode, int recordSizeBytes, long warmupReco
     }
 
     /** The same run with other record counts (tests use tiny ones). */
-    public BenchSettings withCounts(long newWarmupRecords, long newProduceRecords, int newRttWarmup, int newRttRecords) {
-        return new BenchSettings(mode, recordSizeBytes, newWarmupRecords, newProduceRecords, newRttWarmup, newRttRecords, jmh);
+    public BenchSettings withCounts(long newWarmupRecords, long newProduceRecords, int newRttWarmup,
+            int newRttRecords) {
+        return new BenchSettings(mode, recordSizeBytes, newWarmupRecords, newProduceRecords, newRttWarmup,
+                newRttRecords, jmh);
     }
 }

@@ -34,12 +34,14 @@ public final class BrokerBaselines {
         progress.step("ProducerPerformance: " + s.produceRecords() + " records of " + size + " B");
         ProducerPerfResult produce = PerfTool.produce(bootstrapServers, topic, s.produceRecords(), size);
         if (produce.records() != s.produceRecords()) {
-            throw new BaselineException("ProducerPerformance sent " + produce.records() + " records, not " + s.produceRecords());
+            throw new BaselineException("ProducerPerformance sent " + produce.records() + " records, not "
+                    + s.produceRecords());
         }
         progress.step("ConsumerPerformance: " + s.produceRecords() + " records");
         ConsumerPerfResult consume = PerfTool.consume(bootstrapServers, topic, s.produceRecords(), group());
         if (consume.records() < s.produceRecords()) {
-            throw new BaselineException("ConsumerPerformance read " + consume.records() + " of the " + s.produceRecords()
+            throw new BaselineException("ConsumerPerformance read " + consume.records() + " of the "
+                    + s.produceRecords()
                     + " records produced before its timeout");
         }
         progress.step("round trips: " + s.rttRecords() + " one at a time");

@@ -36,7 +36,8 @@ public record ConsumerPerfResult(double mb, double mbPerSec, long records, doubl
             }
         }
         if (last == null) {
-            throw new IllegalArgumentException("no ConsumerPerformance summary line in its output:\n" + PerfTool.tail(output));
+            throw new IllegalArgumentException("no ConsumerPerformance summary line in its output:\n"
+                    + PerfTool.tail(output));
         }
         return last;
     }

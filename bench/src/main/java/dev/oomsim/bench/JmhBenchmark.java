@@ -11,7 +11,8 @@ import java.util.List;
  * @param jvmArgs        arguments of the forked JVM (heap size, GC)
  * @param rows           one per reported result; results without a row are not reported
  */
-public record JmhBenchmark(String name, Class<?> benchmarkClass, List<String> jvmArgs, List<JmhRow> rows) implements Benchmark {
+public record JmhBenchmark(String name, Class<?> benchmarkClass, List<String> jvmArgs,
+        List<JmhRow> rows) implements Benchmark {
 
     /** What every forked benchmark JVM gets unless a benchmark says otherwise: a fixed 1 GiB heap. */
     public static final List<String> DEFAULT_JVM_ARGS = List.of("-Xms1g", "-Xmx1g");

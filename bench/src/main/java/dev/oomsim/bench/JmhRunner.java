@@ -45,7 +45,8 @@ public final class JmhRunner {
                 .jvmArgs(benchmark.jvmArgs().toArray(String[]::new));
         Collection<RunResult> results;
         try {
-            results = new Runner(options.build(), OutputFormatFactory.createFormatInstance(log, VerboseMode.SILENT)).run();
+            results = new Runner(options.build(), OutputFormatFactory.createFormatInstance(log, VerboseMode.SILENT))
+                    .run();
         } catch (RunnerException e) {
             throw new IllegalStateException("JMH benchmark " + benchmark.name() + " failed: " + e.getMessage(), e);
         }

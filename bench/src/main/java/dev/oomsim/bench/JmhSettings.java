@@ -3,7 +3,8 @@ package dev.oomsim.bench;
 import java.time.Duration;
 
 /** JMH iteration counts and times shared by every JMH benchmark of a run. */
-public record JmhSettings(int warmupIterations, Duration warmupTime, int measurementIterations, Duration measurementTime, int forks) {
+public record JmhSettings(int warmupIterations, Duration warmupTime, int measurementIterations,
+        Duration measurementTime, int forks) {
 
     public JmhSettings {
         if (warmupIterations < 0) {
@@ -15,8 +16,10 @@ public record JmhSettings(int warmupIterations, Duration warmupTime, int measure
         if (forks < 1) {
             throw new IllegalArgumentException("forks must be >= 1 (benchmarks run in a forked JVM), was " + forks);
         }
-        if (warmupTime == null || warmupTime.isNegative() || measurementTime == null || measurementTime.isNegative() || measurementTime.isZero()) {
-            throw new IllegalArgumentException("warmupTime must be >= 0 and measurementTime > 0, were " + warmupTime + ", " + measurementTime);
+        if (warmupTime == null || warmupTime.isNegative() || measurementTime == null || measurementTime.isNegative()
+                || measurementTime.isZero()) {
+            throw new IllegalArgumentException("warmupTime must be >= 0 and measurementTime > 0, were " + warmupTime
+                    + ", " + measurementTime);
         }
     }
 

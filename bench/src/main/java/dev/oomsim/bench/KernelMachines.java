@@ -11,7 +11,7 @@ import dev.oomsim.kernel.scenario.ScenarioParser;
 import dev.oomsim.kernel.scenario.ScenarioRunner;
 
 /**
- * Booted kernel-model machines for the kernel benchmarks, described as scenario files are (scenario-format.md) and
+ * Booted kernel-model machines for the kernel benchmarks, described as scenario files are (docs/scenario-format.md) and
  * booted by the same parser and runner as {@code oomsim simulate}. Pages are 4 KiB.
  */
 public final class KernelMachines {
@@ -46,7 +46,8 @@ public final class KernelMachines {
      */
     public static ScenarioRunner withTasks(int tasks) {
         StringBuilder list = new StringBuilder();
-        list.append("{\"pid\": ").append(BENCH_PID).append(", \"comm\": \"bench\", \"rss\": {\"0\": {\"anon\": 10}}, \"total_vm\": 20}");
+        list.append("{\"pid\": ").append(BENCH_PID)
+                .append(", \"comm\": \"bench\", \"rss\": {\"0\": {\"anon\": 10}}, \"total_vm\": 20}");
         for (int i = 0; i < tasks; i++) {
             long anon = 100 + (i * 37L) % 100;
             list.append(",\n{\"pid\": ").append(1000 + i).append(", \"comm\": \"task").append(i)

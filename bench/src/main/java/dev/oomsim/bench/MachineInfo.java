@@ -30,13 +30,15 @@ public record MachineInfo(int cpus, String cpuModel, long memoryBytes, String os
                           Instant date, Optional<String> gitCommit, double loadAverage) {
 
     public static MachineInfo current() {
-        long memory = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-                ? os.getTotalMemorySize() : -1;
+        long memory =
+                ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                        ? os.getTotalMemorySize() : -1;
         return new MachineInfo(
                 Runtime.getRuntime().availableProcessors(),
                 readCpuModel(),
                 memory,
-                System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch"),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
                 AppInfoParser.getVersion(),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS),

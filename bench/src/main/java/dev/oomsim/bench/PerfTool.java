@@ -71,7 +71,8 @@ public final class PerfTool {
                 main.run();
             } catch (Exception e) {
                 capture.flush();
-                throw new BaselineException(tool + " failed: " + e.getMessage() + "\n" + tail(buffer.toString(StandardCharsets.UTF_8)), e);
+                throw new BaselineException(tool + " failed: " + e.getMessage() + "\n"
+                        + tail(buffer.toString(StandardCharsets.UTF_8)), e);
             } finally {
                 System.setOut(original);
                 Locale.setDefault(originalLocale);

@@ -13,12 +13,14 @@ public record ProducerPerfResult(long records, double recordsPerSec, double mbPe
     // "%d%s records sent, %f records/sec (%.2f MB/sec), %.2f ms avg latency, %.2f ms max latency,
     //  %d ms 50th, %d ms 95th, %d ms 99th, %d ms 99.9th." — %s is "" or " steady state"
     private static final Pattern TOTAL = Pattern.compile(
-            "(\\d+)( steady state)? records sent, ([0-9.]+) records/sec \\(([0-9.]+) MB/sec\\), ([0-9.]+) ms avg latency, "
-                    + "([0-9.]+) ms max latency, (\\d+) ms 50th, (\\d+) ms 95th, (\\d+) ms 99th, (\\d+) ms 99\\.9th\\.");
+            "(\\d+)( steady state)? records sent, ([0-9.]+) records/sec \\(([0-9.]+) MB/sec\\), ([0-9.]+) ms avg "
+            + "latency, ([0-9.]+) ms max latency, (\\d+) ms 50th, (\\d+) ms 95th, (\\d+) ms 99th, "
+            + "(\\d+) ms 99\\.9th\\.");
 
     public ProducerPerfResult {
         if (records < 1 || !(recordsPerSec > 0)) {
-            throw new IllegalArgumentException("producer run must send records at a positive rate, was " + records + " at " + recordsPerSec + "/s");
+            throw new IllegalArgumentException("producer run must send records at a positive rate, was " + records
+                    + " at " + recordsPerSec + "/s");
         }
     }
 
@@ -34,7 +36,8 @@ public record ProducerPerfResult(long records, double recordsPerSec, double mbPe
         for (String line : output.split("\\R")) {
             Matcher m = TOTAL.matcher(line);
             if (m.find()) {
-                ProducerPerfResult r = new ProducerPerfResult(Long.parseLong(m.group(1)), Double.parseDouble(m.group(3)),
+                ProducerPerfResult r = new ProducerPerfResult(Long.parseLong(m.group(1)),
+                        Double.parseDouble(m.group(3)),
                         Double.parseDouble(m.group(4)), Double.parseDouble(m.group(5)), Double.parseDouble(m.group(6)),
                         Integer.parseInt(m.group(7)), Integer.parseInt(m.group(8)), Integer.parseInt(m.group(9)),
                         Integer.parseInt(m.group(10)));
@@ -51,6 +54,7 @@ public record ProducerPerfResult(long records, double recordsPerSec, double mbPe
         if (whole != null) {
             return whole;
         }
-        throw new IllegalArgumentException("no ProducerPerformance summary line in its output:\n" + PerfTool.tail(output));
+        throw new IllegalArgumentException("no ProducerPerformance summary line in its output:\n"
+                + PerfTool.tail(output));
     }
 }

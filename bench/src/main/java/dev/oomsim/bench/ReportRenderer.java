@@ -22,7 +22,8 @@ public final class ReportRenderer {
     static List<String> cells(BenchRow row) {
         return List.of(
                 row.name(),
-                Figures.format(row.value()) + (row.error().isPresent() ? " ± " + Figures.format(row.error().getAsDouble()) : ""),
+                Figures.format(row.value())
+                + (row.error().isPresent() ? " ± " + Figures.format(row.error().getAsDouble()) : ""),
                 row.unit(),
                 row.baseline().map(b -> b.label() + " " + Figures.format(b.value()) + " " + b.unit()).orElse(""),
                 row.ratio().isPresent() ? Figures.ratio(row.ratio().getAsDouble()) : "",
@@ -35,13 +36,17 @@ public final class ReportRenderer {
         MachineInfo m = report.machine();
         return List.of(
                 "machine: " + m.cpus() + " cores (" + m.cpuModel() + "), "
-                        + (m.memoryBytes() > 0 ? String.format(Locale.ROOT, "%.1f GiB", m.memoryBytes() / (double) (1L << 30)) : "unknown") + " memory"
-                        + (m.loadAverage() >= 0 ? String.format(Locale.ROOT, ", load average %.2f at the start", m.loadAverage()) : ""),
+                        + (m.memoryBytes() > 0
+                                ? String.format(Locale.ROOT, "%.1f GiB", m.memoryBytes() / (double) (1L << 30))
+                                : "unknown") + " memory"
+                        + (m.loadAverage() >= 0
+                                ? String.format(Locale.ROOT, ", load average %.2f at the start", m.loadAverage()) : ""),
                 "os: " + m.os(),
                 "jvm: " + m.jvm(),
                 "kafka: " + m.kafka() + " (embedded KRaft broker, in-process, sharing the cores)",
                 "date: " + m.date() + ", commit: " + m.gitCommit().orElse("unknown"),
-                "mode: " + report.settings().mode().name().toLowerCase(Locale.ROOT) + ", record size " + report.settings().recordSizeBytes()
+                "mode: " + report.settings().mode().name().toLowerCase(Locale.ROOT) + ", record size "
+                + report.settings().recordSizeBytes()
                         + " B, run took " + report.elapsed().toSeconds() + " s");
     }
 
@@ -89,7 +94,8 @@ public final class ReportRenderer {
     static String summary(BenchReport report) {
         long pass = report.rows().stream().filter(r -> r.verdict() == Verdict.PASS).count();
         long info = report.rows().stream().filter(r -> r.verdict() == Verdict.INFO).count();
-        return report.rows().size() + " rows: " + pass + " pass, " + report.failures() + " fail, " + info + " for information";
+        return report.rows().size() + " rows: " + pass + " pass, " + report.failures() + " fail, " + info
+                + " for information";
     }
 
     public static String markdown(BenchReport report) {
@@ -111,12 +117,13 @@ public final class ReportRenderer {
         }
         sb.append('\n').append(summary(report)).append(".\n\n");
         sb.append("""
-                Baselines are the broker's own figures, measured at the start of the same run on the same embedded broker:
-                Kafka's `ProducerPerformance` (one producer, one partition, acks=all, linger 5 ms, no throttle) and
-                `ConsumerPerformance` (one consumer, fetch phase only) run in-process, and the produce→consume round trip
-                of one record at a time with `EndToEndLatency`'s client settings, timed in nanoseconds. The ratio is
-                value ÷ baseline in the same unit; "± e" is JMH's 99.9 % confidence half-width. Broker and clients share the machine's cores, and timings on this
-                machine kind vary by ±30 % between runs.
+                Baselines are the broker's own figures, measured at the start of the same run on the same \
+                embedded broker: Kafka's `ProducerPerformance` (one producer, one partition, acks=all, linger 5 ms, \
+                no throttle) and `ConsumerPerformance` (one consumer, fetch phase only) run in-process, and the \
+                produce→consume round trip of one record at a time with `EndToEndLatency`'s client settings, timed \
+                in nanoseconds. The ratio is value ÷ baseline in the same unit; "± e" is JMH's 99.9 % confidence \
+                half-width. Broker and clients share the machine's cores, and timings on this machine kind vary by \
+                ±30 % between runs.
                 """);
         return sb.toString();
     }

@@ -37,7 +37,8 @@ public final class RoundTripLoop {
      * Runs {@code warmup} unmeasured round trips, then {@code count} measured ones, on partition 0 of {@code topic}
      * (which must exist and be written by no one else).
      */
-    public static LatencySummary measure(String bootstrapServers, String topic, int warmup, int count, int recordSizeBytes) {
+    public static LatencySummary measure(String bootstrapServers, String topic, int warmup, int count,
+            int recordSizeBytes) {
         TopicPartition tp = new TopicPartition(topic, 0);
         Map<String, Object> producerProps = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -81,7 +82,8 @@ public final class RoundTripLoop {
             Thread.currentThread().interrupt();
             throw new BaselineException("interrupted during a round trip", e);
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new BaselineException("round-trip send to " + tp + " failed: " + e.getCause().getMessage(), e.getCause());
+            throw new BaselineException("round-trip send to " + tp + " failed: " + e.getCause().getMessage(),
+                    e.getCause());
         }
         while (true) {
             ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);

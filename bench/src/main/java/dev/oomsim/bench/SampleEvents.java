@@ -36,7 +36,10 @@ public final class SampleEvents {
                 .build();
     }
 
-    /** {@link #allocRequest(long)} as a load generator writes it to {@code alloc-requests}: a command from outside the cluster. */
+    /**
+     * {@link #allocRequest(long)} as a load generator writes it to {@code alloc-requests}: a command from outside the
+     * cluster.
+     */
     public static NodeCommand nodeCommand(long seq) {
         return NodeCommand.newBuilder()
                 .setCommandId("cmd-" + seq)

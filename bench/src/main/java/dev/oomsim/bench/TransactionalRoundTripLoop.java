@@ -44,7 +44,8 @@ public final class TransactionalRoundTripLoop {
      * Runs {@code warmup} unmeasured steps, then {@code count} measured ones, from partition 0 of {@code inTopic} to
      * partition 0 of {@code outTopic} (both must exist and be written by no one else).
      */
-    public static LatencySummary measure(String bootstrapServers, String inTopic, String outTopic, int warmup, int count,
+    public static LatencySummary measure(String bootstrapServers, String inTopic, String outTopic, int warmup,
+            int count,
                                          int recordSizeBytes) {
         TopicPartition in = new TopicPartition(inTopic, 0);
         TopicPartition out = new TopicPartition(outTopic, 0);
@@ -52,7 +53,8 @@ public final class TransactionalRoundTripLoop {
         SplittableRandom random = new SplittableRandom(7);
         byte[] value = new byte[recordSizeBytes];
         long[] nanos = new long[count];
-        try (KafkaProducer<byte[], byte[]> driver = new KafkaProducer<>(producerProps(bootstrapServers, null, "driver"));
+        try (KafkaProducer<byte[],
+                byte[]> driver = new KafkaProducer<>(producerProps(bootstrapServers, null, "driver"));
              KafkaConsumer<byte[], byte[]> step = new KafkaConsumer<>(consumerProps(bootstrapServers, "step"));
              KafkaProducer<byte[], byte[]> transactional = new KafkaProducer<>(
                      producerProps(bootstrapServers, "oomsim-bench-txn-" + inTopic, "step"));
@@ -70,7 +72,8 @@ public final class TransactionalRoundTripLoop {
                 ConsumerRecord<byte[], byte[]> record = pollOne(step, in, value, start);
                 transactional.beginTransaction();
                 transactional.send(new ProducerRecord<>(out.topic(), out.partition(), null, record.value()));
-                transactional.sendOffsetsToTransaction(Map.of(in, new OffsetAndMetadata(record.offset() + 1)), metadata);
+                transactional.sendOffsetsToTransaction(Map.of(in, new OffsetAndMetadata(record.offset() + 1)),
+                        metadata);
                 transactional.commitTransaction();
                 pollOne(watch, out, value, start);
                 if (i >= 0) {

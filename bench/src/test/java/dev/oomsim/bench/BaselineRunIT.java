@@ -28,7 +28,8 @@ class BaselineRunIT {
         BenchSettings settings = BenchSettings.quick(100).withCounts(2_000, 5_000, 10, 50);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
 
-        BenchReport report = new BenchRunner(settings, List.of(new AllocRequestProduceBenchmark(), new ClusterLockBenchmark()),
+        BenchReport report = new BenchRunner(settings,
+                List.of(new AllocRequestProduceBenchmark(), new ClusterLockBenchmark()),
                 new PrintStream(log, true, StandardCharsets.UTF_8)).runLiveOn(KAFKA.bootstrapServers());
 
         List<BenchRow> rows = report.rows();
@@ -40,11 +41,14 @@ class BaselineRunIT {
         double p999 = value(rows, "broker RTT p99.9, EndToEndLatency loop (100 B)", "ms");
         assertThat(p50).isPositive().isLessThanOrEqualTo(p99);
         assertThat(p99).isLessThanOrEqualTo(p999);
-        double txnP50 = value(rows, "transactional round trip p50, read_committed consume→produce + offsets (100 B)", "ms");
-        double txnP99 = value(rows, "transactional round trip p99, read_committed consume→produce + offsets (100 B)", "ms");
+        double txnP50 = value(rows, "transactional round trip p50, read_committed consume→produce + offsets (100 B)",
+                "ms");
+        double txnP99 = value(rows, "transactional round trip p99, read_committed consume→produce + offsets (100 B)",
+                "ms");
         assertThat(txnP50).isPositive().isLessThanOrEqualTo(txnP99);
 
-        BenchRow produce = rows.stream().filter(r -> r.name().startsWith("alloc-requests produce")).findFirst().orElseThrow();
+        BenchRow produce = rows.stream().filter(r -> r.name().startsWith("alloc-requests produce")).findFirst()
+                .orElseThrow();
         double baseline = value(rows, "broker produce, ProducerPerformance (100 B)", "rec/s");
         assertThat(produce.baseline()).hasValueSatisfying(b -> {
             assertThat(b.label()).isEqualTo(Baseline.PRODUCE_THROUGHPUT.label());
@@ -57,9 +61,11 @@ class BaselineRunIT {
         BenchRow lockP50 = row(rows, "cluster tryLock uncontended p50 (vs RTT p50)");
         BenchRow lockP99 = row(rows, "cluster tryLock uncontended p99 (vs RTT p99)");
         BenchRow contendedP50 = row(rows, "cluster tryLock 8 contenders, acquired p50 (vs RTT p50)");
-        BenchRow grants = rows.stream().filter(r -> r.name().startsWith("cluster tryLock grants, 8 contenders in one JVM"))
+        BenchRow grants = rows.stream()
+                .filter(r -> r.name().startsWith("cluster tryLock grants, 8 contenders in one JVM"))
                 .findFirst().orElseThrow();
-        BenchRow grantsInJvms = rows.stream().filter(r -> r.name().startsWith("cluster tryLock grants, 8 contenders in 8 JVMs"))
+        BenchRow grantsInJvms = rows.stream()
+                .filter(r -> r.name().startsWith("cluster tryLock grants, 8 contenders in 8 JVMs"))
                 .findFirst().orElseThrow();
         assertThat(lockP50.value()).isPositive().isLessThanOrEqualTo(lockP99.value());
         assertThat(lockP50.ratio()).hasValue(lockP50.value() / p50);
@@ -75,8 +81,10 @@ class BaselineRunIT {
         assertThat(grantsInJvms.value()).as("grants by contenders in their own JVMs").isPositive();
         assertThat(grantsInJvms.targetText()).isEqualTo("≥ 0.7× 1 / (2 × RTT p50)");
 
-        assertThat(ReportRenderer.markdown(report)).contains("| alloc-requests produce", "| cluster tryLock uncontended p99 (vs RTT p99)");
-        assertThat(log.toString(StandardCharsets.UTF_8)).contains("ProducerPerformance: 5000 records", "round trips: 50",
+        assertThat(ReportRenderer.markdown(report))
+                .contains("| alloc-requests produce", "| cluster tryLock uncontended p99 (vs RTT p99)");
+        assertThat(log.toString(StandardCharsets.UTF_8))
+                .contains("ProducerPerformance: 5000 records", "round trips: 50",
                 "transactional round trips: 200");
     }
 

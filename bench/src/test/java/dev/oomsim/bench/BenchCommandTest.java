@@ -43,7 +43,8 @@ class BenchCommandTest {
     @Test
     void badRecordSizeIsRefusedBeforeAnythingStarts() throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        BenchCommand command = new BenchCommand(new PrintStream(java.io.OutputStream.nullOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+        BenchCommand command = new BenchCommand(new PrintStream(java.io.OutputStream.nullOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         new CommandLine(command).parseArgs("--record-size", "0");
 
         assertThat(command.call()).isEqualTo(2);
@@ -55,7 +56,8 @@ class BenchCommandTest {
         BenchCommand command = new BenchCommand();
         new CommandLine(command).parseArgs("--only", "OOM_LOCK", "--only", "avro");
 
-        List<String> names = BenchCommand.selected(BenchRegistry.all(), command.only).stream().map(Benchmark::name).toList();
+        List<String> names = BenchCommand.selected(BenchRegistry.all(), command.only).stream().map(Benchmark::name)
+                .toList();
 
         assertThat(names).containsExactly("cluster oom_lock", "Avro serde");
         assertThat(BenchCommand.selected(BenchRegistry.all(), List.of())).hasSameSizeAs(BenchRegistry.all());
@@ -64,7 +66,8 @@ class BenchCommandTest {
     @Test
     void onlyMatchingNothingIsRefusedBeforeAnythingStarts() throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        BenchCommand command = new BenchCommand(new PrintStream(java.io.OutputStream.nullOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+        BenchCommand command = new BenchCommand(new PrintStream(java.io.OutputStream.nullOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
         new CommandLine(command).parseArgs("--only", "no-such-benchmark");
 
         assertThat(command.call()).isEqualTo(2);

@@ -28,7 +28,8 @@ class BenchRowTest {
 
     @Test
     void latencyAboveItsRelativeLimitFails() {
-        BenchRow row = BenchRow.against("tryLock p99", 3.5, "ms", BASELINES, Baseline.RTT_P99, Target.atMostTimesBaseline(1.2));
+        BenchRow row = BenchRow.against("tryLock p99", 3.5, "ms", BASELINES, Baseline.RTT_P99,
+                Target.atMostTimesBaseline(1.2));
 
         assertThat(row.ratio().getAsDouble()).isEqualTo(1.4);
         assertThat(row.verdict()).isEqualTo(Verdict.FAIL);
@@ -68,15 +69,18 @@ class BenchRowTest {
 
     @Test
     void nonFiniteValuesAreRejectedNamingTheRow() {
-        assertThatThrownBy(() -> BenchRow.info("rtt", Double.NaN, "ms")).hasMessageContaining("rtt").hasMessageContaining("NaN");
+        assertThatThrownBy(() -> BenchRow.info("rtt", Double.NaN, "ms")).hasMessageContaining("rtt")
+                .hasMessageContaining("NaN");
     }
 
     @Test
     void jmhScoreBecomesARowInTheScoreUnitUnlessOverridden() {
-        JmhRow spec = JmhRow.against("encode", "Avro encode", Baseline.PRODUCE_COST_PER_RECORD, Target.atMostTimesBaseline(0.5));
+        JmhRow spec = JmhRow.against("encode", "Avro encode", Baseline.PRODUCE_COST_PER_RECORD,
+                Target.atMostTimesBaseline(0.5));
 
         BenchRow row = spec.toRow(400, 12.5, "ns/op", BASELINES);
-        BenchRow pairs = JmhRow.of("pair", "pairs", Target.atLeast(10e6)).withUnit("pairs/s").toRow(11e6, Double.NaN, "ops/s", BASELINES);
+        BenchRow pairs = JmhRow.of("pair", "pairs", Target.atLeast(10e6)).withUnit("pairs/s")
+                .toRow(11e6, Double.NaN, "ops/s", BASELINES);
 
         assertThat(row.unit()).isEqualTo("ns/op");
         assertThat(row.ratio()).hasValue(0.1);

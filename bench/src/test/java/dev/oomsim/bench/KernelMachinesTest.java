@@ -23,7 +23,8 @@ class KernelMachinesTest {
 
         assertThat(zone.managedPages()).isEqualTo(4_194_304L);
         assertThat(zone.freePages()).isEqualTo(4_194_304L - 1024);
-        AllocResult r = runner.allocator().allocPages(new AllocRequest(KernelMachines.BENCH_PID, GfpFlags.GFP_KERNEL, 0, 0));
+        AllocResult r = runner.allocator()
+                .allocPages(new AllocRequest(KernelMachines.BENCH_PID, GfpFlags.GFP_KERNEL, 0, 0));
         assertThat(r).isInstanceOf(AllocResult.Allocated.class);
         assertThat(((AllocResult.Allocated) r).trace().path()).contains("fastpath:ok");
     }

@@ -32,9 +32,11 @@ class ReportRendererTest {
 
         assertThat(md).startsWith("# Benchmarks\n")
                 .contains("- machine: 2 cores (AMD EPYC), 24.0 GiB memory, load average 0.50 at the start")
-                .contains("- kafka: 4.4.0").contains("commit: abc123").contains("- mode: quick, record size 100 B, run took 42 s")
+                .contains("- kafka: 4.4.0").contains("commit: abc123")
+                .contains("- mode: quick, record size 100 B, run took 42 s")
                 .contains("| benchmark | value | unit | baseline | ratio | target | verdict |")
-                .contains("| tryLock p99 \\| uncontended | 3.5 | ms | broker RTT p99 2.5 ms | 1.4× | ≤ 1.2× broker RTT p99 | fail |")
+                .contains("| tryLock p99 \\| uncontended | 3.5 | ms | broker RTT p99 2.5 ms | 1.4× | ≤ 1.2× broker "
+                        + "RTT p99 | fail |")
                 .contains("| pairs | 12 M ± 400 k | pairs/s |  |  | ≥ 10 M pairs/s | pass |");
         assertThat(md.lines().filter(l -> l.startsWith("| ")).count()).isEqualTo(report.rows().size() + 1);
     }
@@ -43,7 +45,8 @@ class ReportRendererTest {
     void consoleTableAlignsColumnsAndCountsVerdicts() {
         String table = ReportRenderer.table(report());
 
-        assertThat(table).contains("benchmark").contains("verdict").contains("12 rows: 1 pass, 1 fail, 10 for information");
+        assertThat(table).contains("benchmark").contains("verdict")
+                .contains("12 rows: 1 pass, 1 fail, 10 for information");
     }
 
     @Test

@@ -23,8 +23,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code oomsim demo}: the whole stack on a real embedded Kafka broker — four node agents of one NUMA machine —
- * and a memory leak that grows until the OOM killer acts several times; every kill printed as the kernel logged it with the
- * line saying why, the pressure table at the end, everything shut down.
+ * and a memory leak that grows until the OOM killer acts several times; every kill printed as the kernel logged it with
+ * the line saying why, the pressure table at the end, everything shut down.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"A 4-node machine on a real Kafka broker leaks memory until the OOM killer acts.",

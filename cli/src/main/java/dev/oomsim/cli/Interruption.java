@@ -7,8 +7,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Ctrl-C (SIGINT) or SIGTERM while a long-running subcommand works: the JVM's shutdown hook asks the command to stop
  * and then waits (bounded) until the command has closed what it started — agents, coordinator, broker, in that
- * order — so nothing is cut off half way. The command polls {@link #requested()} or waits in {@link #await(Duration)}, and
- * closes this last (try-with-resources, declared first).
+ * order — so nothing is cut off half way. The command polls {@link #requested()} or waits in {@link #await(Duration)},
+ * and closes this last (try-with-resources, declared first).
  */
 final class Interruption implements AutoCloseable {
 

@@ -10,19 +10,21 @@ import picocli.CommandLine.Command;
 @Command(name = "oomsim",
         mixinStandardHelpOptions = true,
         versionProvider = OomsimCommand.Version.class,
-        description = "Simulates Linux node memory and its OOM killer: offline on a scenario file, or distributed over Kafka.",
+        description = "Simulates Linux node memory and its OOM killer: offline on a scenario file, or distributed "
+        + "over Kafka.",
         footerHeading = "%nExamples:%n",
         footer = {"  oomsim demo              # a 4-node machine leaks until the OOM killer acts",
                 "  oomsim up --nodes 4       # the stack until Ctrl-C, Kafka on 127.0.0.1:9092",
+                "  oomsim load --replay kmem.trace.gz --dry-run --json   # a kernel trace, parsed",
                 "  oomsim kills --follow     # its kills as the kernel logs them",
                 "  oomsim pressure --watch   # its memory pressure, node by node",
                 "  oomsim simulate scenarios/2-nodes-global-kill.yaml",
                 "",
                 "Exit status: 0 success, 1 a runtime failure (the message says what to fix),",
                 "2 bad usage or input, 130 stopped with Ctrl-C, 70 a bug."},
-        subcommands = {DemoCommand.class, UpCommand.class, KillsCommand.class, PressureCommand.class,
-                SimulateCommand.class, ExplainCommand.class, BenchCommand.class, BrokerCommand.class, TopicsCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, UpCommand.class, LoadCommand.class, KillsCommand.class,
+                PressureCommand.class, SimulateCommand.class, ExplainCommand.class, BenchCommand.class,
+                BrokerCommand.class, TopicsCommand.class, CommandLine.HelpCommand.class})
 public final class OomsimCommand implements Runnable {
 
     @CommandLine.Spec

@@ -18,10 +18,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code oomsim simulate FILE}: runs a scenario through the kernel model alone (scenario-format.md). */
+/** {@code oomsim simulate FILE}: runs a scenario through the kernel model alone (docs/scenario-format.md). */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
-        description = {"Runs a scenario file through the kernel model: no broker, no clock, the same answer every time.",
-                "Bad scenario files exit with status 2 and one message naming the field path; nothing is printed on stdout."})
+        description = {"Runs a scenario file through the kernel model: no broker, no clock, the same answer every "
+                + "time.",
+                "Bad scenario files exit with status 2 and one message naming the field path; nothing is printed on "
+                + "stdout."})
 final class SimulateCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,7 +34,8 @@ final class SimulateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "Scenario file, YAML or JSON.")
     Path file;
 
-    @Option(names = "--json", description = "Print one JSON object per line: the boot line, one result per event, the final state.")
+    @Option(names = "--json",
+            description = "Print one JSON object per line: the boot line, one result per event, the final state.")
     boolean json;
 
     @Option(names = "--distributed",

@@ -194,7 +194,8 @@ final class UpCommand implements Callable<Integer> {
                 bar.erase();
                 if (e.getCause() instanceof KafkaException) {
                     // The cluster refused the topics (too few brokers for the replication factor, no rights).
-                    throw new CommandFailure(e.getMessage().replaceAll("\\.$", "") + (bootstrap != null && replicationFactor > 1
+                    throw new CommandFailure(e.getMessage().replaceAll("\\.$", "")
+                            + (bootstrap != null && replicationFactor > 1
                             ? ": lower --replication-factor to at most the number of brokers" : ""), e);
                 }
                 throw e;

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CliConventionsTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"demo", "up", "kills", "pressure"})
+    @ValueSource(strings = {"demo", "up", "load", "kills", "pressure"})
     void everySubcommandsHelpHasExamples(String command) {
         Result r = oomsim(command, "--help");
 

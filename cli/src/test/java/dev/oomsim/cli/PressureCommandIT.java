@@ -43,7 +43,8 @@ class PressureCommandIT {
                 new ByteArraySerializer())) {
             for (PressureView v : List.of(node0, node1, node7, node0Later, cluster)) {
                 producer.send(new ProducerRecord<>(t.name(),
-                        t.keySerde().serializer().serialize(t.name(), v.getScope()), t.valueSerde().serializer().serialize(t.name(), v))).get();
+                        t.keySerde().serializer().serialize(t.name(), v.getScope()), t.valueSerde().serializer()
+                        .serialize(t.name(), v))).get();
             }
             producer.send(new ProducerRecord<>(t.name(), t.keySerde().serializer().serialize(t.name(), "node-7"),
                     null)).get();

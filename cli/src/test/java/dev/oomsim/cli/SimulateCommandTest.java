@@ -92,7 +92,8 @@ class SimulateCommandTest {
     @Test
     void profileOptionOverridesTheScenario() {
         Result seed = oomsim("simulate", "--json", SCENARIOS.resolve("1-node-tie-seed.yaml").toString());
-        Result modern = oomsim("simulate", "--json", "--profile", "modern", SCENARIOS.resolve("1-node-tie-seed.yaml").toString());
+        Result modern = oomsim("simulate", "--json", "--profile", "modern", SCENARIOS.resolve("1-node-tie-seed.yaml")
+                .toString());
         assertThat(seed.exit()).isZero();
         assertThat(modern.exit()).isZero();
         List<String> seedLines = seed.out().lines().toList();

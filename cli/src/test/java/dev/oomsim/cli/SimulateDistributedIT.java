@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import dev.oomsim.cli.SimulateCommandTest.Result;
 import org.junit.jupiter.api.Test;
 
-/** {@code oomsim simulate --distributed} starts its own embedded broker and agents, and prints what the model prints. */
+/**
+ * {@code oomsim simulate --distributed} starts its own embedded broker and agents, and prints what the model prints.
+ */
 class SimulateDistributedIT {
 
     private static final Path SCENARIOS = Path.of("..", "scenarios");

@@ -164,7 +164,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("process.roles", "broker,controller");
         p.put("node.id", Integer.toString(NODE_ID));
         p.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort);
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + "," + CONTROLLER_LISTENER + "://127.0.0.1:"
+                + controllerPort);
         p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
         p.put("controller.listener.names", CONTROLLER_LISTENER);
         p.put("inter.broker.listener.name", "PLAINTEXT");
@@ -217,7 +218,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             } catch (RuntimeException suppressed) {
                 e.addSuppressed(suppressed);
             }
-            throw new BrokerFatalException("Kafka broker failed to start on " + bootstrapServers() + ": " + e.getMessage(), e);
+            throw new BrokerFatalException("Kafka broker failed to start on " + bootstrapServers() + ": "
+                    + e.getMessage(), e);
         }
         server = s;
         log.info("Kafka {} broker (KRaft) serving on {} with log dir {}",

@@ -37,9 +37,9 @@ import dev.oomsim.kernel.task.TaskFlag;
 import dev.oomsim.kernel.task.TaskTable;
 
 /**
- * The global state of kernel-model.md §3: nodes and zones, the task table, sysctls, swap, suspend state, the OOM lock,
- * the notifier, memcgs, and the pluggable reclaim and compaction models. Mutable; owned by the single thread that runs
- * the model (the scenario runner). The logical clock ({@link #setNowMs}) feeds the rate limits; -1 disables them.
+ * The global state of docs/kernel-model.md §3: nodes and zones, the task table, sysctls, swap, suspend state, the OOM
+ * lock, the notifier, memcgs, and the pluggable reclaim and compaction models. Mutable; owned by the single thread that
+ * runs the model (the scenario runner). The logical clock ({@link #setNowMs}) feeds the rate limits; -1 disables them.
  * Every operation on a node's zones and on the pages tasks hold there goes through that node's {@link NodeMemory}
  * ({@link #memory}); by default every node's is a {@link LocalNodeMemory}.
  */
@@ -396,8 +396,8 @@ public final class Machine implements NodeMemories {
     }
 
     /**
-     * A task exits (kernel-model.md §10e): the whole thread group goes; when the last user of the mm leaves, every page
-     * of the mm returns to the buddy lists and swap entries are released; memdie is cleared.
+     * A task exits (docs/kernel-model.md §10e): the whole thread group goes; when the last user of the mm leaves, every
+     * page of the mm returns to the buddy lists and swap entries are released; memdie is cleared.
      */
     public void exitTask(Task t) {
         exitTask(t, List.of(memories));
@@ -436,7 +436,7 @@ public final class Machine implements NodeMemories {
 
     /**
      * Exits every live OOM victim (memdie, or SIGKILL pending) except {@code current}'s thread group (it dies on
-     * return to user space): kernel-model.md §10e, "processed before the requester's next retry".
+     * return to user space): docs/kernel-model.md §10e, "processed before the requester's next retry".
      */
     public List<Integer> exitKilledTasks(Task current) {
         List<Integer> exited = new ArrayList<>();

@@ -27,7 +27,8 @@ class PurityTest {
         for (Path p : sources()) {
             for (String line : Files.readAllLines(p)) {
                 String l = line.trim();
-                if (l.startsWith("import ") && !l.matches("import (static )?(java\\.(lang|util|math)|dev\\.oomsim\\.kernel)\\..*")) {
+                if (l.startsWith("import ")
+                        && !l.matches("import (static )?(java\\.(lang|util|math)|dev\\.oomsim\\.kernel)\\..*")) {
                     offending.add(p.getFileName() + ": " + l);
                 }
             }

@@ -40,10 +40,13 @@ public final class AgentConfig extends AbstractConfig {
                     "The NUMA node this agent simulates.")
             .define(NODES, Type.INT, ConfigDef.NO_DEFAULT_VALUE, Range.between(1, 1024), Importance.HIGH,
                     "How many nodes the simulated machine has (one agent each).")
-            .define(BOOTSTRAP_SERVERS, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+            .define(BOOTSTRAP_SERVERS, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
                     "Kafka bootstrap servers.")
-            .define(TOPIC_PREFIX, Type.STRING, Topics.DEFAULT_PREFIX, Importance.MEDIUM, "Prefix of every oomsim topic.")
-            .define(MACHINE_FILE, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+            .define(TOPIC_PREFIX, Type.STRING, Topics.DEFAULT_PREFIX, Importance.MEDIUM,
+                    "Prefix of every oomsim topic.")
+            .define(MACHINE_FILE, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+                    Importance.HIGH,
                     "Scenario file describing the machine (nodes, zones, sysctls, initial tasks) the agent boots.")
             .define(METRICS_PORT, Type.INT, -1, Range.between(-1, 65535), Importance.MEDIUM,
                     "Port of /metrics and /health; -1: 9400 + node.id; 0: any free port.")
@@ -56,9 +59,11 @@ public final class AgentConfig extends AbstractConfig {
                             + " before it runs out. At most half the oom_lock topic's min.compaction.lag.ms (10 min).")
             .define(REPLICATION_FACTOR, Type.SHORT, (short) 1, Range.between(1, 32), Importance.LOW,
                     "Replication factor of the topics the agent creates.")
-            .define(SNAPSHOT_EVERY_COMMANDS, Type.LONG, CommandLog.DEFAULT_SNAPSHOT_EVERY, Range.atLeast(0), Importance.MEDIUM,
+            .define(SNAPSHOT_EVERY_COMMANDS, Type.LONG, CommandLog.DEFAULT_SNAPSHOT_EVERY, Range.atLeast(0),
+                    Importance.MEDIUM,
                     "Commands between two node snapshots on node-snapshots (taken at the first moment no request is in"
-                            + " flight); a restart restores the newest and replays only the commands after it. 0: never.");
+                            + " flight); a restart restores the newest and replays only the commands after it. 0: "
+                            + "never.");
 
     public AgentConfig(Map<?, ?> props) {
         super(DEF, props, false);

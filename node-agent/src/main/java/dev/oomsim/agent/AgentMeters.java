@@ -13,9 +13,10 @@ import io.micrometer.core.instrument.Timer;
 
 /**
  * What an agent counts for its operators, on {@code /metrics}: requests by operation, outcomes by kind and by the
- * step that ended them (the last step of scenario-format.md's {@code path}: {@code fastpath:ok}, {@code nopage}, …),
- * kills by constraint, the wait for the cluster {@code oom_lock} by outcome, memory calls sent to and served for other
- * nodes by operation, and each request's time in the agent. Counted live only: a replay repeats nothing.
+ * step that ended them (the last step of docs/scenario-format.md's {@code path}: {@code fastpath:ok},
+ * {@code nopage}, …), kills by constraint, the wait for the cluster {@code oom_lock} by outcome, memory calls sent to
+ * and served for other nodes by operation, and each request's time in the agent. Counted live only: a replay repeats
+ * nothing.
  *
  * <p>Each meter is registered once, on its first use, and kept: {@code Builder.register} is a registry lookup (a new
  * id, its tags sorted and hashed) on every call, several per request. Called from the one thread of the agent that runs
@@ -37,14 +38,16 @@ final class AgentMeters {
     }
 
     void request(String op) {
-        requests.computeIfAbsent(op, o -> Counter.builder("oomsim.agent.requests").description("Requests started, by operation")
+        requests.computeIfAbsent(op, o -> Counter.builder("oomsim.agent.requests")
+                .description("Requests started, by operation")
                 .tag("node", node).tag("op", o).register(registry)).increment();
     }
 
     /** A request of {@code kind} ended after {@code inAgent}; {@code path} is its allocation path (empty for none). */
     void outcome(String kind, List<String> path, Duration inAgent) {
         String end = path.isEmpty() ? "none" : path.get(path.size() - 1);
-        outcomes.computeIfAbsent(kind, k -> new HashMap<>()).computeIfAbsent(end, e -> Counter.builder("oomsim.agent.outcomes")
+        outcomes.computeIfAbsent(kind, k -> new HashMap<>())
+                .computeIfAbsent(end, e -> Counter.builder("oomsim.agent.outcomes")
                 .description("Request outcomes, by kind and the path step that ended them")
                 .tag("node", node).tag("kind", kind).tag("end", e).register(registry)).increment();
         durations.computeIfAbsent(kind, k -> Timer.builder("oomsim.agent.request.duration")

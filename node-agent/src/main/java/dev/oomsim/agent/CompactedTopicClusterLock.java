@@ -11,7 +11,10 @@ import dev.oomsim.lock.LockState;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.CommonClientConfigs;
 
-/** {@link ClusterLock} over the compacted-topic lock of lock-protocol.md, one contender incarnation per agent start. */
+/**
+ * {@link ClusterLock} over the compacted-topic lock of docs/lock-protocol.md, one contender incarnation per agent
+ * start.
+ */
 public final class CompactedTopicClusterLock implements ClusterLock {
 
     private final CompactedTopicLock lock;
@@ -27,7 +30,8 @@ public final class CompactedTopicClusterLock implements ClusterLock {
      */
     public CompactedTopicClusterLock(String bootstrapServers, String topic, String contender, Duration lease,
             MeterRegistry registry) {
-        this.lock = CompactedTopicLock.builder(LockConfig.defaults(topic, contender).withLease(lease, lease.dividedBy(10)),
+        this.lock = CompactedTopicLock.builder(LockConfig.defaults(topic, contender)
+                .withLease(lease, lease.dividedBy(10)),
                         Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))
                 .meterRegistry(registry)
                 .start();

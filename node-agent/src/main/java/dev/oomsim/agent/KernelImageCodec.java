@@ -103,7 +103,8 @@ final class KernelImageCodec {
         public FreeListImage deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
             JsonNode node = p.readValueAsTree();
             if (!node.hasNonNull("order") || !node.hasNonNull("blocks") || !node.hasNonNull("deltas")) {
-                throw ctx.weirdStringException(node.toString(), FreeListImage.class, "a free list needs order, blocks and deltas");
+                throw ctx.weirdStringException(node.toString(), FreeListImage.class,
+                        "a free list needs order, blocks and deltas");
             }
             int blocks = node.get("blocks").intValue();
             byte[] deltas = node.get("deltas").binaryValue();

@@ -73,7 +73,9 @@ public final class KernelNode implements CommandHandler {
 
     private final int nodeId;
     private final Topics topics;
-    /** {@code topics.progress()}, built once: the spec is a new record (configs copied) on every call, one per request. */
+    /**
+     * {@code topics.progress()}, built once: the spec is a new record (configs copied) on every call, one per request.
+     */
     private final TopicSpec<Integer, ProgressEvent> progressTopic;
     private final ScenarioRunner runner;
     private final Machine machine;
@@ -115,7 +117,8 @@ public final class KernelNode implements CommandHandler {
     }
 
     /** A node whose time is {@code registry}'s clock, the one its timers already read. */
-    public KernelNode(int nodeId, Scenario machineSpec, Topics topics, ClusterLock clusterLock, MeterRegistry registry) {
+    public KernelNode(int nodeId, Scenario machineSpec, Topics topics, ClusterLock clusterLock,
+            MeterRegistry registry) {
         this(nodeId, machineSpec, topics, clusterLock, registry, registry.config().clock());
     }
 
@@ -192,7 +195,8 @@ public final class KernelNode implements CommandHandler {
             return;
         }
         if (requests.containsKey(r.getRequestId())) {
-            out.reject(new RejectReason(DeadLetterCategory.DUPLICATE_REQUEST, "request " + r.getRequestId() + " is already in progress"));
+            out.reject(new RejectReason(DeadLetterCategory.DUPLICATE_REQUEST, "request " + r.getRequestId()
+                    + " is already in progress"));
             return;
         }
         Running run = new Running(r.getRequestId(), r.getPid(), clock.monotonicTime());
@@ -222,7 +226,8 @@ public final class KernelNode implements CommandHandler {
         if (result.getGranted()) {
             String used = grantsInLog.peek();
             if (used == null || !used.equals(command.getCommandId())) {
-                out.reject(new RejectReason(DeadLetterCategory.ORPHAN_LOCK_RESULT, "lock grant " + command.getCommandId()
+                out.reject(new RejectReason(DeadLetterCategory.ORPHAN_LOCK_RESULT, "lock grant "
+                        + command.getCommandId()
                         + " was not used by a request of node " + nodeId));
                 return;
             }
@@ -231,7 +236,8 @@ public final class KernelNode implements CommandHandler {
         }
         Running run = requests.get(result.getRequestId());
         if (run == null || !(run.awaiting instanceof LockCall)) {
-            out.reject(new RejectReason(DeadLetterCategory.ORPHAN_LOCK_RESULT, "no request " + result.getRequestId() + " waits for a lock result"));
+            out.reject(new RejectReason(DeadLetterCategory.ORPHAN_LOCK_RESULT, "no request " + result.getRequestId()
+                    + " waits for a lock result"));
             return;
         }
         journal.take(result.getRequestId(), command.getCommandId());
@@ -293,8 +299,8 @@ public final class KernelNode implements CommandHandler {
     }
 
     /**
-     * The node as a snapshot to restart from, when no request is in flight: the kernel model's image (the task table and
-     * this node's memory, never another node's) and what the agent keeps beside it.
+     * The node as a snapshot to restart from, when no request is in flight: the kernel model's image (the task table
+     * and this node's memory, never another node's) and what the agent keeps beside it.
      */
     @Override
     public Optional<NodeSnapshot.Builder> snapshot() {
@@ -330,7 +336,8 @@ public final class KernelNode implements CommandHandler {
             throw new IllegalArgumentException("a snapshot of node " + snapshot.getNode() + " given to node " + nodeId);
         }
         if (!requests.isEmpty() || stops != 0) {
-            throw new IllegalStateException("node " + nodeId + " has handled commands; a snapshot restores a fresh node only");
+            throw new IllegalStateException("node " + nodeId
+                    + " has handled commands; a snapshot restores a fresh node only");
         }
         taskEvents.respawn(snapshot);
         runner.restoreImage(KernelImageCodec.decode(snapshot.getKernelFormat(), snapshot.getKernel()));
@@ -351,7 +358,8 @@ public final class KernelNode implements CommandHandler {
     private void resumeWithReply(MemoryReply reply, CommandOutput out) {
         Running run = requests.get(reply.getRequestId());
         if (run == null || !(run.awaiting instanceof ReplyCall waiting) || waiting.callId() != reply.getCallId()) {
-            out.reject(new RejectReason(DeadLetterCategory.ORPHAN_REPLY, "no request " + reply.getRequestId() + " waits for the reply to call "
+            out.reject(new RejectReason(DeadLetterCategory.ORPHAN_REPLY, "no request " + reply.getRequestId()
+                    + " waits for the reply to call "
                     + reply.getCallId()));
             return;
         }
@@ -420,8 +428,8 @@ public final class KernelNode implements CommandHandler {
     }
 
     /**
-     * {@code mutex_trylock(&oom_lock)} on the cluster lock, journaled as {@code commandId} in this node's log; a grant is
-     * announced to every node's fencing floor.
+     * {@code mutex_trylock(&oom_lock)} on the cluster lock, journaled as {@code commandId} in this node's log; a grant
+     * is announced to every node's fencing floor.
      */
     private LockResult tryClusterLock(String requestId, String commandId, CommandOutput out) {
         Long unlockedHere = oomLock.releasePending;
@@ -458,7 +466,8 @@ public final class KernelNode implements CommandHandler {
 
     private NodeCommand command(String commandId, Object body) {
         // Stamped with the task events applied here, so the receiver applies them before it acts on the command.
-        return NodeCommand.newBuilder().setCommandId(commandId).setOrigin(nodeId).setTaskEventsOffset(taskEvents.appliedEnd())
+        return NodeCommand.newBuilder().setCommandId(commandId).setOrigin(nodeId)
+                .setTaskEventsOffset(taskEvents.appliedEnd())
                 .setBody(body).build();
     }
 
@@ -535,7 +544,8 @@ public final class KernelNode implements CommandHandler {
         }
         FencingCheck.Verdict v = fencing.accept(token);
         if (v instanceof FencingCheck.Verdict.Rejected rejected) {
-            out.reject(new RejectReason(DeadLetterCategory.STALE_FENCING_TOKEN, FencingCheck.STALE_FENCING_TOKEN + " " + token + ": node "
+            out.reject(new RejectReason(DeadLetterCategory.STALE_FENCING_TOKEN, FencingCheck.STALE_FENCING_TOKEN + " "
+                    + token + ": node "
                     + nodeId + " has seen oom_lock acquired with token " + rejected.highestSeen() + "; " + what
                     + " not applied"));
             return true;
@@ -667,14 +677,16 @@ public final class KernelNode implements CommandHandler {
     /**
      * The kernel's {@code oom_lock} inside the agent: {@code tryLock} suspends the calling request until its journaled
      * outcome comes back through the command log; {@code unlock} releases the cluster grant once the transaction with
-     * everything decided under it has committed (never while replaying), so no other node can acquire, and fence, before
-     * this node's kill reaches it. A trylock before that commit takes the same grant again.
+     * everything decided under it has committed (never while replaying), so no other node can acquire, and fence,
+     * before this node's kill reaches it. A trylock before that commit takes the same grant again.
      */
     private final class JournaledOomLock implements OomLock {
         volatile boolean replaying;
         /** The fencing token of the grant the running request holds, -1 when it holds none (a memcg OOM). */
         volatile long grantedToken = -1;
-        /** The request of this node holding the grant, else null (the lock is a mutex among this node's requests too). */
+        /**
+         * The request of this node holding the grant, else null (the lock is a mutex among this node's requests too).
+         */
         volatile String holder;
         /** A grant unlocked by the kernel whose cluster release waits for the transaction's commit, else null. */
         volatile Long releasePending;

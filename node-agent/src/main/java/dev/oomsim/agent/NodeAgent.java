@@ -242,7 +242,8 @@ public final class NodeAgent implements AutoCloseable {
         commandLog.close();
         try {
             if (loopThread.isAlive() && !stopped.await(spec.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("node {} agent's command-log loop did not stop within {}", spec.nodeId(), spec.shutdownTimeout());
+                log.warn("node {} agent's command-log loop did not stop within {}", spec.nodeId(),
+                        spec.shutdownTimeout());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

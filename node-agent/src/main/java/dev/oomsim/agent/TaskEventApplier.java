@@ -112,7 +112,8 @@ final class TaskEventApplier {
                 throw new Rejected(DeadLetterCategory.INVALID_SPAWN, x.getMessage());
             }
             // Only loading this node's pages can fail once the record passed the checks: the task joined without them.
-            out.reject(new RejectReason(DeadLetterCategory.RSS_UNAVAILABLE, "node " + nodeId + " cannot load the pages of pid " + spec.pid()
+            out.reject(new RejectReason(DeadLetterCategory.RSS_UNAVAILABLE, "node " + nodeId
+                    + " cannot load the pages of pid " + spec.pid()
                     + " (" + what + "): " + cause(x)));
         }
         spawned.add(e);
@@ -136,8 +137,9 @@ final class TaskEventApplier {
     }
 
     /**
-     * First half of a restore, before the kernel image: the snapshot's spawned tasks join the freshly booted table again,
-     * in order and without pages (the image holds every page and counter), so the image finds the table it was taken of.
+     * First half of a restore, before the kernel image: the snapshot's spawned tasks join the freshly booted table
+     * again, in order and without pages (the image holds every page and counter), so the image finds the table it was
+     * taken of.
      */
     void respawn(NodeSnapshot snapshot) {
         for (ByteBuffer b : snapshot.getSpawnedTasks()) {
@@ -199,15 +201,18 @@ final class TaskEventApplier {
             long anon = local.anonPages(mm);
             long file = local.filePages(mm);
             if (r.anonPages() < anon || r.filePages() < file) {
-                out.reject(new RejectReason(DeadLetterCategory.RSS_SHRINK, what + ": node " + nodeId + " holds anon " + anon + ", file " + file
+                out.reject(new RejectReason(DeadLetterCategory.RSS_SHRINK, what + ": node " + nodeId + " holds anon "
+                        + anon + ", file " + file
                         + " pages of mm " + mm.id() + ", more than the report's anon " + r.anonPages() + ", file "
                         + r.filePages() + "; pages go back by FREE and EXIT, which name them"));
                 return;
             }
             try {
-                runner.loadPages(mm, new Scenario.RssSpec(nodeId, null, r.anonPages() - anon, r.filePages() - file), what);
+                runner.loadPages(mm, new Scenario.RssSpec(nodeId, null, r.anonPages() - anon, r.filePages() - file),
+                        what);
             } catch (ScenarioException x) {
-                out.reject(new RejectReason(DeadLetterCategory.RSS_UNAVAILABLE, "node " + nodeId + " cannot load the pages of pid "
+                out.reject(new RejectReason(DeadLetterCategory.RSS_UNAVAILABLE, "node " + nodeId
+                        + " cannot load the pages of pid "
                         + e.getPid() + " (" + what + "): " + cause(x)));
             }
         }
@@ -231,7 +236,9 @@ final class TaskEventApplier {
         return x.getCause() != null ? x.getCause().getMessage() : x.getMessage();
     }
 
-    /** Records the change for every thread of {@code t}'s group, live or not: a status sent before may revive its view. */
+    /**
+     * Records the change for every thread of {@code t}'s group, live or not: a status sent before may revive its view.
+     */
     private void remember(Task t, Applied a) {
         for (Task thread : machine.tasks().threadGroup(t)) {
             applied.computeIfAbsent(thread.pid(), k -> new ArrayList<>()).add(a);
@@ -239,9 +246,10 @@ final class TaskEventApplier {
     }
 
     /**
-     * After {@code statuses} from a {@code TaskSync} stamped {@code stamp} were applied: the ADJ_CHANGE and EXIT records
-     * at offsets from {@code stamp} on, which this agent applied and the sender had not yet, take effect again on top,
-     * in order, as they will on the sender. So a sync crossing a task event changes no copy of the table differently.
+     * After {@code statuses} from a {@code TaskSync} stamped {@code stamp} were applied: the ADJ_CHANGE and EXIT
+     * records at offsets from {@code stamp} on, which this agent applied and the sender had not yet, take effect again
+     * on top, in order, as they will on the sender. So a sync crossing a task event changes no copy of the table
+     * differently.
      */
     void rebase(List<TaskStatus> statuses, long stamp) {
         for (TaskStatus s : statuses) {

@@ -38,7 +38,8 @@ public final class TaskEventsPosition {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted reading the end of " + partition, e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot read the end of " + partition + ": " + e.getCause().getMessage(), e);
+            throw new IllegalStateException("cannot read the end of " + partition + ": " + e.getCause().getMessage(),
+                    e);
         }
     }
 
@@ -55,7 +56,8 @@ public final class TaskEventsPosition {
             return m.offset() + 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted appending " + event.getKind() + " of pid " + event.getPid(), e);
+            throw new IllegalStateException("interrupted appending " + event.getKind() + " of pid " + event.getPid(),
+                    e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot append " + event.getKind() + " of pid " + event.getPid() + ": "
                     + e.getCause().getMessage(), e);

@@ -37,7 +37,8 @@ class AgentConfigTest {
     @Test
     void environmentOverridesTheFile() {
         AgentConfig c = AgentConfig.load(null, Map.of("OOMSIM_NODE_ID", "1", "OOMSIM_NODES", "2",
-                "OOMSIM_BOOTSTRAP_SERVERS", "kafka:9092", "OOMSIM_MACHINE_FILE", "/m.yaml", "OOMSIM_METRICS_BIND_ADDRESS", "0.0.0.0"));
+                "OOMSIM_BOOTSTRAP_SERVERS", "kafka:9092", "OOMSIM_MACHINE_FILE", "/m.yaml",
+                "OOMSIM_METRICS_BIND_ADDRESS", "0.0.0.0"));
         assertThat(c.nodeId()).isEqualTo(1);
         assertThat(c.bootstrapServers()).isEqualTo("kafka:9092");
         assertThat(c.metricsBindAddress()).isEqualTo("0.0.0.0");
@@ -90,7 +91,8 @@ class AgentConfigTest {
     void badValuesNameTheKey() {
         Map<String, String> m = valid();
         m.put("node.id", "four");
-        assertThatThrownBy(() -> new AgentConfig(m)).isInstanceOf(ConfigException.class).hasMessageContaining("node.id");
+        assertThatThrownBy(() -> new AgentConfig(m)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("node.id");
 
         Map<String, String> missing = valid();
         missing.remove("bootstrap.servers");
@@ -98,7 +100,8 @@ class AgentConfigTest {
 
         Map<String, String> tooHigh = valid();
         tooHigh.put("node.id", "4");
-        assertThatThrownBy(() -> new AgentConfig(tooHigh)).hasMessageContaining("node.id").hasMessageContaining("must be below nodes (4)");
+        assertThatThrownBy(() -> new AgentConfig(tooHigh)).hasMessageContaining("node.id")
+                .hasMessageContaining("must be below nodes (4)");
 
         Map<String, String> lease = valid();
         lease.put("lock.lease.ms", "5");

@@ -24,8 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A snapshot's kernel bytes bring back the very node they were taken from: for every scenario file, halfway and at the
- * end, the image encodes to bytes that decode, restore into a freshly booted model, and that model then runs the rest of
- * the scenario exactly as the original does, and re-encodes to the same bytes.
+ * end, the image encodes to bytes that decode, restore into a freshly booted model, and that model then runs the rest
+ * of the scenario exactly as the original does, and re-encodes to the same bytes.
  */
 class KernelImageCodecTest {
 
@@ -70,7 +70,8 @@ class KernelImageCodecTest {
     void anUnknownFormatOrBrokenBytesAreRefusedWithTheReason() {
         assertThatThrownBy(() -> KernelImageCodec.decode(2, ByteBuffer.wrap(new byte[] {1})))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("kernel image format 2");
-        assertThatThrownBy(() -> KernelImageCodec.decode(KernelImageCodec.FORMAT, ByteBuffer.wrap(new byte[] {(byte) 0xA1, 1})))
+        assertThatThrownBy(() -> KernelImageCodec.decode(KernelImageCodec.FORMAT,
+                ByteBuffer.wrap(new byte[] {(byte) 0xA1, 1})))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not decode");
     }
 }

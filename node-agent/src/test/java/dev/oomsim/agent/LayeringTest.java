@@ -25,7 +25,9 @@ class LayeringTest {
 
     private static final Path WIRE = Path.of("dev", "oomsim", "agent", "wire");
 
-    /** An Avro type of the wire: a class of {@code dev.oomsim.schemas} itself (its topic catalogue and serdes are not). */
+    /**
+     * An Avro type of the wire: a class of {@code dev.oomsim.schemas} itself (its topic catalogue and serdes are not).
+     */
     private static boolean avroType(String name) {
         return name.matches("dev\\.oomsim\\.schemas\\.[A-Z]\\w*");
     }
@@ -46,7 +48,8 @@ class LayeringTest {
     @Test
     void theWirePackageImportsNothingElseOfTheAgent() {
         assertThat(ImportRules.ofThisModule().imports()).filteredOn(i -> i.file().getParent().endsWith(WIRE))
-                .filteredOn(i -> i.name().startsWith("dev.oomsim.agent.") && !i.name().startsWith("dev.oomsim.agent.wire."))
+                .filteredOn(i -> i.name().startsWith("dev.oomsim.agent.") && !i.name()
+                        .startsWith("dev.oomsim.agent.wire."))
                 .as("agent.wire maps types; it does not reach the agent's runtime or its node").isEmpty();
     }
 

@@ -59,7 +59,8 @@ class NodeAgentIT {
                 send(producer, topics, request("bad-pid", AllocOp.ALLOC, 4242, 0x24000c0L, 0, 0));
                 send(producer, topics, request("bad-gfp", AllocOp.ALLOC, 1000, 0x5L, 0, 0));
                 send(producer, topics, request("bad-free", AllocOp.FREE, 1000, 0, 0, 0));
-                producer.send(new ProducerRecord<>(topics.allocRequests().name(), 0, null, "not avro".getBytes(UTF_8))).get();
+                producer.send(new ProducerRecord<>(topics.allocRequests().name(), 0, null, "not avro".getBytes(UTF_8)))
+                        .get();
                 send(producer, topics, request("good", AllocOp.ALLOC, 1000, 0x24000c0L, 0, 0));
                 send(producer, topics, request("exit-102", AllocOp.EXIT, 102, 0, 0, 0));
                 send(producer, topics, request("dead-pid", AllocOp.ALLOC, 102, 0x24000c0L, 0, 0));
@@ -71,7 +72,8 @@ class NodeAgentIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> readAll(topics.progress()).size() == 2);
             // "good" finds the node short of memory: it suspends at oom_lock until its journaled lock result comes
             // back through the command log, so "exit-102" (behind it in the log) may report first.
-            ProgressEvent good = readAll(topics.progress()).stream().filter(p -> p.getRequestId().equals("good")).findFirst().orElseThrow();
+            ProgressEvent good = readAll(topics.progress()).stream().filter(p -> p.getRequestId().equals("good"))
+                    .findFirst().orElseThrow();
             assertThat(good.getPage()).isNotNull();
             assertThat(good.getPath()).contains("may_oom:oom");
 
@@ -85,18 +87,21 @@ class NodeAgentIT {
                     r -> assertThat(r).isEqualTo("a FREE request needs a pfn"),
                     r -> assertThat(r).startsWith("cannot decode NodeCommand: not single object encoded"),
                     r -> assertThat(r).isEqualTo("pid 102 has exited"),
-                    r -> assertThat(r).startsWith("cannot decode NodeCommand: wrong event type (the record is a DeadLetter)"));
+                    r -> assertThat(r)
+                    .startsWith("cannot decode NodeCommand: wrong event type (the record is a DeadLetter)"));
             assertThat(readAll(topics.deadLetter())).allSatisfy(d -> {
                 assertThat(d.getSourceTopic()).isEqualTo(topics.allocRequests().name());
                 assertThat(d.getService()).isEqualTo("node-agent-0");
             });
 
             String metrics = get(agent, "/metrics").body();
-            assertThat(metrics).contains("oomsim_dead_letters_total{reason=\"invalid-order\",service=\"node-agent-0\"} 1.0");
+            assertThat(metrics)
+                    .contains("oomsim_dead_letters_total{reason=\"invalid-order\",service=\"node-agent-0\"} 1.0");
             assertThat(metrics).contains("oomsim_agent_commands_total{mode=\"live\",node=\"0\"} 11.0");
             assertThat(metrics).contains("kafka_producer_");
             assertThat(metrics).contains("oomsim_agent_requests_total{node=\"0\",op=\"ALLOC\"} 1.0");
-            assertThat(metrics).contains("oomsim_agent_outcomes_total{end=\"slowpath:min:ok\",kind=\"alloc\",node=\"0\"} 1.0");
+            assertThat(metrics)
+                    .contains("oomsim_agent_outcomes_total{end=\"slowpath:min:ok\",kind=\"alloc\",node=\"0\"} 1.0");
             assertThat(metrics).contains("oomsim_agent_kills_total{constraint=\"CONSTRAINT_NONE\",node=\"0\"} 1.0");
             assertThat(metrics).contains("oomsim_agent_lock_wait_seconds_count{granted=\"true\",node=\"0\"} 1");
         }
@@ -119,7 +124,8 @@ class NodeAgentIT {
                             .setSigkillPending(true).setFlags(List.of()).setOomScoreAdj(0).setInterleaveNext(-1)
                             .setHasMm(false).setMmOomSkip(false).build()))
                     .build());
-            send(producer, topics, "orphan", MemoryReply.newBuilder().setRequestId("nobody").setCallId(3).setNode(1).build());
+            send(producer, topics, "orphan", MemoryReply.newBuilder().setRequestId("nobody").setCallId(3).setNode(1)
+                    .build());
             send(producer, topics, request("after-zombie", AllocOp.SNAPSHOT, 0, 0, 0, 0));
             send(producer, topics, "current-release", release(104, 50));
             send(producer, topics, request("after-current", AllocOp.SNAPSHOT, 0, 0, 0, 0));
@@ -127,30 +133,37 @@ class NodeAgentIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> requested(topics).size() == 2);
             List<NodeState> states = requested(topics);
             assertThat(rssOf(states.get(0), 104)).as("the stale release freed nothing").isEqualTo(900);
-            assertThat(states.get(0).getTasks().stream().filter(t -> t.getPid() == 104).findFirst().orElseThrow().getAlive())
+            assertThat(states.get(0).getTasks().stream().filter(t -> t.getPid() == 104).findFirst().orElseThrow()
+                    .getAlive())
                     .as("the stale task change was not applied").isTrue();
             assertThat(rssOf(states.get(1), 104)).as("the current holder's release applies").isZero();
-            assertThat(states.get(1).getZones().get(0).getFreePages()).isEqualTo(states.get(0).getZones().get(0).getFreePages() + 900);
-            assertThat(readAll(topics.nodeState())).as("the applied kill release is reported with the freed pages, once")
+            assertThat(states.get(1).getZones().get(0).getFreePages())
+                    .isEqualTo(states.get(0).getZones().get(0).getFreePages() + 900);
+            assertThat(readAll(topics.nodeState()))
+                    .as("the applied kill release is reported with the freed pages, once")
                     .filteredOn(s -> s.getRequestId().toString().endsWith("/freed/0")).singleElement()
                     .satisfies(s -> assertThat(s.getZones().get(0).getFreePages())
                             .isEqualTo(states.get(1).getZones().get(0).getFreePages()));
 
             List<String> reasons = readAll(topics.deadLetter()).stream().map(DeadLetter::getReason).toList();
             assertThat(reasons).containsExactly(
-                    "stale fencing token 7: node 0 has seen oom_lock acquired with token 50; release of mm 104's pages not applied",
-                    "stale fencing token 7: node 0 has seen oom_lock acquired with token 50; task changes of request zombie not applied",
+                    "stale fencing token 7: node 0 has seen oom_lock acquired with token 50; release of mm 104's "
+                    + "pages not applied",
+                    "stale fencing token 7: node 0 has seen oom_lock acquired with token 50; task changes of request "
+                    + "zombie not applied",
                     "no request nobody waits for the reply to call 3");
         }
     }
 
     /** The node states asked for by SNAPSHOT requests ({@code after-*}), in order. */
     private static List<NodeState> requested(Topics topics) {
-        return readAll(topics.nodeState()).stream().filter(s -> s.getRequestId().toString().startsWith("after-")).toList();
+        return readAll(topics.nodeState()).stream().filter(s -> s.getRequestId().toString().startsWith("after-"))
+                .toList();
     }
 
     private static MemoryCall release(int mm, long token) {
-        return MemoryCall.newBuilder().setRequestId("kill").setCallId(0).setReplyTo(1).setOp(MemoryOp.RELEASE_MM).setMm(mm)
+        return MemoryCall.newBuilder().setRequestId("kill").setCallId(0).setReplyTo(1).setOp(MemoryOp.RELEASE_MM)
+                .setMm(mm)
                 .setLockToken(token).build();
     }
 
@@ -158,7 +171,8 @@ class NodeAgentIT {
         return state.getTasks().stream().filter(t -> t.getPid() == pid).findFirst().orElseThrow().getRssPages();
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> producer, Topics topics, String id, Object body) throws Exception {
+    private static void send(KafkaProducer<byte[], byte[]> producer, Topics topics, String id,
+            Object body) throws Exception {
         TopicSpec<Integer, NodeCommand> t = topics.allocRequests();
         NodeCommand c = NodeCommand.newBuilder().setCommandId(id).setOrigin(1).setBody(body).build();
         producer.send(new ProducerRecord<>(t.name(), 0, t.keySerde().serializer().serialize(t.name(), 0),

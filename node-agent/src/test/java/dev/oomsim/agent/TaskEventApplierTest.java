@@ -156,7 +156,8 @@ class TaskEventApplierTest {
         both(agents, event(4242, TaskEventKind.EXIT));
         both(agents, TaskEvent.newBuilder(event(500, TaskEventKind.ADJ_CHANGE)).setOomScoreAdj(1001).build());
         both(agents, event(4243, TaskEventKind.ADJ_CHANGE));
-        both(agents, TaskEvent.newBuilder(event(500, TaskEventKind.RSS)).setRss(List.of(new NodeRss(5, 1L, 0L))).build());
+        both(agents, TaskEvent.newBuilder(event(500, TaskEventKind.RSS)).setRss(List.of(new NodeRss(5, 1L, 0L)))
+                .build());
 
         assertThat(agents.get(0).rejected).extracting(RejectReason::message).containsExactly(
                 "duplicate pid 500: the task table already has pid 500 (t500); pids are not reused",
@@ -185,7 +186,8 @@ class TaskEventApplierTest {
         assertThat(agents.get(0).rejected).isEmpty();
         assertThat(agents.get(1).rejected).singleElement().satisfies(r -> {
             assertThat(r.category().label()).isEqualTo("rss-unavailable");
-            assertThat(r.message()).isEqualTo("node 1 cannot load the pages of pid 500 (SPAWN of pid 500 (task-events offset"
+            assertThat(r.message())
+                    .isEqualTo("node 1 cannot load the pages of pid 500 (SPAWN of pid 500 (task-events offset"
                     + " 0)): zone node 1 NORMAL: tasks hold 5000 pages but only 4088 are not free");
         });
         assertThat(agents.get(0).table()).isEqualTo(agents.get(1).table());
@@ -198,13 +200,15 @@ class TaskEventApplierTest {
         List<Agent> agents = List.of(new Agent(0), new Agent(1));
         both(agents, spawn(500, new NodeRss(0, 300L, 0L), new NodeRss(1, 200L, 0L)));
 
-        both(agents, TaskEvent.newBuilder(event(500, TaskEventKind.RSS)).setRss(List.of(new NodeRss(1, 250L, 40L))).build());
+        both(agents, TaskEvent.newBuilder(event(500, TaskEventKind.RSS)).setRss(List.of(new NodeRss(1, 250L, 40L)))
+                .build());
 
         assertThat(agents.get(0).rss(500)).as("another node's report is information here").isEqualTo(300);
         assertThat(agents.get(1).rss(500)).isEqualTo(290);
         assertThat(agents.get(1).free()).isEqualTo(8);
 
-        both(agents, TaskEvent.newBuilder(event(500, TaskEventKind.RSS)).setRss(List.of(new NodeRss(0, 100L, 0L))).build());
+        both(agents, TaskEvent.newBuilder(event(500, TaskEventKind.RSS)).setRss(List.of(new NodeRss(0, 100L, 0L)))
+                .build());
         assertThat(agents.get(0).rss(500)).isEqualTo(300);
         assertThat(agents.get(0).rejected).extracting(r -> r.category().label()).containsExactly("rss-shrink");
         assertThat(agents.get(1).rejected).isEmpty();
@@ -241,7 +245,8 @@ class TaskEventApplierTest {
         both(agents, spawn(500, new NodeRss(1, 200L, 0L)));
         Agent killer = agents.get(0);
         Agent other = agents.get(1);
-        // The killer's request marks pid 500 an OOM victim at stamp 1; the other agent applies the EXIT (offset 1) first.
+        // The killer's request marks pid 500 an OOM victim at stamp 1; the other agent applies the EXIT (offset 1)
+        // first.
         Task victim = killer.machine.tasks().get(500);
         victim.sendSigkill();
         victim.set(TaskFlag.MEMDIE, true);
@@ -268,7 +273,8 @@ class TaskEventApplierTest {
                 .setHasMm(false).build();
 
         other.machine.memory(1).releaseMm(victim.mm()); // the killer's RELEASE_MM, served
-        other.apply(TaskEvent.newBuilder(event(500, TaskEventKind.RSS)).setRss(List.of(new NodeRss(1, 300L, 0L))).build());
+        other.apply(TaskEvent.newBuilder(event(500, TaskEventKind.RSS)).setRss(List.of(new NodeRss(1, 300L, 0L)))
+                .build());
         other.sync.apply(List.of(exited), "kill");
 
         assertThat(other.free()).isEqualTo(8 + 200 + 300);

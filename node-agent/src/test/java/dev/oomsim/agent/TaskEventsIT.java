@@ -79,7 +79,8 @@ class TaskEventsIT {
                     .setUid(1000).setParent(1).setMmId(2000).setNrPtes(10).setTotalVm(6000)
                     .setRss(List.of(new NodeRss(0, 3000L, 0L), new NodeRss(1, 2000L, 0L))).build();
             TaskEvent helper = TaskEvent.newBuilder().setPid(2001).setKind(TaskEventKind.SPAWN).setComm("helper")
-                    .setParent(1).setMmId(2001).setRss(List.of(new NodeRss(0, 200L, 0L), new NodeRss(1, 0L, 100L))).build();
+                    .setParent(1).setMmId(2001).setRss(List.of(new NodeRss(0, 200L, 0L), new NodeRss(1, 0L, 100L)))
+                    .build();
             TaskEventsPosition.append(producer, topics, java);
             long spawned = TaskEventsPosition.append(producer, topics, helper);
             assertThat(TaskEventsPosition.committedEnd(KAFKA.admin(), topics)).isEqualTo(spawned);
@@ -93,7 +94,8 @@ class TaskEventsIT {
 
             send(producer, topics, 0, spawned, AllocRequest.newBuilder().setRequestId("alloc").setOp(AllocOp.ALLOC)
                     .setPid(1000).setGfpMask(0x24000c0L).setOrder(0).setPreferredNode(0).build());
-            ProgressEvent alloc = await().atMost(DEADLINE).until(() -> progress(topics, "alloc"), Optional::isPresent).get();
+            ProgressEvent alloc = await().atMost(DEADLINE).until(() -> progress(topics, "alloc"), Optional::isPresent)
+                    .get();
             assertThat(alloc.getPage()).isNotNull();
             assertThat(alloc.getPath()).contains("may_oom:oom");
             List<KillEvent> kills = readAll(topics.kills());
@@ -108,7 +110,8 @@ class TaskEventsIT {
 
             List<NodeState> afterKill = snapshots(producer, topics, "killed", spawned);
             assertThat(rss(afterKill, 2000)).containsExactly(0L, 0L);
-            assertThat(afterKill.get(0).getZones().get(0).getFreePages()).as("the allocation took one").isEqualTo(8 + 3000 - 1);
+            assertThat(afterKill.get(0).getZones().get(0).getFreePages()).as("the allocation took one")
+                    .isEqualTo(8 + 3000 - 1);
             assertThat(afterKill.get(1).getZones().get(0).getFreePages()).isEqualTo(8 + 2000);
 
             long exited = TaskEventsPosition.append(producer, topics,
@@ -132,8 +135,8 @@ class TaskEventsIT {
     }
 
     /**
-     * Agents restarted from their snapshots still know the spawned tasks (the snapshot spawns them again, the kernel image
-     * brings back their pages): the same node states as before the restart, and the same OOM victim afterwards.
+     * Agents restarted from their snapshots still know the spawned tasks (the snapshot spawns them again, the kernel
+     * image brings back their pages): the same node states as before the restart, and the same OOM victim afterwards.
      */
     @Test
     void agentsRestartedFromSnapshotsKeepTheSpawnedTasksAndTheirPages() throws Exception {
@@ -145,7 +148,8 @@ class TaskEventsIT {
             Topics topics;
             try (Cluster cluster = Cluster.startOn(prefix, everyBatch)) {
                 topics = cluster.topics();
-                TaskEventsPosition.append(producer, topics, TaskEvent.newBuilder().setPid(2000).setKind(TaskEventKind.SPAWN)
+                TaskEventsPosition.append(producer, topics, TaskEvent.newBuilder().setPid(2000)
+                        .setKind(TaskEventKind.SPAWN)
                         .setComm("spawned-java").setUid(1000).setParent(1).setMmId(2000).setNrPtes(10)
                         .setRss(List.of(new NodeRss(0, 3000L, 0L), new NodeRss(1, 2000L, 0L))).build());
                 spawned = TaskEventsPosition.append(producer, topics, TaskEvent.newBuilder().setPid(2000)
@@ -182,11 +186,14 @@ class TaskEventsIT {
                     .setMmId(2000).setRss(List.of(new NodeRss(1, 50L, 0L))).build();
             TaskEventsPosition.append(producer, topics, spawn);
             TaskEventsPosition.append(producer, topics, spawn);
-            TaskEventsPosition.append(producer, topics, TaskEvent.newBuilder().setPid(4242).setKind(TaskEventKind.EXIT).build());
-            TaskEventsPosition.append(producer, topics, TaskEvent.newBuilder().setPid(2000).setKind(TaskEventKind.ADJ_CHANGE)
+            TaskEventsPosition.append(producer, topics, TaskEvent.newBuilder().setPid(4242).setKind(TaskEventKind.EXIT)
+                    .build());
+            TaskEventsPosition.append(producer, topics, TaskEvent.newBuilder().setPid(2000)
+                    .setKind(TaskEventKind.ADJ_CHANGE)
                     .setOomScoreAdj(5000).build());
             TopicSpec<Integer, TaskEvent> t = topics.taskEvents();
-            producer.send(new ProducerRecord<>(t.name(), 0, t.keySerde().serializer().serialize(t.name(), 2001), null)).get();
+            producer.send(new ProducerRecord<>(t.name(), 0, t.keySerde().serializer().serialize(t.name(), 2001), null))
+                    .get();
             long end = TaskEventsPosition.committedEnd(KAFKA.admin(), topics);
 
             // Once both nodes' snapshots stamped after the records are readable, so are their dead letters, if any.
@@ -210,16 +217,19 @@ class TaskEventsIT {
     }
 
     /** A SNAPSHOT of each node stamped {@code stamp}, in node order, once both are on node-state. */
-    private static List<NodeState> snapshots(KafkaProducer<byte[], byte[]> producer, Topics topics, String id, long stamp)
+    private static List<NodeState> snapshots(KafkaProducer<byte[], byte[]> producer, Topics topics, String id,
+            long stamp)
             throws Exception {
         for (int node = 0; node < 2; node++) {
-            send(producer, topics, node, stamp, AllocRequest.newBuilder().setRequestId(id + "-" + node).setOp(AllocOp.SNAPSHOT)
+            send(producer, topics, node, stamp, AllocRequest.newBuilder().setRequestId(id + "-" + node)
+                    .setOp(AllocOp.SNAPSHOT)
                     .setPid(0).setGfpMask(0).setOrder(0).setPreferredNode(node).build());
         }
         return await().atMost(DEADLINE).until(() -> {
             List<NodeState> all = readAll(topics.nodeState());
             List<NodeState> found = List.of(0, 1).stream().flatMap(n -> all.stream()
-                    .filter(s -> (id + "-" + n).equals(String.valueOf(s.getRequestId()))).findFirst().stream()).toList();
+                    .filter(s -> (id + "-" + n).equals(String.valueOf(s.getRequestId()))).findFirst().stream())
+                    .toList();
             return found;
         }, found -> found.size() == 2);
     }
@@ -239,7 +249,8 @@ class TaskEventsIT {
         return readAll(topics.progress()).stream().filter(p -> p.getRequestId().equals(requestId)).findFirst();
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> producer, Topics topics, int node, long stamp, AllocRequest r)
+    private static void send(KafkaProducer<byte[], byte[]> producer, Topics topics, int node, long stamp,
+            AllocRequest r)
             throws Exception {
         TopicSpec<Integer, NodeCommand> t = topics.allocRequests();
         NodeCommand c = NodeCommand.newBuilder().setCommandId(r.getRequestId()).setOrigin(-1).setTaskEventsOffset(stamp)

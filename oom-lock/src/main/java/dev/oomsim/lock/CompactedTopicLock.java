@@ -38,7 +38,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The cluster-wide trylock over a compacted topic (lock-protocol.md), for one contender incarnation.
+ * The cluster-wide trylock over a compacted topic (docs/lock-protocol.md), for one contender incarnation.
  *
  * <p>{@link #tryLock()} never blocks on the holder: it tests the local fold first and writes
  * nothing if another key holds a live claim; otherwise it claims, lets the tailing reader pass the
@@ -120,15 +120,20 @@ public final class CompactedTopicLock implements AutoCloseable {
         Map<String, Object> consumerConfig = new HashMap<>(b.clientConfig);
         consumerConfig.putIfAbsent("client.id", "oom-lock-reader-" + config.contender());
         this.log = b.clients == null
-                ? new CompactedTopicLog<>(config.topic(), consumerConfig, new StringDeserializer(), new ByteArrayDeserializer(), this::fold)
+                ? new CompactedTopicLog<>(config.topic(), consumerConfig, new StringDeserializer(),
+                        new ByteArrayDeserializer(), this::fold)
                 : new CompactedTopicLog<>(config.topic(), b.clients.consumer(), this::fold);
     }
 
     /** Clients given instead of built from the config, and no topic check: for broker-free tests. */
-    record Clients(Producer<String, byte[]> producer, org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer) {
+    record Clients(Producer<String, byte[]> producer, org.apache.kafka.clients.consumer.Consumer<String,
+            byte[]> consumer) {
     }
 
-    /** Starts building the lock of one contender incarnation; {@code clientConfig} holds bootstrap servers and client settings. */
+    /**
+     * Starts building the lock of one contender incarnation; {@code clientConfig} holds bootstrap servers and client
+     * settings.
+     */
     public static Builder builder(LockConfig config, Map<String, Object> clientConfig) {
         return new Builder(config, clientConfig);
     }
@@ -176,7 +181,8 @@ public final class CompactedTopicLock implements AutoCloseable {
     private Optional<LockGrant> claim(long start) {
         String requestId = Long.toString(requestCounter.incrementAndGet());
         pendingRequestId = requestId;
-        byte[] value = codec.encode(new ClaimValue(key.contender(), key.incarnation(), requestId, config.lease().toMillis()));
+        byte[] value = codec.encode(new ClaimValue(key.contender(), key.incarnation(), requestId, config.lease()
+                .toMillis()));
         long sentAt = clock.nanoTime();
         pendingSentAtNanos = sentAt;
         RecordMetadata ack;
@@ -197,13 +203,15 @@ public final class CompactedTopicLock implements AutoCloseable {
             Thread.currentThread().interrupt();
             return notTaken(start);
         } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("reader did not pass claim {} at offset {} within {}: withdrawing", keyText, offset, config.decisionTimeout());
+            LOG.warn("reader did not pass claim {} at offset {} within {}: withdrawing", keyText, offset,
+                    config.decisionTimeout());
             return notTaken(start);
         }
         Decision d = decision;
         long now = clock.nanoTime();
         long validUntil = sentAt + leaseNanos - safetyMarginNanos;
-        if (d == null || !d.requestId().equals(requestId) || d.offset() != offset || !d.acquired() || now - validUntil >= 0) {
+        if (d == null || !d.requestId().equals(requestId) || d.offset() != offset || !d.acquired() || now
+                - validUntil >= 0) {
             return notTaken(start);
         }
         LockGrant grant = new LockGrant(key, requestId, offset, d.appendTimeMs(), now, validUntil);
@@ -283,7 +291,8 @@ public final class CompactedTopicLock implements AutoCloseable {
                 lastDeadlineMs = Math.max(lastDeadlineMs, claim.deadlineMs());
             }
         }
-        return lastDeadlineMs == Long.MIN_VALUE ? 0 : TimeUnit.MILLISECONDS.toNanos(lastDeadlineMs - estimatedLogTimeMs + 1);
+        return lastDeadlineMs == Long.MIN_VALUE ? 0
+                : TimeUnit.MILLISECONDS.toNanos(lastDeadlineMs - estimatedLogTimeMs + 1);
     }
 
     /**
@@ -376,7 +385,8 @@ public final class CompactedTopicLock implements AutoCloseable {
     /** The fold: runs on the log's reader thread for every record of the lock topic. */
     private void fold(ConsumerRecord<String, byte[]> record) {
         LockRecord lockRecord = decoder.decode(record.offset(), record.timestamp(), record.key(), record.value());
-        if (lockRecord instanceof LockRecord.Other && (record.key() == null || record.key().startsWith(config.lock() + "/"))) {
+        if (lockRecord instanceof LockRecord.Other
+                && (record.key() == null || record.key().startsWith(config.lock() + "/"))) {
             metrics.undecodable();
         }
         Optional<Acquisition> acquisition = state.apply(lockRecord);
@@ -475,7 +485,8 @@ public final class CompactedTopicLock implements AutoCloseable {
         }
         long lastWithdrawal = -1;
         for (CompletableFuture<Long> c : cleared) {
-            lastWithdrawal = Math.max(lastWithdrawal, CompactedTopicLog.await(c, timeout, "withdraw a claim of an earlier incarnation"));
+            lastWithdrawal = Math.max(lastWithdrawal,
+                    CompactedTopicLog.await(c, timeout, "withdraw a claim of an earlier incarnation"));
         }
         if (lastWithdrawal >= 0) {
             // A write counts once the writer has read it back.
@@ -558,7 +569,8 @@ public final class CompactedTopicLock implements AutoCloseable {
          * Ensures the topic (refusing a misconfigured one), reads it to the end, withdraws the claims of
          * this contender's earlier incarnations, and returns the running lock.
          *
-         * @throws dev.oomsim.schemas.topics.TopicMismatchException when an existing lock topic breaks the protocol's settings
+         * @throws dev.oomsim.schemas.topics.TopicMismatchException when an existing lock topic breaks the protocol's
+         *                                                          settings
          */
         public CompactedTopicLock start() {
             return new CompactedTopicLock(this).start(clients == null ? clientConfig : null, startTimeout);

@@ -99,7 +99,9 @@ public final class CompactedTopicLog<K, V> implements AutoCloseable {
         return request;
     }
 
-    /** Completes, with the reader's position, once the reader has folded the record at {@code offset} (or passed it). */
+    /**
+     * Completes, with the reader's position, once the reader has folded the record at {@code offset} (or passed it).
+     */
     public CompletableFuture<Long> awaitPassed(long offset) {
         CompletableFuture<Long> passed = new CompletableFuture<>();
         synchronized (waitersLock) {

@@ -32,11 +32,13 @@ public record LockConfig(String topic, String lock, String contender, String inc
         requirePositive("lease", lease);
         Objects.requireNonNull(safetyMargin, "safetyMargin");
         if (safetyMargin.isNegative() || safetyMargin.compareTo(lease) >= 0) {
-            throw new IllegalArgumentException("safetyMargin must be >= 0 and below lease " + lease + ": " + safetyMargin);
+            throw new IllegalArgumentException("safetyMargin must be >= 0 and below lease " + lease + ": "
+                    + safetyMargin);
         }
         requirePositive("minCompactionLag", minCompactionLag);
         if (minCompactionLag.compareTo(lease) <= 0) {
-            throw new IllegalArgumentException("minCompactionLag must be far above lease " + lease + ": " + minCompactionLag);
+            throw new IllegalArgumentException("minCompactionLag must be far above lease " + lease + ": "
+                    + minCompactionLag);
         }
         requirePositive("decisionTimeout", decisionTimeout);
         if (decisionTimeout.compareTo(minCompactionLag.dividedBy(2)) > 0) {

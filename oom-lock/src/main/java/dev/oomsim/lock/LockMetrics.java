@@ -31,10 +31,12 @@ final class LockMetrics {
         refusedAtOffset = timer(registry, key, "refused_at_offset");
         grants = Counter.builder("oomsim.lock.grants").description("grants to this contender")
                 .tag("lock", key.lock()).tag("contender", key.contender()).register(registry);
-        takeovers = Counter.builder("oomsim.lock.takeovers").description("acquisitions after the previous holder's lease expired")
+        takeovers = Counter.builder("oomsim.lock.takeovers")
+                .description("acquisitions after the previous holder's lease expired")
                 .tag("lock", key.lock()).tag("contender", key.contender()).register(registry);
         undecodable = Counter.builder("oomsim.lock.records.undecodable")
-                .description("lock-topic records whose key or value is not a claim: they claim nothing, only move log time")
+                .description("lock-topic records whose key or value is not a claim: they claim nothing, only move "
+                        + "log time")
                 .tag("lock", key.lock()).tag("contender", key.contender()).register(registry);
         Gauge.builder("oomsim.lock.holder.token", holderToken, AtomicLong::get)
                 .description("fencing token of the current holder in this contender's fold, -1 when free")

@@ -12,7 +12,8 @@ public sealed interface LockRecord {
     long appendTimeMs();
 
     /** A claim: that key's claim is now this record, rank = its offset, deadline = append time + lease. */
-    record ClaimRecord(long offset, long appendTimeMs, LockKey key, String requestId, long leaseMs) implements LockRecord {
+    record ClaimRecord(long offset, long appendTimeMs, LockKey key, String requestId,
+            long leaseMs) implements LockRecord {
         public ClaimRecord {
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(requestId, "requestId");

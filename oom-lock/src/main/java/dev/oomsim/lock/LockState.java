@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The pure fold of one lock's records (lock-protocol.md, "Fold"), applied in offset order.
+ * The pure fold of one lock's records (docs/lock-protocol.md, "Fold"), applied in offset order.
  *
  * <ul>
  *   <li>a claim: that key's claim is now this record; rank = its offset; deadline = its append time + lease;</li>

@@ -20,7 +20,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * The lock topic's settings (lock-protocol.md, "Topic"): exactly one partition, {@code cleanup.policy=compact}
+ * The lock topic's settings (docs/lock-protocol.md, "Topic"): exactly one partition, {@code cleanup.policy=compact}
  * (not also delete), LogAppendTime, {@code min.compaction.lag.ms} at least the configured M and
  * {@code delete.retention.ms} above it. {@link #ensure} creates the topic when missing (through the schemas
  * module's {@link TopicEnsurer}) and refuses an existing topic that breaks them.
@@ -38,7 +38,9 @@ public final class LockTopic {
         return spec(topic, minCompactionLagMs, 1);
     }
 
-    /** The lock topic for M on {@code brokers} brokers: with 3 or more, {@code min.insync.replicas} must be at least 2. */
+    /**
+     * The lock topic for M on {@code brokers} brokers: with 3 or more, {@code min.insync.replicas} must be at least 2.
+     */
     public static TopicSpec<String, LockClaim> spec(String topic, long minCompactionLagMs, int brokers) {
         Map<String, ConfigRule> configs = new LinkedHashMap<>();
         configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, ConfigRule.equalTo(TopicConfig.CLEANUP_POLICY_COMPACT));
@@ -53,7 +55,8 @@ public final class LockTopic {
     }
 
     /**
-     * Creates the topic when missing, with replication as the cluster allows (up to 3); checks it as it is on the broker.
+     * Creates the topic when missing, with replication as the cluster allows (up to 3); checks it as it is on the
+     * broker.
      *
      * @throws TopicMismatchException naming topic, setting, expected and actual value, when an existing topic is
      *                                not compacted, has more than one partition, uses CreateTime, or keeps
@@ -67,7 +70,8 @@ public final class LockTopic {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted describing the cluster for lock topic " + topic, e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot describe the cluster for lock topic " + topic + ": " + e.getCause(), e.getCause());
+            throw new IllegalStateException("cannot describe the cluster for lock topic " + topic + ": "
+                    + e.getCause(), e.getCause());
         }
         short replication = (short) Math.min(3, Math.max(1, brokers));
         TopicEnsurer ensurer = new TopicEnsurer(admin, replication);

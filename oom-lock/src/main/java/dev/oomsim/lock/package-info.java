@@ -1,5 +1,5 @@
 /**
- * The cluster-wide {@code oom_lock}: a trylock over a compacted Kafka topic (shared/design/lock-protocol.md).
+ * The cluster-wide {@code oom_lock}: a trylock over a compacted Kafka topic (docs/lock-protocol.md).
  * It knows Kafka and nothing of the kernel; the node agent plugs it into the kernel's {@code OomLock}.
  *
  * <h2>Use</h2>
@@ -24,7 +24,8 @@
  *   <li>{@link dev.oomsim.lock.CompactedTopicLock}: test-before-claim, claim, decide at O, withdraw at once,
  *       jittered back-off, at most one tryLock in flight, withdraw after a failed send, restart handling, the
  *       grant's expiry by the holder's own monotonic clock.</li>
- *   <li>{@link dev.oomsim.lock.LockTopic}: the topic's required settings; the lock refuses a topic that breaks them.</li>
+ *   <li>{@link dev.oomsim.lock.LockTopic}: the topic's required settings; the lock refuses a topic that breaks
+ *       them.</li>
  *   <li>{@link dev.oomsim.lock.FencingCheck}: rejects kills whose token is below the newest acquisition seen.</li>
  * </ul>
  */

@@ -106,7 +106,8 @@ class CompactedTopicLockTest {
         assertThat(w).hasSize(3);
         assertThat(isClaimOf(w.get(1), key)).isTrue();
         assertThat(isTombstoneOf(w.get(2), key)).as("withdrawn at once").isTrue();
-        assertThat(registry.get("oomsim.lock.trylock").tag("outcome", "refused_at_offset").timer().count()).isEqualTo(1);
+        assertThat(registry.get("oomsim.lock.trylock").tag("outcome", "refused_at_offset").timer().count())
+                .isEqualTo(1);
 
         long released = topic.append(competitor, null);
         foldedUpTo(released);
@@ -174,7 +175,8 @@ class CompactedTopicLockTest {
         assertThat(free).isNotDone();
         assertThat(lock.liveClaimsExpireInNanos()).isEqualTo(Duration.ofMillis(LEASE_MS + 1).toNanos());
         topic.clock.advanceMs(10);
-        assertThat(lock.liveClaimsExpireInNanos()).as("by the estimated log time").isEqualTo(Duration.ofMillis(LEASE_MS - 9).toNanos());
+        assertThat(lock.liveClaimsExpireInNanos()).as("by the estimated log time")
+                .isEqualTo(Duration.ofMillis(LEASE_MS - 9).toNanos());
 
         long released = topic.append("oom_lock/node-b/1", null);
         foldedUpTo(released);
@@ -194,7 +196,8 @@ class CompactedTopicLockTest {
         assertThat(lock.turnWaitNanos()).as("no turns while the fold shows the lock held").isZero();
         foldedUpTo(topic.append("oom_lock/node-b/1", null));
 
-        // node-a, node-b, node-c; node-b held it last: node-c first, then node-a, one slot (a tick before any own claim) later.
+        // node-a, node-b, node-c; node-b held it last: node-c first, then node-a, one slot (a tick before any own
+        // claim) later.
         assertThat(lock.turnWaitNanos()).isEqualTo(tick);
         topic.clock.advanceMs(TICK_MS);
         assertThat(lock.turnWaitNanos()).isZero();

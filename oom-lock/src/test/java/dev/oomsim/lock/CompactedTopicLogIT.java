@@ -31,7 +31,8 @@ class CompactedTopicLogIT {
             LockFixtures.write(KAFKA.bootstrapServers(), topic, "k" + i, new ClaimValue("c", "i", "r", 1));
         }
         List<Long> folded = Collections.synchronizedList(new ArrayList<>());
-        try (CompactedTopicLog<String, String> log = new CompactedTopicLog<>(topic, Map.of("bootstrap.servers", KAFKA.bootstrapServers()),
+        try (CompactedTopicLog<String,
+                String> log = new CompactedTopicLog<>(topic, Map.of("bootstrap.servers", KAFKA.bootstrapServers()),
                 new StringDeserializer(), new StringDeserializer(), r -> folded.add(r.offset()))) {
             log.start(Duration.ofSeconds(30));
 

@@ -10,6 +10,8 @@ class LayeringTest {
 
     @Test
     void mainCodeReachesNoModuleAboveIt() {
-        assertThat(ImportRules.ofThisModule().importsOf("dev.oomsim.kernel", "dev.oomsim.agent", "dev.oomsim.stack", "dev.oomsim.coordinator", "dev.oomsim.cli", "dev.oomsim.bench", "dev.oomsim.broker", "dev.oomsim.testkit")).isEmpty();
+        assertThat(ImportRules.ofThisModule()
+                .importsOf("dev.oomsim.kernel", "dev.oomsim.agent", "dev.oomsim.stack", "dev.oomsim.coordinator",
+                "dev.oomsim.cli", "dev.oomsim.bench", "dev.oomsim.broker", "dev.oomsim.testkit")).isEmpty();
     }
 }

@@ -44,7 +44,8 @@ class LockCompactionIT {
         String topic = KAFKA.uniqueTopic("oom-lock");
         String bootstrap = KAFKA.bootstrapServers();
         KAFKA.createTopic(topic, 1, Map.of("cleanup.policy", "compact", "message.timestamp.type", "LogAppendTime",
-                "min.compaction.lag.ms", Long.toString(M.toMillis()), "delete.retention.ms", Long.toString(2 * M.toMillis()),
+                "min.compaction.lag.ms", Long.toString(M.toMillis()), "delete.retention.ms",
+                Long.toString(2 * M.toMillis()),
                 "segment.ms", "100", "min.cleanable.dirty.ratio", "0.01"));
         List<LockContender> contenders = new ArrayList<>();
         AtomicLong budget = new AtomicLong(5000);
@@ -52,15 +53,18 @@ class LockCompactionIT {
             // A contender that died without withdrawing: its expired claim stays the key's current claim.
             LockFixtures.write(bootstrap, topic, "oom_lock/dead/1", new ClaimValue("dead", "1", "1", LEASE.toMillis()));
             for (int i = 0; i < 3; i++) {
-                LockConfig config = LockFixtures.config(topic, "node-" + i, LEASE, Duration.ofMillis(50)).withMinCompactionLag(M);
-                contenders.add(new LockContender(LockFixtures.start(bootstrap, config, new SimpleMeterRegistry()), 0, budget,
+                LockConfig config = LockFixtures.config(topic, "node-" + i, LEASE, Duration.ofMillis(50))
+                        .withMinCompactionLag(M);
+                contenders.add(new LockContender(LockFixtures.start(bootstrap, config, new SimpleMeterRegistry()), 0,
+                        budget,
                         LockContender.Pacing.EVERY_TICK));
             }
             List<CompletableFuture<Void>> done = new ArrayList<>();
             contenders.forEach(c -> done.add(c.start()));
             CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
 
-            // Roll segments (the active one is never cleaned) with no-op tombstones until the cleaner has removed records.
+            // Roll segments (the active one is never cleaned) with no-op tombstones until the cleaner has removed
+            // records.
             AtomicInteger fillers = new AtomicInteger();
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> {
                 LockFixtures.write(bootstrap, topic, "oom_lock/filler/" + fillers.incrementAndGet() % 2, null);
@@ -81,8 +85,10 @@ class LockCompactionIT {
             for (RawRecord r : raw) {
                 rawFold.apply(toLockRecord(r));
             }
-            System.out.printf("[lock-bench] compaction: %d records written, %d left after cleaning; %d claims, holder %s%n",
-                    raw.size(), fresh.records(), rawFold.claims().size(), rawFold.holder().map(Claim::rank).orElse(-1L));
+            System.out.printf("[lock-bench] compaction: %d records written, %d left after cleaning; %d claims, "
+                    + "holder %s%n",
+                    raw.size(), fresh.records(), rawFold.claims().size(), rawFold.holder().map(Claim::rank)
+                    .orElse(-1L));
 
             assertThat(fresh.records()).as("records left after compaction").isLessThan(raw.size());
             assertThat(fresh.state().lastOffset()).isEqualTo(rawFold.lastOffset());
@@ -93,7 +99,8 @@ class LockCompactionIT {
 
             List<GrantInterval> grants = new ArrayList<>();
             contenders.forEach(c -> grants.addAll(LockFixtures.intervals(c.grants())));
-            grants.add(new GrantInterval(grant.key().asString(), grant.token(), grant.acquiredAtNanos(), System.nanoTime(), -1));
+            grants.add(new GrantInterval(grant.key().asString(), grant.token(), grant.acquiredAtNanos(),
+                    System.nanoTime(), -1));
             assertThat(HistoryChecker.check(raw, grants, true).violations()).isEmpty();
         } finally {
             contenders.forEach(LockContender::close);

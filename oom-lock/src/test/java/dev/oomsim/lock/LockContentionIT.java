@@ -78,12 +78,14 @@ class LockContentionIT {
             if (i > 0 && sorted.get(i - 1).releaseOffset() >= 0) {
                 long from = sorted.get(i - 1).releaseOffset();
                 gap.add(timeAt.get(g.token()) - timeAt.getOrDefault(from, timeAt.get(g.token())));
-                claimsBetween.add(records.stream().filter(r -> r.offset() > from && r.offset() < g.token() && !r.isTombstone()).count());
+                claimsBetween.add(records.stream()
+                        .filter(r -> r.offset() > from && r.offset() < g.token() && !r.isTombstone()).count());
             }
         }
         System.out.printf("[lock-bench] round anatomy (log ms): release -> next winning claim p50=%d p99=%d; "
                         + "winning claim -> its release p50=%d p99=%d; losing claims between p50=%d%n",
-                gap.percentile(50), gap.percentile(99), held.percentile(50), held.percentile(99), claimsBetween.percentile(50));
+                gap.percentile(50), gap.percentile(99), held.percentile(50), held.percentile(99),
+                claimsBetween.percentile(50));
     }
 
     @Test
@@ -102,7 +104,8 @@ class LockContentionIT {
                 double p50 = (double) measured.percentile(50) / brokerRoundTrip.percentile(50);
                 double p99 = (double) measured.percentile(99) / brokerRoundTrip.percentile(50);
                 double p99ToP99 = (double) measured.percentile(99) / brokerRoundTrip.percentile(99);
-                System.out.printf("[lock-bench] uncontended tryLock (acquired, after 500 warm-up): %s; p50 = %.2fx RTT p50, "
+                System.out.printf("[lock-bench] uncontended tryLock (acquired, after 500 warm-up): %s; p50 = %.2fx "
+                        + "RTT p50, "
                                 + "p99 = %.2fx RTT p50 = %.2fx RTT p99; refused %d; RTT %s%n",
                         measured.summary(), p50, p99, p99ToP99, solo.refusedNanos().size(), brokerRoundTrip.summary());
                 assertThat(solo.refusedNanos().size()).as("an uncontended lock is never refused").isZero();
@@ -162,14 +165,16 @@ class LockContentionIT {
                     .stream().mapToDouble(t -> t.count()).sum();
             System.out.printf("[lock-bench] %d contenders (%s), %d tryLocks in %.1f s: %d grants = %.0f grants/s; "
                             + "refused locally %.0f, refused at O %.0f; %d records, %d holder changes, %d violations%n",
-                    contenders, pacing, attempts, seconds, grants.size(), grants.size() / seconds, refusedLocal, refusedAtOffset,
+                    contenders, pacing, attempts, seconds, grants.size(), grants.size() / seconds, refusedLocal,
+                    refusedAtOffset,
                     result.records(), result.holderChanges(), result.violations().size());
             System.out.printf("[lock-bench] contended tryLock acquired: %s = %.2fx RTT p50; refused: %s; RTT %s%n",
                     acquired.summary(), (double) acquired.percentile(50) / brokerRoundTrip.percentile(50),
                     refused.summary(), brokerRoundTrip.summary());
             printRoundAnatomy(history.records(), grants);
             for (LockContender c : all) {
-                System.out.printf("[lock-bench]   %s: %d attempts, %d grants%n", c.lock().key().contender(), c.attempts(),
+                System.out.printf("[lock-bench]   %s: %d attempts, %d grants%n", c.lock().key().contender(),
+                        c.attempts(),
                         c.grants().size());
             }
 

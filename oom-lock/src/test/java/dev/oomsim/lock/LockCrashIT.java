@@ -34,10 +34,12 @@ class LockCrashIT {
     void aHolderKilledWithSigkillLosesTheLockWithinLeasePlusOneSecond() throws Exception {
         String topic = KAFKA.uniqueTopic("oom-lock");
         String bootstrap = KAFKA.bootstrapServers();
-        try (CompactedTopicLock next = LockFixtures.start(bootstrap, LockFixtures.config(topic, "node-next", LEASE, Duration.ofMillis(200)), new SimpleMeterRegistry());
+        try (CompactedTopicLock next = LockFixtures.start(bootstrap,
+                LockFixtures.config(topic, "node-next", LEASE, Duration.ofMillis(200)), new SimpleMeterRegistry());
              LockTopicRecorder history = LockFixtures.recorder(bootstrap, topic)) {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            File childLog = Path.of(System.getProperty("java.io.tmpdir"), "crashing-contender-" + topic + ".log").toFile();
+            File childLog = Path.of(System.getProperty("java.io.tmpdir"), "crashing-contender-" + topic + ".log")
+                    .toFile();
             Process child = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                     CrashingContender.class.getName(), bootstrap, topic, "node-crash", Long.toString(LEASE.toMillis()))
                     .redirectError(childLog).start();
@@ -63,14 +65,16 @@ class LockCrashIT {
                         childToken, afterKillMs, afterClaimLogMs, LEASE.toMillis());
 
                 assertThat(grant.token()).isGreaterThan(childToken);
-                assertThat(afterClaimLogMs).isGreaterThan(LEASE.toMillis()).isLessThanOrEqualTo(LEASE.toMillis() + 1000);
+                assertThat(afterClaimLogMs).isGreaterThan(LEASE.toMillis())
+                        .isLessThanOrEqualTo(LEASE.toMillis() + 1000);
                 assertThat(afterKillMs).isLessThanOrEqualTo(LEASE.toMillis() + 1000);
 
                 long released = next.unlock(grant).get();
                 await().atMost(Duration.ofSeconds(5)).until(() -> history.position() > released);
                 HistoryChecker.Result result = HistoryChecker.check(history.records(), List.of(
                         new GrantInterval(childKey, childToken, 0, 0, -1),
-                        new GrantInterval(grant.key().asString(), grant.token(), grant.acquiredAtNanos(), System.nanoTime(), released)),
+                        new GrantInterval(grant.key().asString(), grant.token(), grant.acquiredAtNanos(),
+                                System.nanoTime(), released)),
                         false);
                 assertThat(result.violations()).isEmpty();
             } finally {
@@ -82,7 +86,8 @@ class LockCrashIT {
     private static CompletableFuture<String> readAcquiredLine(Process child) {
         CompletableFuture<String> line = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                    StandardCharsets.UTF_8))) {
                 for (String l; (l = out.readLine()) != null; ) {
                     if (l.startsWith("ACQUIRED ")) {
                         line.complete(l);

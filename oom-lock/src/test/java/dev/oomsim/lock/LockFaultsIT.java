@@ -43,9 +43,12 @@ class LockFaultsIT {
         String topic = KAFKA.uniqueTopic("oom-lock");
         String bootstrap = KAFKA.bootstrapServers();
         SimpleMeterRegistry registryB = new SimpleMeterRegistry();
-        try (CompactedTopicLock zombie = LockFixtures.start(bootstrap, LockFixtures.config(topic, "node-a", LEASE, MARGIN), new SimpleMeterRegistry());
-             CompactedTopicLock next = LockFixtures.start(bootstrap, LockFixtures.config(topic, "node-b", LEASE, MARGIN), registryB);
-             CompactedTopicLock agent = LockFixtures.start(bootstrap, LockFixtures.config(topic, "node-c", LEASE, MARGIN), new SimpleMeterRegistry());
+        try (CompactedTopicLock zombie = LockFixtures.start(bootstrap,
+                LockFixtures.config(topic, "node-a", LEASE, MARGIN), new SimpleMeterRegistry());
+             CompactedTopicLock next = LockFixtures.start(bootstrap,
+                     LockFixtures.config(topic, "node-b", LEASE, MARGIN), registryB);
+             CompactedTopicLock agent = LockFixtures.start(bootstrap,
+                     LockFixtures.config(topic, "node-c", LEASE, MARGIN), new SimpleMeterRegistry());
              LockTopicRecorder history = LockFixtures.recorder(bootstrap, topic)) {
             FencingCheck killsApplied = agent.fencingCheck();
             LockGrant old = zombie.tryLock().orElseThrow();
@@ -70,8 +73,10 @@ class LockFaultsIT {
             long released = next.unlock(fresh).get();
             await().atMost(Duration.ofSeconds(5)).until(() -> history.position() > released);
             HistoryChecker.Result result = HistoryChecker.check(history.records(), List.of(
-                    new GrantInterval(old.key().asString(), old.token(), old.acquiredAtNanos(), old.validUntilNanos(), -1),
-                    new GrantInterval(fresh.key().asString(), fresh.token(), fresh.acquiredAtNanos(), System.nanoTime(), released)),
+                    new GrantInterval(old.key().asString(), old.token(), old.acquiredAtNanos(), old.validUntilNanos(),
+                            -1),
+                    new GrantInterval(fresh.key().asString(), fresh.token(), fresh.acquiredAtNanos(),
+                            System.nanoTime(), released)),
                     true);
             assertThat(result.violations()).isEmpty();
         }
@@ -83,20 +88,25 @@ class LockFaultsIT {
         String bootstrap = KAFKA.bootstrapServers();
         Duration longLease = Duration.ofSeconds(30);
         LockConfig newConfig = LockFixtures.config(topic, "node-x", longLease, MARGIN).withIncarnation("new");
-        try (CompactedTopicLock other = LockFixtures.start(bootstrap, LockFixtures.config(topic, "node-y", longLease, MARGIN), new SimpleMeterRegistry())) {
+        try (CompactedTopicLock other = LockFixtures.start(bootstrap,
+                LockFixtures.config(topic, "node-y", longLease, MARGIN), new SimpleMeterRegistry())) {
             // The old incarnation held the lock and died without a word.
-            long oldClaim = LockFixtures.write(bootstrap, topic, "oom_lock/node-x/old", new ClaimValue("node-x", "old", "1", 30_000));
+            long oldClaim = LockFixtures.write(bootstrap, topic, "oom_lock/node-x/old",
+                    new ClaimValue("node-x", "old", "1", 30_000));
             await().atMost(Duration.ofSeconds(5)).until(() -> other.view().lastOffset() >= oldClaim);
             assertThat(other.tryLock()).as("the dead incarnation's claim is live").isEmpty();
 
             try (CompactedTopicLock restarted = LockFixtures.start(bootstrap, newConfig, new SimpleMeterRegistry())) {
                 assertThat(restarted.view().earlierIncarnationsOf(restarted.key())).as("withdrawn at start").isEmpty();
-                LockGrant grant = restarted.tryLock().orElseThrow(() -> new AssertionError("not acquired after restart"));
+                LockGrant grant = restarted.tryLock()
+                        .orElseThrow(() -> new AssertionError("not acquired after restart"));
 
-                long late = LockFixtures.write(bootstrap, topic, "oom_lock/node-x/old", new ClaimValue("node-x", "old", "2", 30_000));
+                long late = LockFixtures.write(bootstrap, topic, "oom_lock/node-x/old",
+                        new ClaimValue("node-x", "old", "2", 30_000));
                 await().atMost(Duration.ofSeconds(5)).until(() -> restarted.view().lastOffset() >= late);
 
-                assertThat(restarted.view().holderAt(restarted.view().logTimeMs())).map(Claim::rank).contains(grant.token());
+                assertThat(restarted.view().holderAt(restarted.view().logTimeMs())).map(Claim::rank)
+                        .contains(grant.token());
                 assertThat(grant.isValidAt(System.nanoTime())).isTrue();
                 assertThat(other.tryLock()).isEmpty();
                 assertThat(restarted.unlock(grant.token()).get()).as("released by token").isGreaterThan(late);
@@ -108,7 +118,8 @@ class LockFaultsIT {
     void concurrentTryLocksOnOneKeyAreSerialised_neverTwoClaimsOfTheKeyWithoutAWithdrawalBetween() throws Exception {
         String topic = KAFKA.uniqueTopic("oom-lock");
         String bootstrap = KAFKA.bootstrapServers();
-        try (CompactedTopicLock lock = LockFixtures.start(bootstrap, LockFixtures.config(topic, "node-a", LEASE, MARGIN), new SimpleMeterRegistry());
+        try (CompactedTopicLock lock = LockFixtures.start(bootstrap,
+                LockFixtures.config(topic, "node-a", LEASE, MARGIN), new SimpleMeterRegistry());
              LockTopicRecorder history = LockFixtures.recorder(bootstrap, topic)) {
             ExecutorService threads = Executors.newFixedThreadPool(4);
             List<GrantInterval> grants = Collections.synchronizedList(new ArrayList<>());
@@ -121,7 +132,8 @@ class LockFaultsIT {
                             LockGrant g = grant.get();
                             long end = System.nanoTime();
                             long released = lock.unlock(g).join();
-                            grants.add(new GrantInterval(g.key().asString(), g.token(), g.acquiredAtNanos(), end, released));
+                            grants.add(new GrantInterval(g.key().asString(), g.token(), g.acquiredAtNanos(), end,
+                                    released));
                         }
                     }
                     return null;
@@ -134,10 +146,12 @@ class LockFaultsIT {
             long last = lock.view().lastOffset();
             await().atMost(Duration.ofSeconds(10)).until(() -> history.position() > last);
 
-            List<RawRecord> ours = history.records().stream().filter(r -> r.key().equals(lock.key().asString())).toList();
+            List<RawRecord> ours = history.records().stream().filter(r -> r.key().equals(lock.key().asString()))
+                    .toList();
             for (int i = 1; i < ours.size(); i++) {
                 assertThat(ours.get(i).isTombstone() || ours.get(i - 1).isTombstone())
-                        .as("claims at %d and %d without a withdrawal between", ours.get(i - 1).offset(), ours.get(i).offset())
+                        .as("claims at %d and %d without a withdrawal between", ours.get(i - 1).offset(), ours.get(i)
+                                .offset())
                         .isTrue();
             }
             assertThat(grants).isNotEmpty();
@@ -156,7 +170,9 @@ class LockFaultsIT {
     void theLockRefusesToStartOnAMisconfiguredTopicNamingTopicSettingExpectedAndActual(
             String setting, String actual, String expected) {
         String topic = KAFKA.uniqueTopic("bad-lock");
-        Map<String, String> configs = new HashMap<>(Map.of("cleanup.policy", "compact", "message.timestamp.type", "LogAppendTime",
+        Map<String,
+                String> configs = new HashMap<>(Map.of("cleanup.policy", "compact", "message.timestamp.type",
+                "LogAppendTime",
                 "min.compaction.lag.ms", "600000", "delete.retention.ms", "1200000"));
         int partitions = 1;
         if (setting.equals("partitions")) {
@@ -167,13 +183,15 @@ class LockFaultsIT {
         KAFKA.createTopic(topic, partitions, configs);
 
         TopicMismatchException refused = catchThrowableOfType(TopicMismatchException.class,
-                () -> LockFixtures.start(KAFKA.bootstrapServers(), LockConfig.defaults(topic, "node-1"), new SimpleMeterRegistry()));
+                () -> LockFixtures.start(KAFKA.bootstrapServers(), LockConfig.defaults(topic, "node-1"),
+                        new SimpleMeterRegistry()));
 
         assertThat(refused).isNotNull();
         assertThat(refused.topic()).isEqualTo(topic);
         assertThat(refused.setting()).isEqualTo(setting);
         assertThat(refused.expected()).contains(expected.replace(">= ", ""));
         assertThat(refused.actual()).isEqualTo(actual);
-        assertThat(Optional.ofNullable(refused.getMessage()).orElse("")).contains(topic).contains(setting).contains(actual);
+        assertThat(Optional.ofNullable(refused.getMessage()).orElse("")).contains(topic).contains(setting)
+                .contains(actual);
     }
 }

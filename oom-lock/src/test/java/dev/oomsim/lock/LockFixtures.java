@@ -26,7 +26,8 @@ final class LockFixtures {
     }
 
     static CompactedTopicLock start(String bootstrapServers, LockConfig config, MeterRegistry registry) {
-        return CompactedTopicLock.builder(config, Map.of("bootstrap.servers", bootstrapServers)).meterRegistry(registry).start();
+        return CompactedTopicLock.builder(config, Map.of("bootstrap.servers", bootstrapServers)).meterRegistry(registry)
+                .start();
     }
 
     static LockTopicRecorder recorder(String bootstrapServers, String topic) {
@@ -47,7 +48,8 @@ final class LockFixtures {
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String,
+                byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
             byte[] value = claimOrNull == null ? null : AvroClaimCodec.INSTANCE.encode(claimOrNull);
             return producer.send(new ProducerRecord<>(topic, 0, key, value)).get().offset();
         }

@@ -37,7 +37,8 @@ class LockRecordDecoderTest {
         byte[] bytes = AvroClaimCodec.INSTANCE.encode(claim);
 
         assertThat(AvroClaimCodec.INSTANCE.decode(bytes)).isEqualTo(claim);
-        assertThat(new LockRecordDecoder(AvroClaimCodec.INSTANCE).decode(1, 2, key.asString(), "x".getBytes(StandardCharsets.UTF_8)))
+        assertThat(new LockRecordDecoder(AvroClaimCodec.INSTANCE)
+                .decode(1, 2, key.asString(), "x".getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo(new LockRecord.Other(1, 2));
     }
 }

@@ -40,7 +40,8 @@ class LockSendFailureIT {
             long released = lock.unlock(grant).get();
             await().atMost(Duration.ofSeconds(30)).until(() -> history.position() > released);
 
-            List<RawRecord> ours = history.records().stream().filter(r -> r.key().equals(lock.key().asString())).toList();
+            List<RawRecord> ours = history.records().stream().filter(r -> r.key().equals(lock.key().asString()))
+                    .toList();
             Optional<RawRecord> firstClaim = ours.stream().filter(r -> !r.isTombstone()).findFirst();
             assertThat(firstClaim).isPresent();
             assertThat(ours.get(0).isTombstone()).as("the withdrawal precedes the next claim: " + ours).isTrue();

@@ -8,7 +8,8 @@ enum TextClaimCodec implements ClaimCodec {
 
     @Override
     public byte[] encode(ClaimValue value) {
-        return String.join("|", value.contender(), value.incarnation(), value.requestId(), Long.toString(value.leaseMs()))
+        return String.join("|", value.contender(), value.incarnation(), value.requestId(),
+                Long.toString(value.leaseMs()))
                 .getBytes(StandardCharsets.UTF_8);
     }
 

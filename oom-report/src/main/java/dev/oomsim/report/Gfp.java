@@ -10,7 +10,7 @@ import java.util.Set;
  * agrees on (the zone modifiers 0x01–0x08, {@code __GFP_IO} 0x40, {@code __GFP_FS} 0x80) plus reclaim.
  */
 final class Gfp {
-    /** Decoded names the model knows (kernel-model.md's GfpFlags). */
+    /** Decoded names the model knows (docs/kernel-model.md's GfpFlags). */
     private static final Set<String> KNOWN = Set.of("GFP_KERNEL", "GFP_USER", "GFP_HIGHUSER", "GFP_HIGHUSER_MOVABLE",
             "GFP_NOFS", "GFP_NOIO", "GFP_ATOMIC", "GFP_NOWAIT", "GFP_KERNEL_ACCOUNT", "GFP_TRANSHUGE",
             "GFP_TRANSHUGE_LIGHT", "GFP_DMA", "GFP_DMA32", "__GFP_DMA", "__GFP_HIGHMEM", "__GFP_DMA32", "__GFP_MOVABLE",

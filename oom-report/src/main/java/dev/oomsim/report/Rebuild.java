@@ -170,7 +170,8 @@ public record Rebuild(Map<String, Object> tree, Era era, String profile, int req
     }
 
     private static int firstNode(ParsedReport r, TreeMap<Integer, List<ParsedReport.ZoneInfo>> byNode) {
-        String mems = r.cpuset() != null ? r.cpuset().memsAllowed() : r.summary() != null ? r.summary().memsAllowed() : null;
+        String mems = r.cpuset() != null ? r.cpuset().memsAllowed() : r.summary() != null ? r.summary().memsAllowed()
+                : null;
         if (mems != null) {
             try {
                 int n = Integer.parseInt(mems.split("[-,]")[0]);
@@ -184,7 +185,9 @@ public record Rebuild(Map<String, Object> tree, Era era, String profile, int req
         return byNode.firstKey();
     }
 
-    /** Puts {@code rss} pages into the zones' used pages (highest zone first, node by node); returns what did not fit. */
+    /**
+     * Puts {@code rss} pages into the zones' used pages (highest zone first, node by node); returns what did not fit.
+     */
     private static long placeRss(Map<String, Object> task, long rss, Map<Integer, LinkedHashMap<String, long[]>> room) {
         long left = rss;
         Map<String, Object> perNode = new LinkedHashMap<>();

@@ -26,7 +26,8 @@ public final class ReportParser {
     private static final Pattern SYSLOG = Pattern.compile(
             "^(?:[A-Z][a-z]{2} [ \\d]?\\d \\d\\d:\\d\\d:\\d\\d|\\d{4}-\\d\\d-\\d\\d[T ][\\d:.,+\\-]+) \\S+ kernel: ");
     private static final Pattern DMESG_TIME = Pattern.compile("^\\[\\s*\\d+\\.\\d+\\] ?");
-    private static final Pattern DMESG_T = Pattern.compile("^\\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ \\d]?\\d [\\d:]{8} \\d{4}\\] ?");
+    private static final Pattern DMESG_T = Pattern.compile("^\\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ \\d]?\\d [\\d:]{8} "
+            + "\\d{4}\\] ?");
     private static final Pattern CALLER = Pattern.compile("^\\[\\s*[TC]\\d+\\] ?");
 
     private static final Pattern HEADER = Pattern.compile(
@@ -59,7 +60,8 @@ public final class ReportParser {
             Pattern.compile("^Hardware name: "), Pattern.compile("^Workqueue: "), Pattern.compile("^Call Trace:"),
             Pattern.compile("^ ?\\[<[0-9a-f]+>\\]"), Pattern.compile("^ ?\\??\\s*[A-Za-z_.$0-9]+\\+0x[0-9a-f]+/0x"),
             Pattern.compile("^\\s*(?:[0-9a-f]{16} ?)+$"), Pattern.compile("^\\s*(?:[0-9a-f]{8} ?)+$"),
-            Pattern.compile("^\\s*<(?:/?TASK|IRQ|EOI)>"), Pattern.compile("^\\s*(?:RIP|RSP|RAX|RDX|RBP|R1[0-5]|R[89]):"),
+            Pattern.compile("^\\s*<(?:/?TASK|IRQ|EOI)>"),
+            Pattern.compile("^\\s*(?:RIP|RSP|RAX|RDX|RBP|R1[0-5]|R[89]):"),
             Pattern.compile("^Mem-Info:"), Pattern.compile("^\\s*[a-z_]+:\\d+(?: [a-z_()]+:\\d+)*\\s*$"),
             Pattern.compile("^Node \\d+ active_anon:"), Pattern.compile("^Node \\d+ hugepages_"),
             Pattern.compile("^\\d+ total pagecache pages"), Pattern.compile("^\\d+ pages in swap cache"),
@@ -86,7 +88,8 @@ public final class ReportParser {
 
     /** Whether the raw line is a kernel message at all (syslog lines of other programs are not). */
     private static boolean foreign(String raw) {
-        return !SYSLOG.matcher(raw).find() && raw.matches("^[A-Z][a-z]{2} [ \\d]?\\d \\d\\d:\\d\\d:\\d\\d \\S+ \\S+?: .*");
+        return !SYSLOG.matcher(raw).find()
+                && raw.matches("^[A-Z][a-z]{2} [ \\d]?\\d \\d\\d:\\d\\d:\\d\\d \\S+ \\S+?: .*");
     }
 
     /** Parses every report in {@code lines} (the input's lines, in order). */
@@ -113,7 +116,8 @@ public final class ReportParser {
                         reports.add(current.build());
                     }
                     current = new Builder();
-                    current.header = new ParsedReport.Header(lineNo, h.group(1), Long.parseLong(h.group(2).substring(2), 16),
+                    current.header = new ParsedReport.Header(lineNo, h.group(1),
+                            Long.parseLong(h.group(2).substring(2), 16),
                             h.group(3), h.group(4), Integer.parseInt(h.group(5)), Integer.parseInt(h.group(6)));
                     continue;
                 }
@@ -258,7 +262,8 @@ public final class ReportParser {
             }
             Matcher r = RESERVE.matcher(m.group(4));
             List<Long> reserve = r.find() ? numbers(r.group(1)) : List.of();
-            return new ParsedReport.ZoneInfo(line, node, m.group(2), Long.parseLong(m.group(3)), kb.getOrDefault("min", 0L),
+            return new ParsedReport.ZoneInfo(line, node, m.group(2), Long.parseLong(m.group(3)),
+                    kb.getOrDefault("min", 0L),
                     kb.getOrDefault("low", 0L), kb.getOrDefault("high", 0L), kb.getOrDefault("present", 0L),
                     kb.getOrDefault("managed", kb.getOrDefault("present", 0L)), reserve);
         }
@@ -350,7 +355,8 @@ public final class ReportParser {
         ParsedReport build() {
             return new ParsedReport(header.line(), header, requester, cpuset, zones, buddies,
                     totalSwapKb == null && freeSwapKb == null ? null
-                            : new ParsedReport.Swap(freeSwapKb == null ? 0 : freeSwapKb, totalSwapKb == null ? 0 : totalSwapKb),
+                            : new ParsedReport.Swap(freeSwapKb == null ? 0 : freeSwapKb, totalSwapKb == null ? 0
+                                    : totalSwapKb),
                     ram == null && reserved == null ? null : new ParsedReport.RamPages(ram, reserved, highmem),
                     columns, tasks, summary, kills, unrecognised);
         }

@@ -163,7 +163,8 @@ public record Verdict(ParsedReport report, WhatIf change, Decision primary, Deci
                 why = "global init is never killed";
             } else if (adj == -1000) {
                 why = "oom_score_adj -1000: unkillable";
-            } else if (points != null && (d.rebuild().profile().equals("seed") ? points == 0 : points == Long.MIN_VALUE)) {
+            } else if (points != null
+                    && (d.rebuild().profile().equals("seed") ? points == 0 : points == Long.MIN_VALUE)) {
                 why = "unkillable here (other cpuset/mempolicy, no mm, or kernel thread)";
             } else if (adj < 0) {
                 why = "oom_score_adj " + adj + " takes " + (-(long) adj * (d.totalpages() / 1000))

@@ -3,6 +3,8 @@ package dev.oomsim.report;
 import java.util.List;
 import java.util.Map;
 
+import dev.oomsim.kernel.task.OomScoreAdjRange;
+
 /**
  * Changes to a report before its decision is re-run: {@code --set PID.oom_score_adj=N}, {@code --kill PID},
  * {@code --profile seed|modern}, {@code --add-swap PAGES}.
@@ -28,7 +30,7 @@ public record WhatIf(Map<Integer, Integer> oomScoreAdj, List<Integer> removed, S
             throw new IllegalArgumentException("addSwapPages: must be >= 0, got " + addSwapPages);
         }
         for (Map.Entry<Integer, Integer> e : oomScoreAdj.entrySet()) {
-            if (e.getValue() < -1000 || e.getValue() > 1000) {
+            if (!OomScoreAdjRange.contains(e.getValue())) {
                 throw new IllegalArgumentException(e.getKey() + ".oom_score_adj: must be in [-1000, 1000], got "
                         + e.getValue());
             }

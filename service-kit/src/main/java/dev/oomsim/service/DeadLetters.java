@@ -46,7 +46,8 @@ public final class DeadLetters {
     /**
      * Sends the dead letter through {@code producer} (inside the caller's transaction, if any) and moves the counter.
      */
-    public void send(Producer<byte[], byte[]> producer, ConsumerRecord<byte[], byte[]> source, RejectReason reason, long nowMs) {
+    public void send(Producer<byte[], byte[]> producer, ConsumerRecord<byte[], byte[]> source, RejectReason reason,
+            long nowMs) {
         DeadLetter letter = letterFor(source, reason, nowMs);
         producer.send(new ProducerRecord<>(topic.name(), source.key(),
                 topic.valueSerde().serializer().serialize(topic.name(), letter)));

@@ -35,7 +35,8 @@ public final class MetricsServer implements AutoCloseable {
      * @param bindAddress e.g. {@code 127.0.0.1}
      * @param port        0 picks a free port (see {@link #port()})
      */
-    public static MetricsServer start(String bindAddress, int port, PrometheusMeterRegistry registry, Supplier<Health> health) {
+    public static MetricsServer start(String bindAddress, int port, PrometheusMeterRegistry registry,
+            Supplier<Health> health) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(bindAddress, port), 16);
             server.createContext("/metrics", exchange -> {
@@ -67,7 +68,8 @@ public final class MetricsServer implements AutoCloseable {
             server.start();
             return new MetricsServer(server);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot serve metrics on " + bindAddress + ":" + port + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot serve metrics on " + bindAddress + ":" + port + ": "
+                    + e.getMessage(), e);
         }
     }
 

@@ -18,7 +18,8 @@ class EnvOverridesTest {
         Path file = dir.resolve("agent.properties");
         Files.writeString(file, "node.id=0\nbootstrap.servers=broker:9092\nmetrics.port=9400\n");
 
-        Properties p = EnvOverrides.load(file, Map.of("OOMSIM_NODE_ID", "3", "PATH", "/bin", "OOMSIM_METRICS_BIND_ADDRESS", "0.0.0.0"), "OOMSIM_");
+        Properties p = EnvOverrides.load(file,
+                Map.of("OOMSIM_NODE_ID", "3", "PATH", "/bin", "OOMSIM_METRICS_BIND_ADDRESS", "0.0.0.0"), "OOMSIM_");
 
         assertThat(p).containsEntry("node.id", "3")
                 .containsEntry("bootstrap.servers", "broker:9092")

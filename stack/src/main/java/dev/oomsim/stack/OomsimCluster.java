@@ -88,7 +88,8 @@ public final class OomsimCluster implements AutoCloseable {
     public NodeAgent agent(int node) {
         NodeAgent agent = agents.get(node);
         if (agent == null) {
-            throw new IllegalArgumentException("no agent of node " + node + " is running (agents: " + agents.keySet() + ")");
+            throw new IllegalArgumentException("no agent of node " + node + " is running (agents: " + agents.keySet()
+                    + ")");
         }
         return agent;
     }
@@ -270,7 +271,8 @@ public final class OomsimCluster implements AutoCloseable {
 
         /** Starts the broker (unless external), ensures the topics, starts the agents. */
         public OomsimCluster start() {
-            List<Integer> machineNodes = new ScenarioRunner(machine).machine().nodes().stream().map(NumaNode::id).toList();
+            List<Integer> machineNodes = new ScenarioRunner(machine).machine().nodes().stream().map(NumaNode::id)
+                    .toList();
             Topics t = topics != null ? topics : Topics.defaults(machineNodes.size());
             if (t.nodes() != machineNodes.size()) {
                 throw new IllegalArgumentException("the topics are for " + t.nodes() + " nodes, the machine has "
@@ -279,7 +281,8 @@ public final class OomsimCluster implements AutoCloseable {
             List<Integer> agentNodes = nodes != null ? nodes : machineNodes;
             for (int node : agentNodes) {
                 if (!machineNodes.contains(node)) {
-                    throw new IllegalArgumentException("node " + node + " is not a node of the machine " + machineNodes);
+                    throw new IllegalArgumentException("node " + node + " is not a node of the machine "
+                            + machineNodes);
                 }
             }
             List<Integer> sorted = agentNodes.stream().sorted().distinct().toList();

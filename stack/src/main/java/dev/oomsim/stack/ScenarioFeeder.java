@@ -116,7 +116,8 @@ public final class ScenarioFeeder implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted sending " + request.getRequestId(), e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot send " + request.getRequestId() + ": " + e.getCause().getMessage(), e);
+            throw new IllegalStateException("cannot send " + request.getRequestId() + ": " + e.getCause().getMessage(),
+                    e);
         }
     }
 
@@ -128,7 +129,8 @@ public final class ScenarioFeeder implements AutoCloseable {
                 throw new IllegalStateException("request " + requestId + " was rejected: " + letter.getReason());
             }
             if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("no outcome for " + requestId + " within " + REQUEST_TIMEOUT.toSeconds() + " s");
+                throw new IllegalStateException("no outcome for " + requestId + " within "
+                        + REQUEST_TIMEOUT.toSeconds() + " s");
             }
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(20))) {
                 if (r.topic().equals(topics.progress().name())) {

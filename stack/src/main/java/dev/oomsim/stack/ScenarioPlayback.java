@@ -67,7 +67,8 @@ public final class ScenarioPlayback {
     }
 
     private static ScenarioRun feed(Scenario scenario, String bootstrapServers, Topics topics) {
-        // The feeder's own copy of the machine answers only "which node's CPU runs this task" (its cpuset's first node).
+        // The feeder's own copy of the machine answers only "which node's CPU runs this task" (its cpuset's first
+        // node).
         Machine machine = new ScenarioRunner(scenario).machine();
         List<Integer> nodes = machine.nodes().stream().map(NumaNode::id).toList();
         try (ScenarioFeeder feeder = new ScenarioFeeder(bootstrapServers, topics)) {

@@ -49,7 +49,8 @@ class AgentProcessCrashIT {
 
     @Test
     void anAgentKilledWithSigkillAndRestartedEndsAsAnUninterruptedRun(@TempDir Path dir) throws Exception {
-        Scenario scenario = ScenarioParser.parse(new ObjectMapper(new YAMLFactory()).readValue(MACHINE.toFile(), Object.class));
+        Scenario scenario = ScenarioParser.parse(new ObjectMapper(new YAMLFactory())
+                .readValue(MACHINE.toFile(), Object.class));
         ScenarioRun uninterrupted = ScenarioPlayback.play(scenario, KAFKA.bootstrapServers(),
                 new Topics(KAFKA.uniqueTopic("whole") + ".", 1));
 
@@ -80,7 +81,8 @@ class AgentProcessCrashIT {
     @ValueSource(ints = {0, 1})
     void aTwoNodeMachineEndsAsTheModelWhicheverAgentIsKilled(int victim, @TempDir Path dir) throws Exception {
         Path machineFile = Path.of("src", "test", "resources", "crash-2nodes-machine.yaml");
-        Scenario scenario = ScenarioParser.parse(new ObjectMapper(new YAMLFactory()).readValue(machineFile.toFile(), Object.class));
+        Scenario scenario = ScenarioParser.parse(new ObjectMapper(new YAMLFactory())
+                .readValue(machineFile.toFile(), Object.class));
         ScenarioRun model = ScenarioRunner.run(scenario);
 
         String prefix = KAFKA.uniqueTopic("sigkill2") + ".";
@@ -89,12 +91,14 @@ class AgentProcessCrashIT {
         int port = freePort();
         Path settings = dir.resolve("agent-" + victim + ".properties");
         Files.writeString(settings, String.join("\n",
-                "node.id=" + victim, "nodes=2", "bootstrap.servers=" + KAFKA.bootstrapServers(), "topic.prefix=" + prefix,
+                "node.id=" + victim, "nodes=2", "bootstrap.servers=" + KAFKA.bootstrapServers(), "topic.prefix="
+                + prefix,
                 "machine.file=" + machineFile.toAbsolutePath(), "metrics.port=" + port, "poll.timeout.ms=20",
                 // A snapshot whenever nothing is in flight: the restarted agent restores one and replays only the rest.
                 "snapshot.every.commands=1", ""));
 
-        int crashAt = 3; // a direct may_oom on node 0: oom_lock, then rss gathered from node 1 and the victim's pages released there
+        // a direct may_oom on node 0: oom_lock, then rss gathered from node 1 and the victim's pages released there
+        int crashAt = 3;
         try (OomsimCluster other = OomsimCluster.builder(scenario).bootstrapServers(KAFKA.bootstrapServers())
                 .topics(topics).ensureTopics(false).agents(List.of(1 - victim)).pollTimeout(Duration.ofMillis(20))
                 .snapshotEveryCommands(1).start()) {
@@ -134,7 +138,8 @@ class AgentProcessCrashIT {
             try {
                 results.add(OutcomeMapper.toResult(feeder.outcome("event-" + crashAt)));
                 for (int i = crashAt + 1; i < scenario.events().size(); i++) {
-                    results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i), origin(scenario, i, machine))));
+                    results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i),
+                            origin(scenario, i, machine))));
                 }
                 return new Crashed(results, ScenarioPlayback.stateTree(feeder.snapshots("final", nodes)));
             } finally {
@@ -146,7 +151,8 @@ class AgentProcessCrashIT {
 
     private static void assertOneOutcomePerRequest(Topics topics, Scenario scenario) {
         List<String> ids = KAFKA.readAll(topics.progress().name()).stream()
-                .map(r -> topics.progress().valueSerde().deserializer().deserialize(r.topic(), r.value()).getRequestId())
+                .map(r -> topics.progress().valueSerde().deserializer().deserialize(r.topic(), r.value())
+                        .getRequestId())
                 .toList();
         assertThat(ids).doesNotHaveDuplicates().hasSize(scenario.events().size());
     }
@@ -157,7 +163,8 @@ class AgentProcessCrashIT {
 
     private Process startAgent(Path settings, Path log, int port) throws IOException {
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), NodeAgent.class.getName(), settings.toString())
+                "-Xmx256m", "-cp", System.getProperty("java.class.path"), NodeAgent.class.getName(),
+                settings.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             if (!p.isAlive()) {

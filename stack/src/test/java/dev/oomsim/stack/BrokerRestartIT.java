@@ -31,7 +31,8 @@ class BrokerRestartIT {
 
     @Test
     void aBrokerRestartMidRunLosesNothingAndDoublesNothing() throws Exception {
-        Scenario scenario = ScenarioParser.parse(new ObjectMapper(new YAMLFactory()).readValue(CrashRecoveryIT.MACHINE.toFile(), Object.class));
+        Scenario scenario = ScenarioParser.parse(new ObjectMapper(new YAMLFactory())
+                .readValue(CrashRecoveryIT.MACHINE.toFile(), Object.class));
         ScenarioRun expected = ScenarioRunner.run(scenario);
 
         String prefix = KAFKA.uniqueTopic("restart") + ".";
@@ -40,7 +41,8 @@ class BrokerRestartIT {
         int half = 5;
         List<EventResult> results = new ArrayList<>();
         Map<String, Object> state;
-        try (OomsimCluster agent = OomsimCluster.builder(scenario).bootstrapServers(KAFKA.bootstrapServers()).topics(topics)
+        try (OomsimCluster agent = OomsimCluster.builder(scenario).bootstrapServers(KAFKA.bootstrapServers())
+                .topics(topics)
                 .pollTimeout(Duration.ofMillis(20)).start();
              ScenarioFeeder feeder = new ScenarioFeeder(KAFKA.bootstrapServers(), topics)) {
             for (int i = 0; i < half; i++) {
@@ -56,7 +58,8 @@ class BrokerRestartIT {
         assertThat(results).containsExactlyElementsOf(expected.results());
         assertThat(state).isEqualTo(expected.state());
         List<String> ids = KAFKA.readAll(topics.progress().name()).stream()
-                .map(r -> topics.progress().valueSerde().deserializer().deserialize(r.topic(), r.value()).getRequestId())
+                .map(r -> topics.progress().valueSerde().deserializer().deserialize(r.topic(), r.value())
+                        .getRequestId())
                 .toList();
         assertThat(ids).doesNotHaveDuplicates().hasSize(scenario.events().size());
     }

@@ -36,11 +36,15 @@ class CrashRecoveryIT {
 
     static final Path MACHINE = Path.of("src", "test", "resources", "crash-machine.yaml");
 
-    /** {@code snapshotEvery} 0: the restart replays from offset 0; 1: it restores the newest snapshot and replays the rest. */
+    /**
+     * {@code snapshotEvery} 0: the restart replays from offset 0; 1: it restores the newest snapshot and replays the
+     * rest.
+     */
     @ParameterizedTest(name = "snapshot every {0} commands")
     @ValueSource(longs = {0, 1})
     void aRestartedAgentReplaysItsLogAndEndsExactlyAsAnUninterruptedRun(long snapshotEvery) throws Exception {
-        Scenario scenario = ScenarioParser.parse(new ObjectMapper(new YAMLFactory()).readValue(MACHINE.toFile(), Object.class));
+        Scenario scenario = ScenarioParser.parse(new ObjectMapper(new YAMLFactory())
+                .readValue(MACHINE.toFile(), Object.class));
         ScenarioRun uninterrupted = ScenarioPlayback.play(scenario, KAFKA.bootstrapServers(),
                 new Topics(KAFKA.uniqueTopic("whole") + ".", 1));
         assertThat(uninterrupted.results()).hasSize(scenario.events().size());
@@ -90,7 +94,8 @@ class CrashRecoveryIT {
 
     private static List<String> progressRequestIds(Topics topics) {
         return KAFKA.readAll(topics.progress().name()).stream()
-                .map(r -> topics.progress().valueSerde().deserializer().deserialize(r.topic(), r.value()).getRequestId())
+                .map(r -> topics.progress().valueSerde().deserializer().deserialize(r.topic(), r.value())
+                        .getRequestId())
                 .toList();
     }
 }

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The differential test (architecture.md): a scenario fed one event at a time through the real stack — a real
+ * The differential test (docs/architecture.md): a scenario fed one event at a time through the real stack — a real
  * broker, the node agent's exactly-once command log, the kernel behind it — prints exactly what the in-process
  * model prints, for every scenario file: on machines of several nodes one agent per node, zonelist walks, reclaim,
  * rss reads and the victim's exit crossing agents as memory calls.
@@ -49,7 +49,8 @@ class DistributedSimulationIT {
         List<String> expected = jsonLines(ScenarioRunner.run(scenario).toTrees());
 
         Topics topics = new Topics(KAFKA.uniqueTopic("diff") + ".", scenario.nodes().size());
-        List<String> distributed = jsonLines(ScenarioPlayback.play(scenario, KAFKA.bootstrapServers(), topics).toTrees());
+        List<String> distributed = jsonLines(ScenarioPlayback.play(scenario, KAFKA.bootstrapServers(), topics)
+                .toTrees());
 
         assertThat(distributed).containsExactlyElementsOf(expected);
     }

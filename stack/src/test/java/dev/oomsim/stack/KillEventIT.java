@@ -37,11 +37,13 @@ class KillEventIT {
     private Topics topics;
 
     private List<KillEvent> kills(String file) throws IOException {
-        Scenario scenario = ScenarioParser.parse(YAML.readValue(Path.of("..", "scenarios", file).toFile(), Object.class));
+        Scenario scenario = ScenarioParser.parse(YAML.readValue(Path.of("..", "scenarios", file).toFile(),
+                Object.class));
         topics = new Topics(KAFKA.uniqueTopic("kills") + ".", scenario.nodes().size());
         ScenarioPlayback.play(scenario, KAFKA.bootstrapServers(), topics);
         List<ConsumerRecord<byte[], byte[]>> records = KAFKA.readAll(topics.kills().name());
-        return records.stream().map(r -> topics.kills().valueSerde().deserializer().deserialize(r.topic(), r.value())).toList();
+        return records.stream().map(r -> topics.kills().valueSerde().deserializer().deserialize(r.topic(), r.value()))
+                .toList();
     }
 
     @Test
@@ -65,7 +67,8 @@ class KillEventIT {
         assertThat(k.getVictimRss()).containsExactly(new NodeRss(0, 900L, 0L));
         assertThat(k.getCandidates()).extracting(KillCandidate::getPid).startsWith(100).contains(103, 104, 1000);
         assertThat(k.getCandidates().size()).isLessThanOrEqualTo(10);
-        assertThat(k.getLog()).first().isEqualTo("bash invoked oom-killer: gfp_mask=0x24000c0, order=0, oom_score_adj=0");
+        assertThat(k.getLog()).first()
+                .isEqualTo("bash invoked oom-killer: gfp_mask=0x24000c0, order=0, oom_score_adj=0");
         assertThat(k.getLog()).anyMatch(l -> l.startsWith("Killed process 103 (worker-b)"));
         List<NodeState> freed = KAFKA.readAll(topics.nodeState().name()).stream()
                 .map(r -> topics.nodeState().valueSerde().deserializer().deserialize(r.topic(), r.value()))

@@ -10,6 +10,7 @@ class LayeringTest {
 
     @Test
     void mainCodeReachesNoModuleAboveIt() {
-        assertThat(ImportRules.ofThisModule().importsOf("dev.oomsim.cli", "dev.oomsim.bench", "dev.oomsim.testkit")).isEmpty();
+        assertThat(ImportRules.ofThisModule().importsOf("dev.oomsim.cli", "dev.oomsim.bench", "dev.oomsim.testkit"))
+                .isEmpty();
     }
 }

@@ -28,7 +28,8 @@ class OomsimClusterIT {
     static final EmbeddedKafkaExtension KAFKA = EmbeddedKafkaExtension.create();
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
-    private static final Scenario TWO_NODES = ScenarioFiles.read(Path.of("..", "scenarios", "2-nodes-global-kill.yaml"));
+    private static final Scenario TWO_NODES = ScenarioFiles.read(Path.of("..", "scenarios",
+            "2-nodes-global-kill.yaml"));
 
     @Test
     void anEmbeddedClusterRunsAnAgentPerNodeAndCloseStopsAgentsThenBroker() {
@@ -88,7 +89,8 @@ class OomsimClusterIT {
     void badSettingsAreRefusedBeforeAnythingStarts() {
         assertThatThrownBy(() -> OomsimCluster.builder(TWO_NODES).bootstrapServers(KAFKA.bootstrapServers())
                 .agents(List.of(0, 2)).start())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("node 2 is not a node of the machine");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("node 2 is not a node of the machine");
         assertThatThrownBy(() -> OomsimCluster.builder(TWO_NODES).bootstrapServers(KAFKA.bootstrapServers())
                 .topics(new Topics(KAFKA.uniqueTopic("one") + ".", 1)).start())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("the topics are for 1 nodes");

@@ -117,7 +117,8 @@ public final class EmbeddedKafkaExtension implements BeforeAllCallback, AfterAll
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted creating " + name, e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(),
+                    e.getCause());
         }
     }
 
@@ -151,7 +152,8 @@ public final class EmbeddedKafkaExtension implements BeforeAllCallback, AfterAll
      */
     public List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps("read-all-" + UUID.randomUUID()))) {
+        try (KafkaConsumer<byte[],
+                byte[]> consumer = new KafkaConsumer<>(consumerProps("read-all-" + UUID.randomUUID()))) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);

@@ -11,7 +11,7 @@ import dev.oomsim.kernel.scenario.Scenario;
 import dev.oomsim.kernel.scenario.ScenarioParser;
 
 /**
- * The machines the node-agent rows boot, as scenario trees (scenario-format.md): the same tree is parsed for the
+ * The machines the node-agent rows boot, as scenario trees (docs/scenario-format.md): the same tree is parsed for the
  * in-process model that predicts every outcome, handed to the agents, and written as a machine file for an agent
  * service in its own JVM. Pages are 4 KiB.
  */

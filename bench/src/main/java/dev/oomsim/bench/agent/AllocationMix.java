@@ -101,7 +101,8 @@ public final class AllocationMix {
                 Page page = ((EventResult.Alloc) r).page();
                 List<String> path = ((EventResult.Alloc) r).path();
                 if (page == null || !path.equals(List.of("fastpath:ok"))) {
-                    throw new IllegalStateException("request " + i + " (order " + order + ") did not succeed on the fast "
+                    throw new IllegalStateException("request " + i + " (order " + order
+                            + ") did not succeed on the fast "
                             + "path of node " + node + " (path " + path + "): the plan does not fit the machine");
                 }
                 held.add(new Held(pid, page.pfn(), order));

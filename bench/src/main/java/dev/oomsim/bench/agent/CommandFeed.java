@@ -57,7 +57,8 @@ public final class CommandFeed {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "oomsim-bench-feed");
         AtomicReference<Exception> failure = new AtomicReference<>();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[],
+                byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (Encoded s : streams) {
                 byte[] key = spec.keySerde().serializer().serialize(spec.name(), s.node());
                 for (byte[] v : s.values()) {
@@ -71,7 +72,8 @@ public final class CommandFeed {
             producer.flush();
         }
         if (failure.get() != null) {
-            throw new IllegalStateException("feeding alloc-requests failed: " + failure.get().getMessage(), failure.get());
+            throw new IllegalStateException("feeding alloc-requests failed: " + failure.get().getMessage(),
+                    failure.get());
         }
     }
 
@@ -94,17 +96,20 @@ public final class CommandFeed {
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
         long read = 0;
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[],
+                byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = consumer.partitionsFor(progress.name()).stream()
                     .map(pi -> new TopicPartition(progress.name(), pi.partition())).toList();
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
             while (read < total) {
                 if (System.nanoTime() - deadline > 0) {
-                    throw new IllegalStateException("only " + read + " of " + total + " outcomes readable on " + progress.name());
+                    throw new IllegalStateException("only " + read + " of " + total + " outcomes readable on "
+                            + progress.name());
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                    check(progress.valueSerde().deserializer().deserialize(r.topic(), r.value()), byNode, seen, idPrefix);
+                    check(progress.valueSerde().deserializer().deserialize(r.topic(), r.value()), byNode, seen,
+                            idPrefix);
                     read++;
                 }
             }
@@ -128,7 +133,8 @@ public final class CommandFeed {
         long expected = mix.expectedPfn()[i];
         if (expected >= 0) {
             if (e.getPage() == null || e.getPage().getPfn() != expected) {
-                throw new IllegalStateException("request " + id + " got " + e.getPage() + " on the agent, pfn " + expected
+                throw new IllegalStateException("request " + id + " got " + e.getPage() + " on the agent, pfn "
+                        + expected
                         + " in the kernel model");
             }
         } else if (e.getKind() != dev.oomsim.schemas.OutcomeKind.FREE) {

@@ -87,7 +87,8 @@ public final class OutputWatch implements AutoCloseable {
         /** Records per second from {@code earlier} to this mark. */
         public double ratePerSecondSince(Mark earlier) {
             if (nanos == earlier.nanos) {
-                throw new IllegalStateException("records " + earlier.count + " to " + count + " became visible at once: "
+                throw new IllegalStateException("records " + earlier.count + " to " + count
+                        + " became visible at once: "
                         + "too few to time");
             }
             return (count - earlier.count) / ((nanos - earlier.nanos) / 1e9);

@@ -43,8 +43,10 @@ public final class PassThroughLoop implements Runnable, AutoCloseable {
         this.target = target;
         this.groupId = transactionalId;
         this.pollTimeout = pollTimeout;
-        this.consumer = new KafkaConsumer<>(CommandLog.consumerConfig(bootstrapServers, groupId, groupId + "-commands"));
-        this.producer = new KafkaProducer<>(CommandLog.producerConfig(bootstrapServers, transactionalId, transactionalId));
+        this.consumer = new KafkaConsumer<>(CommandLog.consumerConfig(bootstrapServers, groupId, groupId
+                + "-commands"));
+        this.producer = new KafkaProducer<>(CommandLog.producerConfig(bootstrapServers, transactionalId,
+                transactionalId));
     }
 
     @Override
@@ -64,7 +66,8 @@ public final class PassThroughLoop implements Runnable, AutoCloseable {
                     producer.send(new ProducerRecord<>(target, null, r.key(), r.value()));
                 }
                 long next = records.get(records.size() - 1).offset() + 1;
-                producer.sendOffsetsToTransaction(Map.of(source, new OffsetAndMetadata(next)), new ConsumerGroupMetadata(groupId));
+                producer.sendOffsetsToTransaction(Map.of(source, new OffsetAndMetadata(next)),
+                        new ConsumerGroupMetadata(groupId));
                 producer.commitTransaction();
             }
         } catch (WakeupException e) {

@@ -63,10 +63,12 @@ public final class AgentHeapBenchmark implements LiveBenchmark {
         Topics topics = new Topics("oomsim-bench-" + UUID.randomUUID().toString().substring(0, 8) + ".", 1);
         new TopicEnsurer(context.admin(), (short) 1).ensure(topics.all());
         Scenario machine = AgentMachines.parse(AgentMachines.throughput(1));
-        AllocationMix.Mix mix = AllocationMix.generate(machine, 0, plan(context.settings().produceRecords()), ID_PREFIX);
+        AllocationMix.Mix mix = AllocationMix.generate(machine, 0, plan(context.settings().produceRecords()),
+                ID_PREFIX);
 
         Path dir = Files.createTempDirectory("oomsim-agent-heap");
-        Path machineFile = Files.writeString(dir.resolve("machine.json"), AgentMachines.json(AgentMachines.throughput(1)));
+        Path machineFile = Files.writeString(dir.resolve("machine.json"),
+                AgentMachines.json(AgentMachines.throughput(1)));
         Properties settings = new Properties();
         settings.setProperty("node.id", "0");
         settings.setProperty("nodes", "1");
@@ -80,7 +82,8 @@ public final class AgentHeapBenchmark implements LiveBenchmark {
         }
         context.progress().step("agent heap: a node agent service in its own JVM (" + CHILD_XMX + "), then "
                 + mix.size() + " requests");
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), CHILD_XMX,
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                CHILD_XMX,
                 "-Dlogback.configurationFile=oomsim-bench-logback.xml",
                 "-Djava.io.tmpdir=" + dir, "-cp", System.getProperty("java.class.path"),
                 AgentHeapProbe.class.getName(), settingsFile.toString())
@@ -91,7 +94,8 @@ public final class AgentHeapBenchmark implements LiveBenchmark {
             Writer commands = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8);
             await(lines, child, AgentHeapProbe.LIVE, dir);
             double booted = heapMib(lines, child, commands, dir);
-            context.progress().step(String.format(Locale.ROOT, "agent heap: live, %.1f MiB; serving %,d requests", booted,
+            context.progress()
+                    .step(String.format(Locale.ROOT, "agent heap: live, %.1f MiB; serving %,d requests", booted,
                     mix.size()));
 
             try (OutputWatch watch = new OutputWatch(context.bootstrapServers(), topics.progress().name(),
@@ -105,10 +109,12 @@ public final class AgentHeapBenchmark implements LiveBenchmark {
             commands.flush();
             child.waitFor(10, TimeUnit.SECONDS);
             deleteRecursively(dir);
-            String load = String.format(Locale.ROOT, "after %,d ALLOC/FREE requests, %,d blocks held", mix.size(), mix.heldAtEnd());
+            String load = String.format(Locale.ROOT, "after %,d ALLOC/FREE requests, %,d blocks held", mix.size(),
+                    mix.heldAtEnd());
             return List.of(
                     BenchRow.of("node agent heap, 64 GiB node, live (own JVM, after full GC)", booted, "MiB", TARGET),
-                    BenchRow.of("node agent heap, 64 GiB node, " + load + " (own JVM, after full GC)", loaded, "MiB", TARGET));
+                    BenchRow.of("node agent heap, 64 GiB node, " + load + " (own JVM, after full GC)", loaded, "MiB",
+                            TARGET));
         } finally {
             child.destroyForcibly();
         }
@@ -144,13 +150,15 @@ public final class AgentHeapBenchmark implements LiveBenchmark {
                         + Files.readString(dir.resolve("agent.log")));
             }
         }
-        throw new IllegalStateException("no '" + prefix + "' from the agent's JVM within " + TIMEOUT.toSeconds() + " s");
+        throw new IllegalStateException("no '" + prefix + "' from the agent's JVM within " + TIMEOUT.toSeconds()
+                + " s");
     }
 
     private static BlockingQueue<String> readLines(Process child) {
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                    StandardCharsets.UTF_8))) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                     lines.add(line);
                 }

@@ -32,8 +32,8 @@ import org.apache.kafka.common.TopicPartition;
  * and frees of held blocks), produced to the node's partition before the loop under test starts. The rate is timed
  * as a downstream reader sees it: the outcomes made visible on {@code progress} (read_committed) from the transaction
  * that shows the last warm-up request's to the one that shows the last request's, over the time between the two, so
- * loop start-up and the first JIT passes are left out of both figures alike. Afterwards every agent outcome is checked against the kernel model's (same pfn
- * for every allocation): the agents must really run the kernel per request.
+ * loop start-up and the first JIT passes are left out of both figures alike. Afterwards every agent outcome is checked
+ * against the kernel model's (same pfn for every allocation): the agents must really run the kernel per request.
  *
  * <p>Two machines: one 64 GiB node (one agent), and a 4-node machine of such nodes, one agent per node, each fed
  * only its own node's requests (4 pass-through loops against it).
@@ -60,7 +60,8 @@ public final class AgentThroughputBenchmark implements LiveBenchmark {
             int measured = (int) Math.max(100, settings.produceRecords() / 40 / nodes);
             int heldLow = Math.min(8_192, Math.max(16, measured / 8));
             int warmup = 2 * heldLow;
-            return new Sizing(measured, warmup, new AllocationMix.Plan(warmup + measured, heldLow, 2 * heldLow, 20_251_125L));
+            return new Sizing(measured, warmup,
+                    new AllocationMix.Plan(warmup + measured, heldLow, 2 * heldLow, 20_251_125L));
         }
     }
 
@@ -86,7 +87,8 @@ public final class AgentThroughputBenchmark implements LiveBenchmark {
         }
         long warmMark = (long) nodes * sizing.warmupPerNode();
         long endMark = warmMark + (long) nodes * sizing.measuredPerNode();
-        String records = String.format(java.util.Locale.ROOT, "%,d requests after %,d warm-up", endMark - warmMark, warmMark);
+        String records = String.format(java.util.Locale.ROOT, "%,d requests after %,d warm-up", endMark - warmMark,
+                warmMark);
 
         Topics passTopics = freshTopics(context, nodes);
         List<CommandFeed.Encoded> encoded = CommandFeed.encode(passTopics, mixes);
@@ -107,9 +109,11 @@ public final class AgentThroughputBenchmark implements LiveBenchmark {
         CommandFeed.verify(context.bootstrapServers(), agentTopics, mixes, ID_PREFIX, RUN_TIMEOUT);
 
         String loops = nodes == 1 ? "1 partition" : nodes + " partitions, a loop each";
-        BaselineRef baseline = BaselineRef.measured("pass-through " + (nodes == 1 ? "1 partition" : "×" + nodes), "rec/s", passRate);
+        BaselineRef baseline = BaselineRef.measured("pass-through " + (nodes == 1 ? "1 partition" : "×" + nodes),
+                "rec/s", passRate);
         return List.of(
-                BenchRow.info("transactional pass-through consume→produce, " + loops + " (" + records + ")", passRate, "rec/s"),
+                BenchRow.info("transactional pass-through consume→produce, " + loops + " (" + records + ")", passRate,
+                        "rec/s"),
                 BenchRow.against("node agent ALLOC/FREE events, " + what, agentRate, "rec/s", baseline, TARGET));
     }
 

@@ -69,7 +69,8 @@ public final class AllocRequestProduceBenchmark implements LiveBenchmark {
             end = System.nanoTime();
         }
         if (failure.get() != null) {
-            throw new IllegalStateException("alloc-requests produce failed: " + failure.get().getMessage(), failure.get());
+            throw new IllegalStateException("alloc-requests produce failed: " + failure.get().getMessage(),
+                    failure.get());
         }
         int size = spec.valueSerde().serializer().serialize(spec.name(), SampleEvents.nodeCommand(count / 2)).length;
         double perSec = count / ((end - start) / 1e9);

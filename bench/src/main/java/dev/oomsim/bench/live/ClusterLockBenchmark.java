@@ -13,7 +13,7 @@ import dev.oomsim.bench.lock.SeparateJvmContention;
 import dev.oomsim.lock.contention.LockContender;
 
 /**
- * The cluster-wide {@code oom_lock} (lock-protocol.md) on the run's broker, through the lock module's own
+ * The cluster-wide {@code oom_lock} (docs/lock-protocol.md) on the run's broker, through the lock module's own
  * {@link LockBenchmark}: uncontended tryLock latency against the broker's round trip (a tryLock is one claim produced
  * and read back, so it should cost about one round trip), and 8 contenders sharing a budget of tryLocks (grant rate,
  * and whether every contender got the lock at least once: a livelocked lock is safe but useless). Contenders wait for
@@ -62,7 +62,8 @@ public final class ClusterLockBenchmark implements LiveBenchmark {
                         Baseline.RTT_P50, Target.atMostTimesBaseline(1.2)),
                 BenchRow.against("cluster tryLock uncontended p99 (vs RTT p99)", p99, "ms", context.baselines(),
                         Baseline.RTT_P99, Target.atMostTimesBaseline(2)),
-                BenchRow.against("cluster tryLock " + CONTENDERS + " contenders, acquired p50 (vs RTT p50)", contendedP50,
+                BenchRow.against("cluster tryLock " + CONTENDERS + " contenders, acquired p50 (vs RTT p50)",
+                        contendedP50,
                         "ms", context.baselines(), Baseline.RTT_P50, Target.atMostTimesBaseline(2.5)),
                 BenchRow.against("cluster tryLock grants, " + CONTENDERS + " contenders in one JVM (" + r.grants() + " in "
                         + r.tryLocks() + " tryLocks)", r.grantsPerSecond(), "grants/s", context.baselines(),

@@ -33,7 +33,8 @@ public final class KernelHeapBenchmark implements LiveBenchmark {
         ScenarioRunner node = KernelMachines.oneZone(KernelMachines.PAGES_64_GIB);
         long booted = AgentHeapProbe.settledHeapBytes();
         Reference.reachabilityFence(node);
-        BenchRow bootedRow = BenchRow.info("kernel model heap, one 64 GiB node booted (GC delta)", mib(booted - before), "MiB");
+        BenchRow bootedRow = BenchRow.info("kernel model heap, one 64 GiB node booted (GC delta)",
+                mib(booted - before), "MiB");
         if (context.settings().mode() == BenchMode.QUICK) {
             return List.of(bootedRow);
         }
@@ -45,7 +46,8 @@ public final class KernelHeapBenchmark implements LiveBenchmark {
             throw new IllegalStateException("fragmenting left only " + zone.freeArea(0).nrFree() + " order-0 blocks");
         }
         return List.of(bootedRow,
-                BenchRow.info("kernel model heap, same node, every other page free (GC delta)", mib(fragmented - before), "MiB"));
+                BenchRow.info("kernel model heap, same node, every other page free (GC delta)",
+                        mib(fragmented - before), "MiB"));
     }
 
     /** Allocates every free page at order 0, then frees the even pfns: no free page has a free buddy. */

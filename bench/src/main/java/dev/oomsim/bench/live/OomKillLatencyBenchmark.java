@@ -50,8 +50,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * killer to the kill being readable downstream (read_committed), one request at a time, beside the broker's own
  * round trip of the same run. The clients are the round-trip baseline's (producer linger 0 with a synchronous send,
  * consumer with {@code fetch.max.wait.ms=0} assigned to the partitions), so the ratio is the agent's cost in round
- * trips: the request in, the cluster {@code oom_lock} claim, the kill, and the one transaction that journals the grant and
- * makes the kill visible.
+ * trips: the request in, the cluster {@code oom_lock} claim, the kill, and the one transaction that journals the grant
+ * and makes the kill visible.
  *
  * <p>The machine ({@link AgentMachines#oomVictims}) is out of memory with many equal victims; every request is a
  * {@code may_oom} of the unkillable trigger task, so each kills exactly one victim (checked: one {@code KillEvent} per
@@ -147,13 +147,16 @@ public final class OomKillLatencyBenchmark implements LiveBenchmark {
                 BenchRow.against(what + " p99 (vs RTT p99)", s.p99Ms(), "ms", context.baselines(), Baseline.RTT_P99,
                         Target.none())));
         // Inside that latency (warm-up included): the cluster oom_lock trylock and the agent's transaction commit.
-        rows.addAll(phase(meters.find("oomsim.lock.trylock").tag("outcome", "acquired").timer(), "cluster oom_lock trylock (acquired)", context));
-        rows.addAll(phase(meters.find("oomsim.agent.transaction.commit").timer(), "agent transaction commit (offsets + EndTxn)", context));
+        rows.addAll(phase(meters.find("oomsim.lock.trylock").tag("outcome", "acquired").timer(),
+                "cluster oom_lock trylock (acquired)", context));
+        rows.addAll(phase(meters.find("oomsim.agent.transaction.commit").timer(),
+                "agent transaction commit (offsets + EndTxn)", context));
         rows.addAll(phase(meters.find("oomsim.agent.request.duration").timer(),
                 "the request in the agent (its start to its outcome, trylock included)", context));
         double refused = meters.find("oomsim.lock.trylock").timers().stream()
                 .filter(t -> !"acquired".equals(t.getId().getTag("outcome"))).mapToDouble(Timer::count).sum();
-        rows.add(BenchRow.info("OOM kill latency, inside: cluster oom_lock trylocks refused (each a retry later)", refused,
+        rows.add(BenchRow.info("OOM kill latency, inside: cluster oom_lock trylocks refused (each a retry later)",
+                refused,
                 "trylocks"));
         return rows;
     }
@@ -181,36 +184,44 @@ public final class OomKillLatencyBenchmark implements LiveBenchmark {
     /** A {@code may_oom} of the trigger task: GFP_KERNEL, order 0, on node 0. */
     static NodeCommand trigger(String id, int sequence) {
         return NodeCommand.newBuilder().setCommandId(id).setOrigin(-1).setTaskEventsOffset(0)
-                .setBody(AllocRequest.newBuilder().setRequestId(id).setOp(AllocOp.MAY_OOM).setPid(AgentMachines.TRIGGER_PID)
-                        .setGfpMask(AllocationMix.GFP_KERNEL).setOrder(0).setPreferredNode(0).setSequence((long) sequence)
+                .setBody(AllocRequest.newBuilder().setRequestId(id).setOp(AllocOp.MAY_OOM)
+                        .setPid(AgentMachines.TRIGGER_PID)
+                        .setGfpMask(AllocationMix.GFP_KERNEL).setOrder(0).setPreferredNode(0)
+                        .setSequence((long) sequence)
                         .build())
                 .build();
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> producer, Topics topics, byte[] value) throws InterruptedException {
+    private static void send(KafkaProducer<byte[], byte[]> producer, Topics topics,
+            byte[] value) throws InterruptedException {
         TopicSpec<Integer, NodeCommand> spec = topics.allocRequests();
         try {
-            producer.send(new ProducerRecord<>(spec.name(), 0, spec.keySerde().serializer().serialize(spec.name(), 0), value)).get();
+            producer.send(new ProducerRecord<>(spec.name(), 0, spec.keySerde().serializer().serialize(spec.name(), 0),
+                    value)).get();
         } catch (ExecutionException e) {
-            throw new IllegalStateException("sending an OOM trigger failed: " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException("sending an OOM trigger failed: " + e.getCause().getMessage(),
+                    e.getCause());
         }
     }
 
     /**
-     * Reads {@code kills} until the kill of request {@code id} is visible. Every kill read is checked on the way: one per
-     * request, a victim not killed before.
+     * Reads {@code kills} until the kill of request {@code id} is visible. Every kill read is checked on the way: one
+     * per request, a victim not killed before.
      */
-    private static KillEvent awaitKill(KafkaConsumer<byte[], byte[]> consumer, TopicSpec<Integer, KillEvent> topic, String id,
+    private static KillEvent awaitKill(KafkaConsumer<byte[], byte[]> consumer, TopicSpec<Integer, KillEvent> topic,
+            String id,
                                        long start, Set<String> requestsSoFar, Set<Integer> killedSoFar) {
         KillEvent found = null;
         while (found == null) {
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                 KillEvent e = topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
                 if (!requestsSoFar.add(e.getRequestId())) {
-                    throw new IllegalStateException("request " + e.getRequestId() + " killed twice; each should kill one task");
+                    throw new IllegalStateException("request " + e.getRequestId()
+                            + " killed twice; each should kill one task");
                 }
                 if (!killedSoFar.add(e.getVictimPid())) {
-                    throw new IllegalStateException("request " + e.getRequestId() + " killed pid " + e.getVictimPid() + " again");
+                    throw new IllegalStateException("request " + e.getRequestId() + " killed pid " + e.getVictimPid()
+                            + " again");
                 }
                 if (e.getRequestId().equals(id)) {
                     found = e;

@@ -36,7 +36,8 @@ public final class LockBenchmark {
         public Plan {
             Objects.requireNonNull(pacing, "pacing");
             if (roundTrips < 1 || uncontendedTryLocks < 1 || contenders < 1 || contendedTryLocks < contenders) {
-                throw new IllegalArgumentException("every count must be >= 1 (and tryLocks >= contenders): " + roundTrips
+                throw new IllegalArgumentException("every count must be >= 1 (and tryLocks >= contenders): "
+                        + roundTrips
                         + ", " + uncontendedTryLocks + ", " + contenders + ", " + contendedTryLocks);
             }
         }
@@ -63,12 +64,14 @@ public final class LockBenchmark {
             double rtt = roundTrip.percentile(50);
             return List.of(
                     String.format("broker produce->consume RTT          %s", roundTrip.summary()),
-                    String.format("lock tryLock uncontended (acquired)  %s  p50=%.2fx p99=%.2fx RTT p50, p99=%.2fx RTT p99",
+                    String.format("lock tryLock uncontended (acquired)  %s  p50=%.2fx p99=%.2fx RTT p50, p99=%.2fx "
+                            + "RTT p99",
                             uncontended.summary(), uncontended.percentile(50) / rtt, uncontended.percentile(99) / rtt,
                             (double) uncontended.percentile(99) / roundTrip.percentile(99)),
                     String.format("lock tryLock %d contenders (acquired) %s  p50=%.2fx RTT p50", contenders,
                             contendedAcquired.summary(), contendedAcquired.percentile(50) / rtt),
-                    String.format("lock grants, %d contenders            %d grants in %d tryLocks, %.1f s = %.0f grants/s; every contender acquired: %s",
+                    String.format("lock grants, %d contenders            %d grants in %d tryLocks, %.1f s = %.0f "
+                            + "grants/s; every contender acquired: %s",
                             contenders, grants, tryLocks, seconds, grantsPerSecond(), everyContenderAcquired));
         }
     }
@@ -85,7 +88,8 @@ public final class LockBenchmark {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot create " + rttTopic + ": " + e, e);
         }
-        LatencySamples rtt = BrokerRoundTrip.measure(bootstrapServers, rttTopic, Math.min(500, plan.roundTrips()), plan.roundTrips());
+        LatencySamples rtt = BrokerRoundTrip.measure(bootstrapServers, rttTopic, Math.min(500, plan.roundTrips()),
+                plan.roundTrips());
 
         LatencySamples uncontended;
         String soloTopic = topicPrefix + "lock-bench-solo-" + suffix;
@@ -105,7 +109,8 @@ public final class LockBenchmark {
         List<LockContender> contenders = new ArrayList<>();
         try {
             for (int i = 0; i < plan.contenders(); i++) {
-                contenders.add(new LockContender(lock(client, contendedTopic, "node-" + i, plan), 0, budget, plan.pacing()));
+                contenders.add(new LockContender(lock(client, contendedTopic, "node-" + i, plan), 0, budget,
+                        plan.pacing()));
             }
             long start = System.nanoTime();
             List<CompletableFuture<Void>> done = new ArrayList<>();

@@ -41,7 +41,8 @@ class AgentMachinesTest {
     void victimsAreBoundedSoTheFreedPagesNeverLiftTheZoneToItsHighWatermark() {
         assertThat(AgentMachines.MAX_VICTIMS).isEqualTo(1519);
         assertThat(AgentMachines.oomVictims(1519)).isNotNull();
-        assertThatThrownBy(() -> AgentMachines.oomVictims(1520)).hasMessageContaining("victims must be 1..1519, was 1520");
+        assertThatThrownBy(() -> AgentMachines.oomVictims(1520))
+                .hasMessageContaining("victims must be 1..1519, was 1520");
     }
 
     @Test

@@ -62,7 +62,8 @@ class AllocationMixTest {
 
     @Test
     void ordersAreMostlyZeroWithSomeOneToThree() {
-        AllocationMix.Mix mix = AllocationMix.generate(ONE_NODE, 0, new AllocationMix.Plan(4_000, 1_000, 2_000, 1), "t-");
+        AllocationMix.Mix mix = AllocationMix.generate(ONE_NODE, 0, new AllocationMix.Plan(4_000, 1_000, 2_000, 1),
+                "t-");
         Map<Integer, Integer> byOrder = new HashMap<>();
         mix.commands().stream().map(c -> (AllocRequest) c.getBody()).filter(r -> r.getOp() == AllocOp.ALLOC)
                 .forEach(r -> byOrder.merge(r.getOrder(), 1, Integer::sum));

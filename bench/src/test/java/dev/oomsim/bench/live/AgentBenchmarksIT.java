@@ -60,7 +60,8 @@ class AgentBenchmarksIT {
         assertThat(p50.value()).isPositive().isLessThanOrEqualTo(p99.value());
         assertThat(p50.targetText()).isEqualTo("≤ 1.3× txn round trip + RTT, p50");
         assertThat(p99.targetText()).isEqualTo("≤ 1.3× txn round trip + RTT, p99");
-        assertThat(p99.baseline()).hasValueSatisfying(b -> assertThat(b.label()).isEqualTo("txn round trip + RTT, p99"));
+        assertThat(p99.baseline())
+                .hasValueSatisfying(b -> assertThat(b.label()).isEqualTo("txn round trip + RTT, p99"));
 
         BenchRow live = row(rows, "node agent heap, 64 GiB node, live");
         BenchRow loaded = row(rows, "node agent heap, 64 GiB node, after 1,000 ALLOC/FREE requests");
@@ -74,6 +75,7 @@ class AgentBenchmarksIT {
 
     private static BenchRow row(List<BenchRow> rows, String prefix) {
         return rows.stream().filter(r -> r.name().startsWith(prefix)).findFirst()
-                .orElseThrow(() -> new AssertionError("no row starting " + prefix + " in " + rows.stream().map(BenchRow::name).toList()));
+                .orElseThrow(() -> new AssertionError("no row starting " + prefix + " in " + rows.stream()
+                        .map(BenchRow::name).toList()));
     }
 }

@@ -3,7 +3,7 @@ package dev.oomsim.kernel.image;
 import java.util.Arrays;
 import java.util.function.LongConsumer;
 
-import dev.oomsim.kernel.mm.Zone;
+import dev.oomsim.kernel.mm.BuddyOrder;
 
 /**
  * Mirrors one {@code struct free_area}'s list ({@code zone->free_area[order].free_list}): the first pfn of every free
@@ -15,8 +15,8 @@ public record FreeListImage(int order, long[] pfns) {
 
     /** Copies the pfns and checks each heads an aligned block of {@code order}. */
     public FreeListImage {
-        if (order < 0 || order >= Zone.MAX_ORDER) {
-            throw new IllegalArgumentException("free list order: expected 0.." + (Zone.MAX_ORDER - 1) + ", got "
+        if (order < 0 || order >= BuddyOrder.MAX_ORDER) {
+            throw new IllegalArgumentException("free list order: expected 0.." + (BuddyOrder.MAX_ORDER - 1) + ", got "
                     + order);
         }
         if (pfns == null) {

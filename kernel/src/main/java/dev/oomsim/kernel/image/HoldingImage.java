@@ -23,7 +23,7 @@ public record HoldingImage(int zoneIdx, List<RankRange> rankRanges, List<HeldBlo
     public record HeldBlock(long pfn, int order) {
         /** Validates the block. */
         public HeldBlock {
-            if (pfn < 0 || order < 0 || order >= dev.oomsim.kernel.mm.Zone.MAX_ORDER
+            if (pfn < 0 || order < 0 || order >= dev.oomsim.kernel.mm.BuddyOrder.MAX_ORDER
                     || (pfn & ((1L << order) - 1)) != 0) {
                 throw new IllegalArgumentException("held block: pfn " + pfn + " order " + order
                         + " is not an aligned block");

@@ -5,7 +5,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
-import dev.oomsim.kernel.task.Task;
+import dev.oomsim.kernel.task.OomScoreAdjRange;
 import dev.oomsim.kernel.task.TaskFlag;
 
 /**
@@ -33,10 +33,7 @@ public record TaskImage(int pid, boolean alive, int mmId, int oomScoreAdj, Set<T
         if (flags == null || children == null) {
             throw new IllegalArgumentException("task " + pid + ": flags and children must be set");
         }
-        if (oomScoreAdj < Task.OOM_SCORE_ADJ_MIN || oomScoreAdj > Task.OOM_SCORE_ADJ_MAX) {
-            throw new IllegalArgumentException("task " + pid + " oom_score_adj: expected -1000..1000, got "
-                    + oomScoreAdj);
-        }
+        OomScoreAdjRange.require(oomScoreAdj, "task " + pid + " ");
         // In TaskFlag order whatever set it came as, so an image reads (and encodes) the same after a round trip.
         EnumSet<TaskFlag> ordered = EnumSet.noneOf(TaskFlag.class);
         ordered.addAll(flags);

@@ -2,8 +2,8 @@ package dev.oomsim.kernel.image;
 
 import java.util.List;
 
+import dev.oomsim.kernel.mm.BuddyOrder;
 import dev.oomsim.kernel.mm.Watermarks;
-import dev.oomsim.kernel.mm.Zone;
 import dev.oomsim.kernel.mm.ZoneType;
 
 /**
@@ -26,8 +26,8 @@ public record ZoneImage(int zoneIdx, ZoneType type, long startPfn, long managedP
         }
         freeLists = List.copyOf(freeLists);
         lowmemReserve = List.copyOf(lowmemReserve);
-        if (freeLists.size() != Zone.MAX_ORDER) {
-            throw new IllegalArgumentException(zone + ": expected " + Zone.MAX_ORDER + " free lists, got "
+        if (freeLists.size() != BuddyOrder.MAX_ORDER) {
+            throw new IllegalArgumentException(zone + ": expected " + BuddyOrder.MAX_ORDER + " free lists, got "
                     + freeLists.size());
         }
         if (startPfn < 0 || managedPages < 0) {
@@ -36,7 +36,7 @@ public record ZoneImage(int zoneIdx, ZoneType type, long startPfn, long managedP
         }
         long endPfn = startPfn + managedPages;
         long listed = 0;
-        for (int o = 0; o < Zone.MAX_ORDER; o++) {
+        for (int o = 0; o < BuddyOrder.MAX_ORDER; o++) {
             FreeListImage list = freeLists.get(o);
             if (list.order() != o) {
                 throw new IllegalArgumentException(zone + ": free list " + o + " holds order " + list.order());

@@ -1,6 +1,6 @@
 package dev.oomsim.kernel.mm;
 
-/** Mirrors the {@code ALLOC_*} flags of mm/internal.h (kernel-model.md §4; ALLOC_OOM from v6.1). */
+/** Mirrors the {@code ALLOC_*} flags of mm/internal.h (docs/kernel-model.md §4; ALLOC_OOM from v6.1). */
 public final class AllocFlags {
     public static final int ALLOC_WMARK_MIN = 0x00;
     public static final int ALLOC_WMARK_LOW = 0x01;

@@ -1,6 +1,8 @@
 package dev.oomsim.kernel.mm;
 
-/** The outcome of {@code PageAllocator.allocPages}: a page, or NULL. Running out of memory is a result, not an error. */
+/**
+ * The outcome of {@code PageAllocator.allocPages}: a page, or NULL. Running out of memory is a result, not an error.
+ */
 public sealed interface AllocResult permits AllocResult.Allocated, AllocResult.Failed {
 
     /** What happened along the way. */

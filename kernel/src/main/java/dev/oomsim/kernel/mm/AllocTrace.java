@@ -5,7 +5,7 @@ import java.util.List;
 import dev.oomsim.kernel.oom.OomOutcome;
 
 /**
- * Everything one allocation reports (scenario-format.md): the page or null, {@code did_some_progress} of the last
+ * Everything one allocation reports (docs/scenario-format.md): the page or null, {@code did_some_progress} of the last
  * mayOom call (null when it never ran), how many mayOom calls and reclaim passes ran, every {@code out_of_memory}
  * call, a panic text, the log lines and the path of steps.
  */

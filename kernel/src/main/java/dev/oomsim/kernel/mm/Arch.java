@@ -3,7 +3,7 @@ package dev.oomsim.kernel.mm;
 import java.util.Arrays;
 import java.util.List;
 
-/** The zone layout of an architecture (kernel-model.md §4 "Profiles"). */
+/** The zone layout of an architecture (docs/kernel-model.md §4 "Profiles"). */
 public enum Arch {
     /** DMA, DMA32, NORMAL, MOVABLE; nothing is highmem. */
     X86_64(List.of(ZoneType.DMA, ZoneType.DMA32, ZoneType.NORMAL, ZoneType.MOVABLE), new long[] {256, 256, 32}),

@@ -2,7 +2,7 @@ package dev.oomsim.kernel.mm;
 
 import java.util.List;
 
-/** Direct compaction ({@code try_to_compact_pages}) as a pluggable, deterministic model (kernel-model.md §2). */
+/** Direct compaction ({@code try_to_compact_pages}) as a pluggable, deterministic model (docs/kernel-model.md §2). */
 public interface CompactionModel {
 
     /** Mirrors the part of {@code enum compact_result} the allocator looks at. */

@@ -9,7 +9,7 @@ import dev.oomsim.kernel.image.FreeListImage;
 
 /**
  * Mirrors {@code struct free_area}, include/linux/mmzone.h: the free list of one order of one zone, with its
- * {@code nr_free}. Migrate types are collapsed into one list (kernel-model.md §2).
+ * {@code nr_free}. Migrate types are collapsed into one list (docs/kernel-model.md §2).
  *
  * <p>No per-page objects. A block is named by its key, {@code (pfn - linkBase) >> order}, where {@code linkBase} is
  * the zone's start rounded down to a {@code MAX_ORDER - 1} boundary. Membership ("is this pfn the head of a free block
@@ -199,7 +199,9 @@ public final class FreeArea {
         return key;
     }
 
-    /** Appends {@code count} blocks at {@code start, start+stride, ...} in list order (bulk load, before any tail push). */
+    /**
+     * Appends {@code count} blocks at {@code start, start+stride, ...} in list order (bulk load, before any tail push).
+     */
     void addRun(long start, long stride, long count) {
         if (count == 0) {
             return;

@@ -9,7 +9,7 @@ import java.util.Map;
 import dev.oomsim.kernel.profile.Profile;
 
 /**
- * Mirrors {@code gfp_t}, include/linux/gfp.h. The mask is held in the v4.4 bit layout (kernel-model.md §4); the
+ * Mirrors {@code gfp_t}, include/linux/gfp.h. The mask is held in the v4.4 bit layout (docs/kernel-model.md §4); the
  * three flags that exist only in v6.1 ({@code __GFP_RETRY_MAYFAIL}, {@code __GFP_ACCOUNT}, {@code __GFP_ZEROTAGS})
  * live in bits v4.4 leaves unused. {@link #raw(Profile)} gives the value the profile's kernel would print.
  */
@@ -62,7 +62,8 @@ public record GfpFlags(int mask) {
     public static final GfpFlags GFP_DMA32 = DMA32;
     public static final GfpFlags GFP_TRANSHUGE = new GfpFlags(0x4352ca);
     public static final GfpFlags GFP_KERNEL_ACCOUNT = new GfpFlags(0x24000c0 | 0x8000000);
-    public static final GfpFlags GFP_TRANSHUGE_LIGHT = new GfpFlags((0x24200ca | 0x4000 | 0x10000 | 0x200) & ~0x2400000);
+    public static final GfpFlags GFP_TRANSHUGE_LIGHT =
+            new GfpFlags((0x24200ca | 0x4000 | 0x10000 | 0x200) & ~0x2400000);
     /** v6.1's GFP_TRANSHUGE (LIGHT plus direct reclaim); spelled GFP_TRANSHUGE in the modern profile. */
     public static final GfpFlags GFP_TRANSHUGE_MODERN = new GfpFlags(GFP_TRANSHUGE_LIGHT.mask | 0x400000);
 
@@ -157,7 +158,10 @@ public record GfpFlags(int mask) {
         return new GfpFlags(mask & allowed.mask);
     }
 
-    /** Mirrors {@code gfp_zone}, include/linux/gfp.h: the highest zone type the request may use; invalid combinations throw. */
+    /**
+     * Mirrors {@code gfp_zone}, include/linux/gfp.h: the highest zone type the request may use; invalid combinations
+     * throw.
+     */
     public ZoneType gfpZone(Arch arch) {
         int low = mask & 0x0f;
         boolean dma = (low & 0x01) != 0;

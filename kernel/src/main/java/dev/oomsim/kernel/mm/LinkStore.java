@@ -2,10 +2,10 @@ package dev.oomsim.kernel.mm;
 
 /**
  * The free-list links that {@code struct page} carries in the kernel ({@code page->lru}), without page objects: a
- * fixed-width array of small unsigned integers ({@code width} bits each, just enough for the largest key stored), packed
- * into {@code long} words and cut into chunks of {@value #CHUNK_ENTRIES} entries that are allocated on first write, so
- * a zone whose free lists never leave bulk-loaded runs costs nothing. Reading an entry that was never written is a bug
- * of the caller. Owned by the {@link Zone} whose free areas use it (single-threaded).
+ * fixed-width array of small unsigned integers ({@code width} bits each, just enough for the largest key stored),
+ * packed into {@code long} words and cut into chunks of {@value #CHUNK_ENTRIES} entries that are allocated on first
+ * write, so a zone whose free lists never leave bulk-loaded runs costs nothing. Reading an entry that was never written
+ * is a bug of the caller. Owned by the {@link Zone} whose free areas use it (single-threaded).
  */
 final class LinkStore {
     private static final int CHUNK_SHIFT = 12;

@@ -139,13 +139,15 @@ public final class LocalNodeMemory implements NodeMemory {
             }
         }
         if (zone == null || (pfn & (size - 1)) != 0) {
-            throw new IllegalArgumentException("free: pfn " + pfn + " order " + order + " is not an aligned block of node "
+            throw new IllegalArgumentException("free: pfn " + pfn + " order " + order
+                    + " is not an aligned block of node "
                     + nodeId);
         }
         if (t.mm() == null) {
             List<Page> held = kernelHoldings.getOrDefault(t.pid(), new ArrayList<>());
             if (!held.remove(new Page(nodeId, zone.type(), pfn, order))) {
-                throw new IllegalArgumentException("free: pid " + t.pid() + " does not hold pfn " + pfn + " order " + order);
+                throw new IllegalArgumentException("free: pid " + t.pid() + " does not hold pfn " + pfn + " order "
+                        + order);
             }
             zone.freeOneBlock(pfn, order);
             return;
@@ -153,7 +155,8 @@ public final class LocalNodeMemory implements NodeMemory {
         // A plain lookup: a free never needs the holding created on demand (an absent one holds nothing).
         Mm.Holding h = t.mm().holdings().get(Mm.key(nodeId, zone.index()));
         if (h == null) {
-            throw new IllegalArgumentException("free: pid " + t.pid() + " does not hold pfn " + pfn + " order " + order);
+            throw new IllegalArgumentException("free: pid " + t.pid() + " does not hold pfn " + pfn + " order "
+                    + order);
         }
         Integer heldOrder = h.blocks().get(pfn);
         if (heldOrder != null && heldOrder == order) {
@@ -165,7 +168,8 @@ public final class LocalNodeMemory implements NodeMemory {
         long first = zone.rankOf(pfn);
         long last = zone.rankOf(pfn + size - 1);
         if (first < 0 || last - first != size - 1) {
-            throw new IllegalArgumentException("free: pid " + t.pid() + " does not hold pfn " + pfn + " order " + order);
+            throw new IllegalArgumentException("free: pid " + t.pid() + " does not hold pfn " + pfn + " order "
+                    + order);
         }
         for (int i = 0; i < h.rankRanges().size(); i++) {
             long[] r = h.rankRanges().get(i);

@@ -34,7 +34,10 @@ public interface NodeMemory {
      */
     ZoneSnapshot zoneSnapshot(int zoneIdx);
 
-    /** A snapshot of every populated zone, lowest index first: the scenario runner's {@code boot} and {@code state} reports. */
+    /**
+     * A snapshot of every populated zone, lowest index first: the scenario runner's {@code boot} and {@code state}
+     * reports.
+     */
     List<ZoneSnapshot> zoneSnapshots();
 
     /**

@@ -41,17 +41,19 @@ public final class PageAllocator {
 
     private final Machine m;
     private final OomKiller oomKiller;
+    private final CpusetRule cpuset;
 
     /** An allocator over {@code machine}, calling {@code oomKiller} from mayOom. */
     public PageAllocator(Machine machine, OomKiller oomKiller) {
         this.m = machine;
         this.oomKiller = oomKiller;
+        this.cpuset = new CpusetRule(machine);
     }
 
-    // ---------------------------------------------------------------- free-page machinery (kernel-model.md §7)
+    // ---------------------------------------------------------------- free-page machinery (docs/kernel-model.md §7)
 
     /**
-     * Steps 1–5 of {@code __zone_watermark_ok}, mm/page_alloc.c (kernel-model.md §7): true when {@code freePages}
+     * Steps 1–5 of {@code __zone_watermark_ok}, mm/page_alloc.c (docs/kernel-model.md §7): true when {@code freePages}
      * less the request and (unless HARDER) the highatomic reserve stays above the relieved mark plus
      * {@code lowmemReserve}. Signed arithmetic; {@code <=} fails.
      */
@@ -95,24 +97,9 @@ public final class PageAllocator {
         return false;
     }
 
-    /** Mirrors {@code __cpuset_node_allowed}, kernel/cpuset.c (no interrupt context in the model). */
+    /** Mirrors {@code __cpuset_node_allowed}, kernel/cpuset.c: the {@link CpusetRule} the OOM killer applies too. */
     public boolean cpusetNodeAllowed(int node, GfpFlags gfp, Task t) {
-        if (!m.tasks().cpusetsEnabled()) {
-            return true;
-        }
-        if (t.cpuset().mems().contains(node)) {
-            return true;
-        }
-        if (t.has(TaskFlag.MEMDIE)) {
-            return true;
-        }
-        if (gfp.has(GfpFlags.HARDWALL)) {
-            return false;
-        }
-        if (t.has(TaskFlag.EXITING)) {
-            return true;
-        }
-        return m.tasks().nearestHardwallAncestor(t.cpuset()).mems().contains(node);
+        return cpuset.nodeAllowed(node, gfp, t);
     }
 
     /** True when a zonelist entry passes the walk's filter: at most {@code highZoneidx}, inside the nodemask. */
@@ -226,7 +213,7 @@ public final class PageAllocator {
         return new AllocContext(zonelist, nodemask, highZoneidx, localNode);
     }
 
-    // ---------------------------------------------------------------- entry (kernel-model.md §8)
+    // ---------------------------------------------------------------- entry (docs/kernel-model.md §8)
 
     /** Mirrors {@code __alloc_pages_nodemask} (v4.4) / {@code __alloc_pages} (v6.1): fast path, then the slow path. */
     public AllocResult allocPages(AllocRequest req) {
@@ -325,7 +312,7 @@ public final class PageAllocator {
         return flags;
     }
 
-    /** Mirrors {@code __alloc_pages_slowpath} (v4.4), kernel-model.md §8, every exit recorded in the path. */
+    /** Mirrors {@code __alloc_pages_slowpath} (v4.4), docs/kernel-model.md §8, every exit recorded in the path. */
     void slowPathSeed(SlowPathState st, Task current) {
         AllocContext ac = st.ac;
         int order = st.order;
@@ -535,7 +522,7 @@ public final class PageAllocator {
         }
     }
 
-    // ---------------------------------------------------------------- may_oom (kernel-model.md §9, §13)
+    // ---------------------------------------------------------------- may_oom (docs/kernel-model.md §9, §13)
 
     /**
      * The second public entry point: {@code __alloc_pages_may_oom} on its own, for a request as it stands between
@@ -563,7 +550,7 @@ public final class PageAllocator {
         return lastMayOomState == null ? null : lastMayOomState.toTrace();
     }
 
-    /** Mirrors {@code __alloc_pages_may_oom}, mm/page_alloc.c, row by row (kernel-model.md §9; modern §13). */
+    /** Mirrors {@code __alloc_pages_may_oom}, mm/page_alloc.c, row by row (docs/kernel-model.md §9; modern §13). */
     MayOomResult mayOom(SlowPathState st, Task current) {
         st.mayOomCalls++;
         MayOomResult r = mayOomRows(st, current);
@@ -704,7 +691,7 @@ public final class PageAllocator {
         return 0;
     }
 
-    /** Mirrors {@code __alloc_pages_slowpath} (v6.1), kernel-model.md §13. */
+    /** Mirrors {@code __alloc_pages_slowpath} (v6.1), docs/kernel-model.md §13. */
     void slowPathModern(SlowPathState st, Task current) {
         AllocContext ac = st.ac;
         int order = st.order;
@@ -853,9 +840,10 @@ public final class PageAllocator {
     }
 
     /**
-     * Mirrors {@code should_reclaim_retry} (kernel-model.md §13): resets or counts {@code no_progress_loops}; past
+     * Mirrors {@code should_reclaim_retry} (docs/kernel-model.md §13): resets or counts {@code no_progress_loops}; past
      * MAX_RECLAIM_RETRIES gives up (after trying to unreserve highatomic); otherwise retries while some zone would pass
-     * its min watermark with free + reclaimable pages, discounted by loops/16.
+     * its min watermark with free + reclaimable pages, undiscounted (v4.12 removed the loops/16 back-off; v6.1 has
+     * none).
      */
     boolean shouldReclaimRetry(SlowPathState st, boolean didSomeProgress, int allocFlags) {
         if (didSomeProgress && st.order <= PAGE_ALLOC_COSTLY_ORDER) {
@@ -872,7 +860,6 @@ public final class PageAllocator {
             }
             ZoneSnapshot z = m.memory(ref.nodeId()).zoneSnapshot(ref.zoneIdx());
             long available = z.reclaimablePages() + z.freePages();
-            available -= (st.noProgressLoops * available + MAX_RECLAIM_RETRIES - 1) / MAX_RECLAIM_RETRIES;
             if (zoneWatermarkOk(z, st.order, z.watermarks().minPages(), st.ac.highZoneidx, allocFlags, available,
                     Profile.MODERN)) {
                 return true;

@@ -3,8 +3,8 @@ package dev.oomsim.kernel.mm;
 import java.util.List;
 
 /**
- * Direct reclaim ({@code try_to_free_pages}) as a pluggable, deterministic model (kernel-model.md §2). A model reaches
- * a zone only through its node's {@link NodeMemory#reclaimZone}.
+ * Direct reclaim ({@code try_to_free_pages}) as a pluggable, deterministic model (docs/kernel-model.md §2). A model
+ * reaches a zone only through its node's {@link NodeMemory#reclaimZone}.
  */
 public interface ReclaimModel {
 
@@ -46,7 +46,7 @@ public interface ReclaimModel {
     }
 
     /**
-     * The v4.4 quirk (kernel-model.md §2, flag {@code reclaimQuirk44}): reclaim reports progress 1 while any zone
+     * The v4.4 quirk (docs/kernel-model.md §2, flag {@code reclaimQuirk44}): reclaim reports progress 1 while any zone
      * still looks reclaimable, even when it freed nothing.
      */
     default ReclaimModel withReclaimQuirk44() {

@@ -21,7 +21,8 @@ public final class SlowPathState {
     int retries;
     long pagesReclaimed;
     int noProgressLoops;
-    int compactPriority = 2;
+    /** {@code compact_priority}: the v6.1 slow path sets DEF_COMPACT_PRIORITY (SYNC_LIGHT = 1) at restart:. */
+    int compactPriority = 1;
     int mayOomCalls;
     int reclaimPasses;
     Integer lastDidSomeProgress;
@@ -72,6 +73,7 @@ public final class SlowPathState {
 
     /** Freezes the state into a trace. */
     AllocTrace toTrace() {
-        return new AllocTrace(page, lastDidSomeProgress, mayOomCalls, reclaimPasses, oomCalls, panic, log.lines(), path);
+        return new AllocTrace(page, lastDidSomeProgress, mayOomCalls, reclaimPasses, oomCalls, panic, log.lines(),
+                path);
     }
 }

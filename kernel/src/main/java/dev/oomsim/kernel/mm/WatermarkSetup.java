@@ -5,7 +5,7 @@ import java.util.List;
 import dev.oomsim.kernel.profile.Profile;
 
 /**
- * Boot arithmetic of kernel-model.md §6: mirrors {@code init_per_zone_wmark_min}, {@code __setup_per_zone_wmarks}
+ * Boot arithmetic of docs/kernel-model.md §6: mirrors {@code init_per_zone_wmark_min}, {@code __setup_per_zone_wmarks}
  * and {@code setup_per_zone_lowmem_reserve}, mm/page_alloc.c.
  */
 public final class WatermarkSetup {
@@ -66,7 +66,8 @@ public final class WatermarkSetup {
             for (int zi = 0; zi < node.nrZones(); zi++) {
                 Zone z = node.zone(zi);
                 boolean high = isHighmem(z, arch, movableFromHighmem);
-                if (!high && !(profile == Profile.MODERN && z.type() == ZoneType.MOVABLE)) {
+                // v6.1 has no ZONE_MOVABLE special case (the capping came mid-2023): x86_64 MOVABLE is lowmem.
+                if (!high) {
                     lowmemPages += z.managedPages();
                 }
             }
@@ -75,8 +76,7 @@ public final class WatermarkSetup {
             for (int zi = 0; zi < node.nrZones(); zi++) {
                 Zone z = node.zone(zi);
                 long tmp = lowmemPages == 0 ? 0 : mulDiv(pagesMin, z.managedPages(), lowmemPages);
-                boolean clampToHighmem = isHighmem(z, arch, movableFromHighmem)
-                        || (profile == Profile.MODERN && z.type() == ZoneType.MOVABLE);
+                boolean clampToHighmem = isHighmem(z, arch, movableFromHighmem);
                 long min;
                 if (clampToHighmem) {
                     min = Math.max(SWAP_CLUSTER_MAX, Math.min(128, z.managedPages() / 1024));

@@ -14,8 +14,8 @@ import dev.oomsim.kernel.image.ZoneImage;
  * owns the zone's node (the in-process runner, later the node's agent).
  */
 public final class Zone {
-    /** {@code MAX_ORDER}. */
-    public static final int MAX_ORDER = 11;
+    /** {@code MAX_ORDER}, the name mmzone.h gives {@link BuddyOrder#MAX_ORDER} (the one definition). */
+    public static final int MAX_ORDER = BuddyOrder.MAX_ORDER;
 
     private final int nodeId;
     private final ZoneType type;
@@ -33,8 +33,8 @@ public final class Zone {
     private long reservedRankFrom;
 
     /**
-     * A zone whose boot-time free blocks are {@code regions} (see {@code ZoneLayout.plan}); every other pfn is held by a task
-     * (claimed with {@link #claimLoadPages}) or reserved.
+     * A zone whose boot-time free blocks are {@code regions} (see {@code ZoneLayout.plan}); every other pfn is held by
+     * a task (claimed with {@link #claimLoadPages}) or reserved.
      */
     Zone(int nodeId, ZoneType type, int index, int nrZones, long startPfn, long managedPages,
             List<ZoneLayout.Region> regions) {
@@ -63,11 +63,13 @@ public final class Zone {
                 throw new IllegalArgumentException("free block size " + r.size() + " is not 2^order");
             }
             if ((r.start() & (r.size() - 1)) != 0 || (r.stride() & (r.size() - 1)) != 0 || r.stride() < r.size()) {
-                throw new IllegalArgumentException("free block at pfn " + r.start() + " is not aligned to order " + order);
+                throw new IllegalArgumentException("free block at pfn " + r.start() + " is not aligned to order "
+                        + order);
             }
             if (r.start() < prevEnd || r.end() > startPfn + managedPages) {
                 throw new IllegalArgumentException("free block at pfn " + r.start() + " order " + order
-                        + " overlaps another or lies outside the zone [" + startPfn + ", " + (startPfn + managedPages) + ")");
+                        + " overlaps another or lies outside the zone [" + startPfn + ", " + (startPfn + managedPages)
+                        + ")");
             }
             prevEnd = r.end();
         }
@@ -197,7 +199,10 @@ public final class Zone {
         return layout.nonFreePages() - reservedRankFrom;
     }
 
-    /** Mirrors {@code __rmqueue_smallest}: takes the head block of the smallest non-empty order ≥ {@code order}; -1 if none. */
+    /**
+     * Mirrors {@code __rmqueue_smallest}: takes the head block of the smallest non-empty order ≥ {@code order}; -1 if
+     * none.
+     */
     public long rmqueueSmallest(int order) {
         for (int current = order; current < MAX_ORDER; current++) {
             FreeArea area = freeArea[current];
@@ -223,10 +228,13 @@ public final class Zone {
         }
     }
 
-    /** Mirrors {@code __free_one_page}: frees a block, merging with free buddies and applying the tail-placement rule. */
+    /**
+     * Mirrors {@code __free_one_page}: frees a block, merging with free buddies and applying the tail-placement rule.
+     */
     public void freeOneBlock(long pfn, int order) {
         if (pfn < startPfn || pfn + (1L << order) > endPfn() || (pfn & ((1L << order) - 1)) != 0) {
-            throw new IllegalArgumentException("free of pfn " + pfn + " order " + order + " outside zone or misaligned");
+            throw new IllegalArgumentException("free of pfn " + pfn + " order " + order
+                    + " outside zone or misaligned");
         }
         while (order < MAX_ORDER - 1) {
             long buddy = pfn ^ (1L << order);
@@ -265,8 +273,8 @@ public final class Zone {
 
     /**
      * Hands a task the next {@code pages} reserved pages (boot-time non-free pages nobody holds, lowest pfns first);
-     * returns the first rank. At boot they follow the previous task's; after reclaim freed some reserved pages (they are
-     * in the buddy lists), they start after those, so a task loaded later never takes a page twice.
+     * returns the first rank. At boot they follow the previous task's; after reclaim freed some reserved pages (they
+     * are in the buddy lists), they start after those, so a task loaded later never takes a page twice.
      */
     long claimLoadPages(long pages) {
         long first = Math.max(loadRankCursor, reservedRankFrom);

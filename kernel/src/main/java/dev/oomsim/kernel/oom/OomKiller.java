@@ -6,10 +6,10 @@ import java.util.function.Consumer;
 
 import dev.oomsim.kernel.KernelLog;
 import dev.oomsim.kernel.Machine;
+import dev.oomsim.kernel.mm.CpusetRule;
 import dev.oomsim.kernel.mm.GfpFlags;
 import dev.oomsim.kernel.mm.NodeMask;
 import dev.oomsim.kernel.mm.NumaNode;
-import dev.oomsim.kernel.mm.PageAllocator;
 import dev.oomsim.kernel.mm.ZoneRef;
 import dev.oomsim.kernel.profile.Profile;
 import dev.oomsim.kernel.task.Memcg;
@@ -32,12 +32,13 @@ public final class OomKiller {
     private static final String KERNEL_PANIC = "Kernel panic - not syncing: ";
 
     private final Machine m;
-    private PageAllocator allocator;
+    private final CpusetRule cpuset;
     private Consumer<OomReport> observer = report -> { };
 
     /** A killer over {@code machine}. */
     public OomKiller(Machine machine) {
         this.m = machine;
+        this.cpuset = new CpusetRule(machine);
     }
 
     /**
@@ -46,11 +47,6 @@ public final class OomKiller {
      */
     public void setObserver(Consumer<OomReport> observer) {
         this.observer = observer;
-    }
-
-    /** Wires the allocator (its cpuset rule is shared with constrained_alloc). */
-    public void setAllocator(PageAllocator allocator) {
-        this.allocator = allocator;
     }
 
     /** The mutable record of one out_of_memory call. */
@@ -79,7 +75,7 @@ public final class OomKiller {
 
     // ------------------------------------------------------------------ out_of_memory
 
-    /** Mirrors {@code out_of_memory}, mm/oom_kill.c (kernel-model.md §10; modern §13). */
+    /** Mirrors {@code out_of_memory}, mm/oom_kill.c (docs/kernel-model.md §10; modern §13). */
     public OomOutcome outOfMemory(OomControl oc, Task current, KernelLog log) {
         Call call = new Call();
         int mark = log.size();
@@ -199,7 +195,7 @@ public final class OomKiller {
         boolean cpusetLimited = false;
         for (ZoneRef ref : oc.zonelist().zones()) {
             if (ref.zoneIdx() <= high && (oc.nodemask() == null || oc.nodemask().contains(ref.nodeId()))
-                    && !allocator.cpusetNodeAllowed(ref.nodeId(), oc.gfp(), current)) {
+                    && !cpuset.nodeAllowed(ref.nodeId(), oc.gfp(), current)) {
                 cpusetLimited = true;
             }
         }
@@ -234,7 +230,10 @@ public final class OomKiller {
         return !hasIntersectsMemsAllowed(p, nodemask, current);
     }
 
-    /** Mirrors {@code has_intersects_mems_allowed} / {@code oom_cpuset_eligible}, over the task's threads. */
+    /**
+     * Mirrors {@code has_intersects_mems_allowed} (seed) / {@code oom_cpuset_eligible} with
+     * {@code mempolicy_in_oom_domain} (modern), over the task's threads.
+     */
     public boolean hasIntersectsMemsAllowed(Task p, NodeMask nodemask, Task current) {
         for (Task t : m.tasks().threadGroup(p)) {
             if (!t.alive()) {
@@ -242,7 +241,11 @@ public final class OomKiller {
             }
             if (nodemask != null) {
                 Mempolicy pol = t.mempolicy();
-                if (pol.mode() == Mempolicy.Mode.BIND || pol.mode() == Mempolicy.Mode.INTERLEAVE) {
+                // v4.4 mempolicy_nodemask_intersects tests bind and interleave; v5.14+ mempolicy_in_oom_domain
+                // tests bind only.
+                boolean tested = pol.mode() == Mempolicy.Mode.BIND
+                        || (pol.mode() == Mempolicy.Mode.INTERLEAVE && m.profile() == Profile.SEED);
+                if (tested) {
                     if (pol.nodes().intersects(nodemask)) {
                         return true;
                     }
@@ -543,7 +546,8 @@ public final class OomKiller {
     private OomReport.Victim victimRss(Task victim, Mm mm) {
         List<OomReport.NodeRss> rss = new ArrayList<>();
         for (NumaNode node : m.nodes()) {
-            rss.add(new OomReport.NodeRss(node.id(), m.memory(node.id()).anonPages(mm), m.memory(node.id()).filePages(mm)));
+            rss.add(new OomReport.NodeRss(node.id(), m.memory(node.id()).anonPages(mm), m.memory(node.id())
+                    .filePages(mm)));
         }
         return new OomReport.Victim(victim.pid(), victim.comm(), victim.uid(), rss);
     }

@@ -1,6 +1,8 @@
 package dev.oomsim.kernel.oom;
 
-/** Proof of holding {@code oom_lock}; {@code fencingToken} increases with every grant so stale holders can be refused. */
+/**
+ * Proof of holding {@code oom_lock}; {@code fencingToken} increases with every grant so stale holders can be refused.
+ */
 public record OomLockToken(long fencingToken) {
 
     /** Validates the token. */

@@ -9,7 +9,7 @@ import dev.oomsim.kernel.mm.NodeMask;
  * What one {@code out_of_memory} (or memcg OOM) call did and why, for observers of the killer: the outcome, the
  * request that invoked it, the best candidates {@code select_bad_process} saw with their points, the task really
  * killed with its per-node rss at the kill line, and the kernel's log lines of this call. A node agent turns it into
- * a {@code KillEvent}; the scenario output does not carry it (kernel-model.md's JSON is {@link OomOutcome}).
+ * a {@code KillEvent}; the scenario output does not carry it (docs/kernel-model.md's JSON is {@link OomOutcome}).
  *
  * @param outcome      what the call did
  * @param invokingPid  {@code current}, the task whose allocation invoked the killer

@@ -1,7 +1,7 @@
 package dev.oomsim.kernel.profile;
 
 /**
- * Which kernel the model reproduces: {@link #SEED} is Linux v4.4, {@link #MODERN} is v6.1 (kernel-model.md §13).
+ * Which kernel the model reproduces: {@link #SEED} is Linux v4.4, {@link #MODERN} is v6.1 (docs/kernel-model.md §13).
  * Behaviour that differs between them is asked of the profile by name, so the difference is visible in one place.
  */
 public enum Profile {
@@ -24,7 +24,9 @@ public enum Profile {
         return this == SEED ? "seed" : "modern";
     }
 
-    /** Whether {@code __GFP_FS} is tested in {@code __alloc_pages_may_oom} (seed) rather than in {@code out_of_memory}. */
+    /**
+     * Whether {@code __GFP_FS} is tested in {@code __alloc_pages_may_oom} (seed) rather than in {@code out_of_memory}.
+     */
     public boolean fsTestInMayOom() {
         return this == SEED;
     }
@@ -44,7 +46,10 @@ public enum Profile {
         return this == SEED;
     }
 
-    /** Whether the watermark check indexes lowmem_reserve by the request's highest zone (v5.8+) instead of the preferred zone. */
+    /**
+     * Whether the watermark check indexes lowmem_reserve by the request's highest zone (v5.8+) instead of the preferred
+     * zone.
+     */
     public boolean reserveByHighestZoneidx() {
         return this == MODERN;
     }

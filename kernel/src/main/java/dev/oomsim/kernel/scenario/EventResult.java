@@ -10,7 +10,7 @@ import dev.oomsim.kernel.mm.Page;
 import dev.oomsim.kernel.oom.Chosen;
 import dev.oomsim.kernel.oom.OomOutcome;
 
-/** The result of one scenario event; {@link #toTree()} gives the exact JSON shape of scenario-format.md. */
+/** The result of one scenario event; {@link #toTree()} gives the exact JSON shape of docs/scenario-format.md. */
 public sealed interface EventResult
         permits EventResult.Alloc, EventResult.OomScore, EventResult.Charge, EventResult.Simple {
 
@@ -70,7 +70,7 @@ public sealed interface EventResult
         }
     }
 
-    /** A {@code charge} event (memcg path, kernel-model.md §10f). */
+    /** A {@code charge} event (memcg path, docs/kernel-model.md §10f). */
     record Charge(int event, int pid, boolean charged, List<OomOutcome> oomCalls, String panic, List<String> log)
             implements EventResult {
         /** Copies the lists. */

@@ -11,9 +11,12 @@ import dev.oomsim.kernel.profile.Profile;
 import dev.oomsim.kernel.task.Cpuset;
 import dev.oomsim.kernel.task.Memcg;
 import dev.oomsim.kernel.task.Mempolicy;
+import dev.oomsim.kernel.task.OomScoreAdjRange;
 import dev.oomsim.kernel.task.TaskFlag;
 
-/** A typed scenario (scenario-format.md): machine, tasks, events and run options. Built by {@link ScenarioParser}. */
+/**
+ * A typed scenario (docs/scenario-format.md): machine, tasks, events and run options. Built by {@link ScenarioParser}.
+ */
 public record Scenario(Profile profile, Arch arch, SysctlSpec sysctl, long swapPages, boolean suspendedStorage,
         boolean oomKillerDisabled, boolean oomLockHeld, long oomNotifierFreesPages, List<NodeSpec> nodes,
         List<Cpuset> cpusets, List<Memcg> memcgs, List<TaskSpec> tasks, List<Event> events, Options options) {
@@ -57,9 +60,7 @@ public record Scenario(Profile profile, Arch arch, SysctlSpec sysctl, long swapP
             if (comm == null || comm.isEmpty() || comm.length() > 15) {
                 throw new IllegalArgumentException("comm: must be 1..15 characters, got " + comm);
             }
-            if (oomScoreAdj < -1000 || oomScoreAdj > 1000) {
-                throw new IllegalArgumentException("oom_score_adj: expected -1000..1000, got " + oomScoreAdj);
-            }
+            OomScoreAdjRange.require(oomScoreAdj, "");
             rss = List.copyOf(rss);
             flags = Set.copyOf(flags);
         }

@@ -1,6 +1,9 @@
 package dev.oomsim.kernel.scenario;
 
-/** A scenario that cannot be read or run: the message names the field by its path ({@code nodes[0].zones[1].managed_pages}). */
+/**
+ * A scenario that cannot be read or run: the message names the field by its path ({@code
+ * nodes[0].zones[1].managed_pages}).
+ */
 public final class ScenarioException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final String path;

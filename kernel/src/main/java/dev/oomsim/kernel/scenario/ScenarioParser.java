@@ -50,7 +50,8 @@ public final class ScenarioParser {
     private static final Set<String> ZONE = Set.of("type", "managed_pages", "start_pfn", "free", "free_pages",
             "free_blocks", "reclaimable_pages", "watermarks", "reserved_highatomic");
     private static final Set<String> TASK = Set.of("pid", "tgid", "comm", "uid", "parent", "mm", "rss", "swapents",
-            "nr_ptes", "nr_pmds", "total_vm", "oom_score_adj", "cap_sys_admin", "cpuset", "mempolicy", "memcg", "flags");
+            "nr_ptes", "nr_pmds", "total_vm", "oom_score_adj", "cap_sys_admin", "cpuset", "mempolicy", "memcg",
+            "flags");
     private static final Set<String> OPTIONS = Set.of("max_retries", "exit_victims_before_retry",
             "reclaim_pages_per_pass", "compaction", "time_ms_per_event", "reclaim_quirk_44");
 
@@ -310,7 +311,8 @@ public final class ScenarioParser {
             }
             int tgid = (int) integer(m, "tgid", path, pid, 1, Integer.MAX_VALUE - 1);
             if (tgid != pid && !seen.containsKey(tgid)) {
-                throw new ScenarioException(join(path, "tgid"), "thread group leader " + tgid + " is not defined before");
+                throw new ScenarioException(join(path, "tgid"), "thread group leader " + tgid
+                        + " is not defined before");
             }
             String comm = string(require(m, "comm", path), join(path, "comm"));
             if (comm.isEmpty() || comm.length() > 15) {

@@ -38,9 +38,9 @@ import dev.oomsim.kernel.task.TaskFlag;
 import dev.oomsim.kernel.task.TaskTable;
 
 /**
- * The offline scenario runner (scenario-format.md): boots a {@link Machine} from a {@link Scenario}, runs its events
- * in order, and reports. {@link #allocate} and {@link #mayOom} are the two entry points of kernel-model.md §2.
- * Single-threaded; deterministic.
+ * The offline scenario runner (docs/scenario-format.md): boots a {@link Machine} from a {@link Scenario}, runs its
+ * events in order, and reports. {@link #allocate} and {@link #mayOom} are the two entry points of
+ * docs/kernel-model.md §2. Single-threaded; deterministic.
  */
 public final class ScenarioRunner {
     private final Scenario scenario;
@@ -51,7 +51,10 @@ public final class ScenarioRunner {
     /** Every mm by id in the order tasks created them: the machine file's, then those of tasks spawned since. */
     private final Map<Integer, Mm> mms = new LinkedHashMap<>();
 
-    /** Boots the machine a scenario describes (no events run yet): in-process {@code oom_lock}, every node's memory local. */
+    /**
+     * Boots the machine a scenario describes (no events run yet): in-process {@code oom_lock}, every node's memory
+     * local.
+     */
     public ScenarioRunner(Scenario scenario) {
         this(scenario, localLock(scenario), NodeMemory.Factory.local());
     }
@@ -112,7 +115,6 @@ public final class ScenarioRunner {
         loadTasks();
         this.oomKiller = new OomKiller(machine);
         this.allocator = new PageAllocator(machine, oomKiller);
-        oomKiller.setAllocator(allocator);
     }
 
     private static List<Long> defaultRatio(Arch arch, Profile profile) {
@@ -342,7 +344,7 @@ public final class ScenarioRunner {
         return t;
     }
 
-    /** Entry point 1 (kernel-model.md §2): the whole allocation path for a request. */
+    /** Entry point 1 (docs/kernel-model.md §2): the whole allocation path for a request. */
     public EventResult.Alloc allocate(int index, AllocRequest request) {
         task(request.pid());
         AllocResult r = allocator.allocPages(request);
@@ -357,7 +359,7 @@ public final class ScenarioRunner {
     }
 
     /**
-     * Entry point 2 (kernel-model.md §2): {@code __alloc_pages_may_oom} alone, on the machine state as it stands
+     * Entry point 2 (docs/kernel-model.md §2): {@code __alloc_pages_may_oom} alone, on the machine state as it stands
      * (taken to be the state between reclaim and the OOM step).
      */
     public EventResult.Alloc mayOom(int index, AllocRequest request) {
@@ -375,7 +377,7 @@ public final class ScenarioRunner {
         return mayOom(0, request);
     }
 
-    /** The memcg charge path (kernel-model.md §10f): charge, or OOM-kill inside the memcg and try again. */
+    /** The memcg charge path (docs/kernel-model.md §10f): charge, or OOM-kill inside the memcg and try again. */
     private EventResult.Charge charge(int index, Scenario.ChargeEvent c) {
         Task t = task(c.pid());
         KernelLog log = new KernelLog();
@@ -383,8 +385,17 @@ public final class ScenarioRunner {
         Memcg memcg = t.memcg() == null ? null : machine.memcg(t.memcg());
         boolean charged = false;
         String panic = null;
+        boolean modern = machine.profile() != dev.oomsim.kernel.profile.Profile.SEED;
+        // v6.1 try_charge_memcg: mem_cgroup_oom(..., get_order(nr_pages * PAGE_SIZE)).
+        int order = 0;
+        while ((1L << order) < c.pages()) {
+            order++;
+        }
+        boolean passedOom = false;
         for (int attempt = 0; attempt <= machine.maxRetries(); attempt++) {
-            boolean force = t.has(TaskFlag.MEMDIE) || t.has(TaskFlag.FATAL_SIGNAL) || t.has(TaskFlag.EXITING);
+            boolean dying = t.has(TaskFlag.MEMDIE) || t.has(TaskFlag.FATAL_SIGNAL) || t.has(TaskFlag.EXITING);
+            // seed: should_force_charge; v5.16+ charges a dying task past the limit no more.
+            boolean force = !modern && dying;
             if (memcg == null || force || machine.memcgUsagePages(memcg) + c.pages() <= memcg.limitPages()) {
                 if (t.mm() != null) {
                     machine.memory(t.cpuset().mems().nodes().get(0)).chargeRss(t.mm(), c.pages());
@@ -392,7 +403,15 @@ public final class ScenarioRunner {
                 charged = true;
                 break;
             }
-            OomOutcome o = oomKiller.memcgOutOfMemory(t, memcg, GfpFlags.GFP_KERNEL, 0, log);
+            if (modern && ((passedOom && dying) || order > PageAllocator.PAGE_ALLOC_COSTLY_ORDER)) {
+                break; // nomem: GFP_KERNEL has neither NOFAIL nor HIGH, so -ENOMEM
+            }
+            if (modern && dying) {
+                passedOom = true; // mem_cgroup_out_of_memory: task_is_dying() || out_of_memory(); no kill
+                continue;
+            }
+            passedOom = true;
+            OomOutcome o = oomKiller.memcgOutOfMemory(t, memcg, GfpFlags.GFP_KERNEL, modern ? order : 0, log);
             calls.add(o);
             if (o.panic() != null) {
                 panic = o.panic();

@@ -42,7 +42,8 @@ public final class TextSummary {
         }
         for (Object t : (List<Object>) state.get("tasks")) {
             Map<String, Object> tt = (Map<String, Object>) t;
-            sb.append("  pid ").append(tt.get("pid")).append(Boolean.TRUE.equals(tt.get("alive")) ? " alive" : " exited")
+            sb.append("  pid ").append(tt.get("pid"))
+                    .append(Boolean.TRUE.equals(tt.get("alive")) ? " alive" : " exited")
                     .append(Boolean.TRUE.equals(tt.get("killed")) ? ", oom-killed" : "")
                     .append(Boolean.TRUE.equals(tt.get("memdie")) ? ", memdie" : "").append(", rss ")
                     .append(tt.get("rss")).append('\n');

@@ -3,8 +3,8 @@ package dev.oomsim.kernel.sysctl;
 import java.util.List;
 
 /**
- * The {@code vm.*} sysctls the model reads (kernel-model.md §3). {@code minFreeKbytes} is the effective value (boot
- * formula or a scenario override); {@code lowmemReserveRatio} has one entry per zone below the top one (or more).
+ * The {@code vm.*} sysctls the model reads (docs/kernel-model.md §3). {@code minFreeKbytes} is the effective value
+ * (boot formula or a scenario override); {@code lowmemReserveRatio} has one entry per zone below the top one (or more).
  */
 public record VmSysctl(long minFreeKbytes, int panicOnOom, int oomKillAllocatingTask, int oomDumpTasks,
         List<Long> lowmemReserveRatio, long watermarkScaleFactor) {
@@ -18,7 +18,8 @@ public record VmSysctl(long minFreeKbytes, int panicOnOom, int oomKillAllocating
             throw new IllegalArgumentException("panic_on_oom: expected 0, 1 or 2, got " + panicOnOom);
         }
         if (oomKillAllocatingTask < 0 || oomKillAllocatingTask > 1) {
-            throw new IllegalArgumentException("oom_kill_allocating_task: expected 0 or 1, got " + oomKillAllocatingTask);
+            throw new IllegalArgumentException("oom_kill_allocating_task: expected 0 or 1, got "
+                    + oomKillAllocatingTask);
         }
         if (oomDumpTasks < 0 || oomDumpTasks > 1) {
             throw new IllegalArgumentException("oom_dump_tasks: expected 0 or 1, got " + oomDumpTasks);

@@ -1,6 +1,6 @@
 package dev.oomsim.kernel.task;
 
-/** A memory cgroup (kernel-model.md §10f): limit and memsw limit in pages, swappiness. */
+/** A memory cgroup (docs/kernel-model.md §10f): limit and memsw limit in pages, swappiness. */
 public record Memcg(String name, long limitPages, long memswLimitPages, int swappiness) {
 
     /** Validates the fields. */

@@ -24,7 +24,10 @@ public record Mempolicy(Mode mode, int preferredNode, NodeMask nodes) {
         }
     }
 
-    /** Parses {@code default}, {@code preferred:N}, {@code bind:[..]} or {@code interleave:[..]} (also {@code bind:0,1}). */
+    /**
+     * Parses {@code default}, {@code preferred:N}, {@code bind:[..]} or {@code interleave:[..]} (also {@code
+     * bind:0,1}).
+     */
     public static Mempolicy parse(String text) {
         String s = text.trim();
         if (s.equals("default")) {
@@ -32,7 +35,8 @@ public record Mempolicy(Mode mode, int preferredNode, NodeMask nodes) {
         }
         int colon = s.indexOf(':');
         if (colon < 0) {
-            throw new IllegalArgumentException("mempolicy: expected default, preferred:N, bind:[..] or interleave:[..], got "
+            throw new IllegalArgumentException("mempolicy: expected default, preferred:N, bind:[..] or "
+                    + "interleave:[..], got "
                     + text);
         }
         String mode = s.substring(0, colon);

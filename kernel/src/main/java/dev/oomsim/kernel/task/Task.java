@@ -10,9 +10,9 @@ import dev.oomsim.kernel.image.TaskImage;
 /** Mirrors the parts of {@code struct task_struct} the model uses. Mutable; owned by the {@link TaskTable}'s thread. */
 public final class Task {
     /** Scenario's OOM_SCORE_ADJ_MIN. */
-    public static final int OOM_SCORE_ADJ_MIN = -1000;
+    public static final int OOM_SCORE_ADJ_MIN = OomScoreAdjRange.MIN;
     /** OOM_SCORE_ADJ_MAX. */
-    public static final int OOM_SCORE_ADJ_MAX = 1000;
+    public static final int OOM_SCORE_ADJ_MAX = OomScoreAdjRange.MAX;
 
     private final int pid;
     private final int tgid;
@@ -43,9 +43,7 @@ public final class Task {
         if (comm == null || comm.isEmpty() || comm.length() > 15) {
             throw new IllegalArgumentException("comm: must be 1..15 characters, got " + comm);
         }
-        if (oomScoreAdj < OOM_SCORE_ADJ_MIN || oomScoreAdj > OOM_SCORE_ADJ_MAX) {
-            throw new IllegalArgumentException("oom_score_adj: expected -1000..1000, got " + oomScoreAdj);
-        }
+        OomScoreAdjRange.require(oomScoreAdj, "");
         this.pid = pid;
         this.tgid = tgid;
         this.comm = comm;
@@ -119,9 +117,7 @@ public final class Task {
     /** Sets oom_score_adj, validated. */
     public void setOomScoreAdj(int adj) {
         onChange.run();
-        if (adj < OOM_SCORE_ADJ_MIN || adj > OOM_SCORE_ADJ_MAX) {
-            throw new IllegalArgumentException("oom_score_adj: expected -1000..1000, got " + adj);
-        }
+        OomScoreAdjRange.require(adj, "");
         this.oomScoreAdj = adj;
     }
 

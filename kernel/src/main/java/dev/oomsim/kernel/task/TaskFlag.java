@@ -1,6 +1,6 @@
 package dev.oomsim.kernel.task;
 
-/** Task state bits the model knows (kernel-model.md §3), with their scenario spelling. */
+/** Task state bits the model knows (docs/kernel-model.md §3), with their scenario spelling. */
 public enum TaskFlag {
     /** PF_KTHREAD. */
     KTHREAD("kthread"),

@@ -12,7 +12,7 @@ import dev.oomsim.kernel.scenario.ScenarioRunner;
 import org.junit.jupiter.api.Test;
 
 /**
- * Spec conformance written from kernel-model.md alone, without reading the implementation: each expectation
+ * Spec conformance written from docs/kernel-model.md alone, without reading the implementation: each expectation
  * below was worked out by hand from the spec's rules and constants (and from the v4.4 sources where the spec
  * points there). A failure means the model or this derivation misreads the spec: find out which.
  */
@@ -84,8 +84,10 @@ class SpecConformanceTest {
                   - {type: NORMAL, managed_pages: 1000000, free_pages: 100}
             tasks:
               - {pid: 1, comm: init, flags: [global_init], rss: {0: {anon: 50}}}
-              - {pid: 900, comm: java, uid: 1000, rss: {0: {anon: 195000, file: 5000}}, nr_ptes: 500, nr_pmds: 4, total_vm: 1000000}
-              - {pid: 901, comm: java-twin, uid: 1000, rss: {0: {anon: 195000, file: 5000}}, nr_ptes: 500, nr_pmds: 4, total_vm: 1000000, %s}
+              - {pid: 900, comm: java, uid: 1000, rss: {0: {anon: 195000, file: 5000}},
+                 nr_ptes: 500, nr_pmds: 4, total_vm: 1000000}
+              - {pid: 901, comm: java-twin, uid: 1000, rss: {0: {anon: 195000, file: 5000}},
+                 nr_ptes: 500, nr_pmds: 4, total_vm: 1000000, %s}
               - {pid: 1000, comm: bash, rss: {0: {anon: 100}}, nr_ptes: 10, total_vm: 5000, flags: %s}
             events:
               - %s
@@ -139,7 +141,8 @@ class SpecConformanceTest {
      */
     @Test
     void globalKillPointsScoreTieAndLogLines() throws Exception {
-        var seed = oneNode("seed", "free", false, "oom_score_adj: 0", "[]", "alloc: {pid: 1000, gfp: GFP_KERNEL, order: 0, node: 0}");
+        var seed = oneNode("seed", "free", false, "oom_score_adj: 0", "[]",
+                "alloc: {pid: 1000, gfp: GFP_KERNEL, order: 0, node: 0}");
         Object r = seed.get(1);
         assertThat(num(r, "oom.totalpages")).isEqualTo(1_000_000);
         assertThat(at(r, "oom.constraint")).isEqualTo("CONSTRAINT_NONE");
@@ -160,7 +163,8 @@ class SpecConformanceTest {
                 "Out of memory: Kill process 900 (java) score 200 or sacrifice child",
                 "Killed process 900 (java) total-vm:4000000kB, anon-rss:780000kB, file-rss:20000kB");
 
-        var modern = oneNode("modern", "free", false, "oom_score_adj: 0", "[]", "alloc: {pid: 1000, gfp: GFP_KERNEL, order: 0, node: 0}");
+        var modern = oneNode("modern", "free", false, "oom_score_adj: 0", "[]",
+                "alloc: {pid: 1000, gfp: GFP_KERNEL, order: 0, node: 0}");
         assertThat(num(modern.get(1), "oom.chosen.pid")).isEqualTo(901);
     }
 
@@ -179,7 +183,8 @@ class SpecConformanceTest {
     /** §10b step 4: an oom_origin task is chosen with ULONG_MAX points, printed as a wrapped, truncated score. */
     @Test
     void oomOriginScoreWrapsLikeTheKernel() throws Exception {
-        var lines = oneNode("seed", "free", false, "flags: [oom_origin]", "[]", "alloc: {pid: 1000, gfp: GFP_KERNEL, order: 0, node: 0}");
+        var lines = oneNode("seed", "free", false, "flags: [oom_origin]", "[]",
+                "alloc: {pid: 1000, gfp: GFP_KERNEL, order: 0, node: 0}");
         Object r = lines.get(1);
         assertThat(num(r, "oom.chosen.pid")).isEqualTo(901);
         assertThat(num(r, "oom.chosen.score")).isEqualTo(4154504685L);

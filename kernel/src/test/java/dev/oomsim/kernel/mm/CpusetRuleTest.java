@@ -8,7 +8,7 @@ import dev.oomsim.kernel.task.Task;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The cpuset rule of kernel-model.md §7 for node 1, requester in a child cpuset holding node 0. */
+/** The cpuset rule of docs/kernel-model.md §7 for node 1, requester in a child cpuset holding node 0. */
 class CpusetRuleTest {
 
     @ParameterizedTest(name = "cpuset {0}, gfp {1}, flags [{2}] -> {3}")

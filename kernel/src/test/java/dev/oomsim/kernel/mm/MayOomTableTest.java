@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every row of the kernel-model.md §9 table (seed) and the §13 differences (modern), through the direct entry. */
+/** Every row of the docs/kernel-model.md §9 table (seed) and the §13 differences (modern), through the direct entry. */
 class MayOomTableTest {
 
     private static String machine(String profile, String top, String normalFree, String requesterFlags) {
@@ -85,7 +85,8 @@ class MayOomTableTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("rows")
     void mayOomDecidesEachRowAsTheKernelDoes(String name, String profile, String top, String normalFree,
-            String flags, String gfp, int order, boolean page, int did, String step, boolean oom, List<Integer> killed) {
+            String flags, String gfp, int order, boolean page, int did, String step, boolean oom,
+            List<Integer> killed) {
         ScenarioRunner r = Yaml.boot(machine(profile, top, normalFree, flags));
         GfpFlags g = GfpFlags.parse(gfp, r.machine().profile(), Arch.X86_64);
         EventResult.Alloc res = r.mayOom(new AllocRequest(1000, g, order, 0));
@@ -111,7 +112,8 @@ class MayOomTableTest {
 
     @Test
     void row7IsUnreachableThroughAllocateBecauseSuspendStripsFsFirst() {
-        ScenarioRunner r = Yaml.boot(machine("seed", "suspended_storage: true\noptions: {max_retries: 0}", "free_pages: 8",
+        ScenarioRunner r = Yaml.boot(machine("seed", "suspended_storage: true\noptions: {max_retries: 0}",
+                "free_pages: 8",
                 ""));
         EventResult.Alloc res = r.allocate(new AllocRequest(1000, GfpFlags.GFP_KERNEL, 0, 0));
         assertThat(res.path()).contains("may_oom:skip:nofs").doesNotContain("may_oom:skip:suspended");

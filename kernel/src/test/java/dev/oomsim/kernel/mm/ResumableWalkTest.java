@@ -14,7 +14,8 @@ class ResumableWalkTest {
             sysctl: {min_free_kbytes: 1024}
             nodes:
               - {id: 0, zones: [{type: NORMAL, managed_pages: 4096, free_pages: 8}]}
-              - {id: 1, zones: [{type: DMA32, managed_pages: 4096, free_pages: 8}, {type: NORMAL, managed_pages: 4096, free: {10: 1}}]}
+              - {id: 1, zones: [{type: DMA32, managed_pages: 4096, free_pages: 8},
+                                {type: NORMAL, managed_pages: 4096, free: {10: 1}}]}
             tasks:
               - {pid: 10, comm: t}
             """;

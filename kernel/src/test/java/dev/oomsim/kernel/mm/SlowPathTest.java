@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every exit of the seed slow path (kernel-model.md §8), as the whole path and the log it leaves. */
+/** Every exit of the seed slow path (docs/kernel-model.md §8), as the whole path and the log it leaves. */
 class SlowPathTest {
 
     private static ScenarioRunner machine(String flags, String normal) {

@@ -169,7 +169,8 @@ class OomKillerTest {
         assertThat(res.panic()).isEqualTo(panic);
         if (panic != null) {
             assertThat(res.log()).last().isEqualTo("Kernel panic - not syncing: " + panic);
-            assertThat(res.log().get(0)).isEqualTo("req invoked oom-killer: gfp_mask=0x24200c0, order=0, oom_score_adj=0");
+            assertThat(res.log().get(0))
+                    .isEqualTo("req invoked oom-killer: gfp_mask=0x24200c0, order=0, oom_score_adj=0");
         } else {
             assertThat(res.oom().constraint()).isEqualTo(OomConstraint.CONSTRAINT_CPUSET);
             assertThat(res.oom().killed()).containsExactly(100);
@@ -178,7 +179,8 @@ class OomKillerTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = ';', value = {
-        "seed; Kernel panic - not syncing: Out of memory and no killable processes...; Out of memory and no killable processes...",
+        "seed; Kernel panic - not syncing: Out of memory and no killable processes...; Out of memory and no killable "
+                + "processes...",
         "modern; Kernel panic - not syncing: System is deadlocked on memory; System is deadlocked on memory",
     })
     void noKillableTaskPanics(String profile, String lastLine, String panic) {
@@ -308,7 +310,8 @@ class OomKillerTest {
         assertThat(c.oomCalls().get(0).constraint()).isEqualTo(OomConstraint.CONSTRAINT_MEMCG);
         assertThat(c.oomCalls().get(0).totalpages()).isEqualTo(100L);
         assertThat(c.oomCalls().get(0).killed()).containsExactly(200);
-        assertThat(c.log()).contains("Memory cgroup out of memory: Kill process 200 (web) score 900 or sacrifice child");
+        assertThat(c.log())
+                .contains("Memory cgroup out of memory: Kill process 200 (web) score 900 or sacrifice child");
         EventResult.Charge panicked = (EventResult.Charge) Yaml.run(yaml.formatted(2)).results().get(0);
         assertThat(panicked.panic()).isEqualTo("Out of memory: compulsory panic_on_oom is enabled");
         assertThat(List.of(panicked.charged())).containsExactly(false);

@@ -71,7 +71,8 @@ class OomReportTest {
                     .append(", rss: {0: {anon: ").append(100 + 10 * (i / 2)).append("}}}\n");
         }
         // modern: select_bad_process takes the later of equal points, so 115 is chosen though 114 was walked first
-        OomReport r = run(oneNode("modern", tasks.toString(), "  - may_oom: {pid: 100, gfp: GFP_KERNEL, order: 0}\n")).get(0);
+        OomReport r = run(oneNode("modern", tasks.toString(), "  - may_oom: {pid: 100, gfp: GFP_KERNEL, order: 0}\n"))
+                .get(0);
 
         assertThat(r.outcome().chosen().pid()).isEqualTo(115);
         assertThat(r.candidates()).hasSize(OomReport.MAX_CANDIDATES);

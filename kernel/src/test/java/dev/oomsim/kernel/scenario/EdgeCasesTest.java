@@ -43,7 +43,8 @@ class EdgeCasesTest {
                 """);
         EventResult.Alloc a = (EventResult.Alloc) run.results().get(0);
         assertThat(a.oom().killed()).containsExactly(900);
-        assertThat(a.log().get(0)).isEqualTo("kworker/0:1 invoked oom-killer: gfp_mask=0x24000c0, order=0, oom_score_adj=0");
+        assertThat(a.log().get(0))
+                .isEqualTo("kworker/0:1 invoked oom-killer: gfp_mask=0x24000c0, order=0, oom_score_adj=0");
         assertThat(a.page()).isNotNull();
     }
 
@@ -135,7 +136,8 @@ class EdgeCasesTest {
         EventResult.Alloc a = (EventResult.Alloc) run.results().get(0);
         assertThat(a.oom().chosen().pid()).isEqualTo(900);
         assertThat(a.oom().signalled()).isEmpty();
-        assertThat(a.log()).contains("[  900]     0   900        0     3000       0       0        0             0 java")
+        assertThat(a.log())
+                .contains("[  900]     0   900        0     3000       0       0        0             0 java")
                 .noneMatch(l -> l.contains("GC-thread"));
         assertThat(run.state().toString()).contains("pid=901, alive=false");
     }

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The kernel reaches other nodes only through {@link NodeMemory}: with every node but the requester's behind a
  * recording decorator, the multi-node scenarios give the same JSON, and the decorators see exactly the operations on
  * their node, in the order the kernel performs them (zonelist order within a walk). The expected journals were
- * checked by hand against kernel-model.md; the comments say which kernel step each line is.
+ * checked by hand against docs/kernel-model.md; the comments say which kernel step each line is.
  */
 class NodeMemorySeamTest {
 

@@ -26,16 +26,21 @@ class ScenarioParserTest {
         "managed_pages: 8192#managed_pages: -1#nodes[0].zones[1].managed_pages: must be in [0, 1099511627776], got -1",
         "managed_pages: 8192#managed_pages: 1.5#nodes[0].zones[1].managed_pages: expected a whole number, got 1.5",
         "managed_pages: 8192#managed_pages: lots#nodes[0].zones[1].managed_pages: expected a number, got \"lots\"",
-        "gfp: GFP_KERNEL#gfp: \"GFP_KERNEL|__GFP_BOGUS\"#events[0].alloc.gfp: unknown gfp flag __GFP_BOGUS for profile seed",
-        "gfp: GFP_KERNEL#gfp: \"GFP_DMA|GFP_DMA32\"#events[0].alloc.gfp: gfp 0x5: invalid zone modifier combination 0x5",
+        "gfp: GFP_KERNEL#gfp: \"GFP_KERNEL|__GFP_BOGUS\"#events[0].alloc.gfp: unknown gfp flag __GFP_BOGUS for "
+        + "profile seed",
+        "gfp: GFP_KERNEL#gfp: \"GFP_DMA|GFP_DMA32\"#events[0].alloc.gfp: gfp 0x5: invalid zone modifier combination "
+        + "0x5",
         "order: 0}#order: 0, nodes: 1}#events[0].alloc.nodes: unknown field",
-        "{pid: 900, comm: java#{pid: 900, comm: averyveryverylongname#tasks[0].comm: must be 1..15 characters, got \"averyveryverylongname\"",
+        "{pid: 900, comm: java#{pid: 900, comm: averyveryverylongname#tasks[0].comm: must be 1..15 characters, got "
+        + "\"averyveryverylongname\"",
         "rss: {0: {anon: 100}}#rss: {0: {anon: 100, shmem: 4}}#tasks[0].rss.0.shmem: unknown field",
         "rss: {0: {anon: 100}}#rss: {3: {anon: 100}}#tasks[0].rss.3: must be in [0, 0], got 3",
-        "rss: {0: {anon: 100}}#rss: {0: {anon: 100}}, oom_score_adj: 1001#tasks[0].oom_score_adj: must be in [-1000, 1000], got 1001",
+        "rss: {0: {anon: 100}}#rss: {0: {anon: 100}}, oom_score_adj: 1001#tasks[0].oom_score_adj: must be in [-1000, "
+        + "1000], got 1001",
         "rss: {0: {anon: 100}}#rss: {0: {anon: 100}}, flags: [zombie]#tasks[0].flags[0]: unknown task flag zombie",
         "alloc: {pid: 900#alloc: {pid: 901#events[0].alloc.pid: no task with pid 901",
-        "free_pages: 8}#free_pages: 8, free: {0: 1}}#nodes[0].zones[0]: give only one of free, free_pages and free_blocks",
+        "free_pages: 8}#free_pages: 8, free: {0: 1}}#nodes[0].zones[0]: give only one of free, free_pages and "
+        + "free_blocks",
         "type: DMA,#type: HIGHMEM,#nodes[0].zones[0].type: HIGHMEM does not exist on x86_64",
         "tasks:#cpusets: [{name: /a, mems: [2]}]\\ntasks:#cpusets[0].mems[0]: must be in [0, 0], got 2",
         "alloc: {pid#exit: {pid#events[0].exit.gfp: unknown field",
@@ -48,8 +53,10 @@ class ScenarioParserTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '#', value = {
-        "rss: {0: {anon: 100}}#rss: {0: {anon: 20000}}#tasks[0].rss.0: zone node 0 NORMAL: tasks hold 20000 pages but only 8184 are not free",
-        "managed_pages: 4000, free_pages: 8#managed_pages: 4000, free_blocks: [{pfn: 3, order: 1}]#nodes: nodes[0].zones[0]: free block at pfn 3 is not aligned to order 1",
+        "rss: {0: {anon: 100}}#rss: {0: {anon: 20000}}#tasks[0].rss.0: zone node 0 NORMAL: tasks hold 20000 pages "
+                + "but only 8184 are not free",
+        "managed_pages: 4000, free_pages: 8#managed_pages: 4000, free_blocks: [{pfn: 3, order: 1}]#nodes: "
+        + "nodes[0].zones[0]: free block at pfn 3 is not aligned to order 1",
     })
     void inconsistentMachinesAreRejectedAtBoot(String from, String to, String message) {
         String yaml = BASE.replace(from.replace("\\n", "\n"), to.replace("\\n", "\n"));

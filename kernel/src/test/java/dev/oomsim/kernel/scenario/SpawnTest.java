@@ -25,7 +25,8 @@ class SpawnTest {
               - {pid: 1, comm: init, flags: [global_init], rss: {0: {anon: 100}}}
             """;
 
-    private static Scenario.TaskSpec spec(int pid, int tgid, int parent, int mm, List<Scenario.RssSpec> rss, TaskFlag... flags) {
+    private static Scenario.TaskSpec spec(int pid, int tgid, int parent, int mm, List<Scenario.RssSpec> rss,
+            TaskFlag... flags) {
         return new Scenario.TaskSpec(pid, tgid, "t" + pid, 0, parent, mm, rss, 0, 7, 0, 900, 0, false, "/",
                 Mempolicy.DEFAULT, null, Set.of(flags));
     }
@@ -78,7 +79,8 @@ class SpawnTest {
     void aSpawnWhosePagesDoNotFitStaysInTheTableWithoutThem() {
         ScenarioRunner runner = Yaml.boot(TWO_NODES);
 
-        assertThatThrownBy(() -> runner.spawn(spec(500, 500, 0, 500, List.of(new Scenario.RssSpec(1, null, 5000, 0))), "spawn"))
+        assertThatThrownBy(() -> runner.spawn(spec(500, 500, 0, 500, List.of(new Scenario.RssSpec(1, null, 5000, 0))),
+                "spawn"))
                 .isInstanceOf(ScenarioException.class)
                 .hasMessage("spawn.rss.1: zone node 1 NORMAL: tasks hold 5000 pages but only 4088 are not free");
         assertThat(runner.machine().tasks().get(500).alive()).isTrue();
@@ -107,6 +109,7 @@ class SpawnTest {
         assertThat(ScenarioParser.parseMempolicy("interleave:[0,1]", "p", 2).nodes().nodes()).containsExactly(0, 1);
         assertThatThrownBy(() -> ScenarioParser.parseMempolicy("bind:[2]", "spawn.mempolicy", 2))
                 .hasMessage("spawn.mempolicy: node 2 does not exist");
-        assertThatThrownBy(() -> ScenarioParser.parseMempolicy("sometimes", "p", 2)).isInstanceOf(ScenarioException.class);
+        assertThatThrownBy(() -> ScenarioParser.parseMempolicy("sometimes", "p", 2))
+                .isInstanceOf(ScenarioException.class);
     }
 }

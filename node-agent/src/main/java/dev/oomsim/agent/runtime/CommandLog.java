@@ -48,13 +48,13 @@ import org.slf4j.LoggerFactory;
  * the {@link CommandHandler}, and commits everything the handler sent together with the consumed offsets in one
  * Kafka transaction per poll batch.
  *
- * <p>On start it restores the handler from the node's newest snapshot on {@code node-snapshots} (if any) and replays the
- * command log from the snapshot's offset (else from 0) up to the committed offset with output switched off, so the
+ * <p>On start it restores the handler from the node's newest snapshot on {@code node-snapshots} (if any) and replays
+ * the command log from the snapshot's offset (else from 0) up to the committed offset with output switched off, so the
  * handler's node is rebuilt exactly as the uninterrupted run left it; then it goes live. Every
  * {@link Settings#snapshotEvery} commands, at the first batch end with nothing in flight, the handler's snapshot is
- * written in the transaction that commits the offsets it covers, so a restart's replay stays bounded. Before the replay the handler
- * {@linkplain CommandHandler#preview previews} the log to its end, for what it journaled after the replayed range. A second incarnation with
- * the same node id fences this one ({@code transactional.id = <prefix>agent-<n>}).
+ * written in the transaction that commits the offsets it covers, so a restart's replay stays bounded. Before the replay
+ * the handler {@linkplain CommandHandler#preview previews} the log to its end, for what it journaled after the replayed
+ * range. A second incarnation with the same node id fences this one ({@code transactional.id = <prefix>agent-<n>}).
  *
  * <p>Bad input (undecodable bytes, another event type) goes to dead-letter with its source and reason, once.
  * One thread runs {@link #run()}; {@link #close()} may be called from any thread.
@@ -175,8 +175,10 @@ public final class CommandLog implements Runnable, AutoCloseable {
         this.taskConsumer = clients.consumer(consumerProps(settings, null));
         this.producer = clients.producer(producerProps(settings));
         String node = Integer.toString(settings.nodeId());
-        this.commandsHandled = Counter.builder("oomsim.agent.commands").tag("node", node).tag("mode", "live").register(registry);
-        this.commandsReplayed = Counter.builder("oomsim.agent.commands").tag("node", node).tag("mode", "replay").register(registry);
+        this.commandsHandled = Counter.builder("oomsim.agent.commands").tag("node", node).tag("mode", "live")
+                .register(registry);
+        this.commandsReplayed = Counter.builder("oomsim.agent.commands").tag("node", node).tag("mode", "replay")
+                .register(registry);
         this.commitTimer = Timer.builder("oomsim.agent.transaction.commit").tag("node", node).register(registry);
         this.snapshotsWritten = Counter.builder("oomsim.agent.snapshots").tag("node", node)
                 .description("Node snapshots written to node-snapshots").register(registry);
@@ -325,7 +327,8 @@ public final class CommandLog implements Runnable, AutoCloseable {
             NodeSnapshot snapshot = snapshots.valueSerde().deserializer().deserialize(newest.topic(), newest.value());
             if (snapshot.getNode() != settings.nodeId() || snapshot.getCommandOffset() > replayUntil) {
                 throw new IllegalStateException("node-snapshots " + partition + "@" + newest.offset() + " is of node "
-                        + snapshot.getNode() + " at command offset " + snapshot.getCommandOffset() + ", but this is node "
+                        + snapshot.getNode() + " at command offset " + snapshot.getCommandOffset()
+                        + ", but this is node "
                         + settings.nodeId() + " with offsets committed up to " + replayUntil);
             }
             return snapshot;
@@ -435,7 +438,8 @@ public final class CommandLog implements Runnable, AutoCloseable {
                     break;
                 }
                 try {
-                    TaskEvent event = taskEvents.valueSerde().deserializer().deserialize(record.topic(), record.value());
+                    TaskEvent event = taskEvents.valueSerde().deserializer()
+                            .deserialize(record.topic(), record.value());
                     if (event != null) {
                         // Its dead letters name the task-events record (the handler picks the one agent that reports).
                         handler.applyTaskEvent(event, record.offset(), new Output(record, out.replaying()));
@@ -445,7 +449,8 @@ public final class CommandLog implements Runnable, AutoCloseable {
                     if (!out.replaying() && settings.nodeId() == 0) {
                         sendPending();
                         beginTransaction();
-                        deadLetters.send(producer, record, new RejectReason(DeadLetterCategory.UNDECODABLE, e.getMessage()), clock.wallTime());
+                        deadLetters.send(producer, record,
+                                new RejectReason(DeadLetterCategory.UNDECODABLE, e.getMessage()), clock.wallTime());
                     }
                 }
             }

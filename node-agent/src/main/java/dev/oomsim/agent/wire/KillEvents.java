@@ -11,7 +11,9 @@ import dev.oomsim.schemas.KillCandidate;
 import dev.oomsim.schemas.KillEvent;
 import dev.oomsim.schemas.NodeRss;
 
-/** The {@code KillEvent} of one kill the kernel reported: who died, why (the candidates), and under which lock grant. */
+/**
+ * The {@code KillEvent} of one kill the kernel reported: who died, why (the candidates), and under which lock grant.
+ */
 public final class KillEvents {
 
     private KillEvents() {

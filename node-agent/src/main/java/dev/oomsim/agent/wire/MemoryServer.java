@@ -53,10 +53,12 @@ public final class MemoryServer {
                 for (long v : z.nrFree()) {
                     nrFree.add(v);
                 }
-                reply.setZone(new ZoneCounters(z.freePages(), nrFree, z.reservedHighatomicPages(), z.reclaimablePages()));
+                reply.setZone(new ZoneCounters(z.freePages(), nrFree, z.reservedHighatomicPages(),
+                        z.reclaimablePages()));
             }
             case RECLAIM_ZONE -> reply.setCount(local.reclaimZone(zoneIdx(c), c.getMaxPages()));
-            case UNRESERVE_HIGHATOMIC -> reply.setCount(local.unreserveHighatomicPageblock(zoneIdx(c), c.getForce()) ? 1 : 0);
+            case UNRESERVE_HIGHATOMIC -> reply.setCount(local.unreserveHighatomicPageblock(zoneIdx(c), c.getForce())
+                    ? 1 : 0);
             case RSS_GATHER -> {
                 List<MmRss> rss = new ArrayList<>();
                 for (Mm mm : mms.values()) {
@@ -101,7 +103,8 @@ public final class MemoryServer {
     private int zoneIdx(MemoryCall c) throws Rejected {
         NumaNode n = machine.node(nodeId);
         if (c.getZoneIdx() < 0 || c.getZoneIdx() >= n.nrZones() || !n.zone(c.getZoneIdx()).populated()) {
-            throw new Rejected(DeadLetterCategory.UNKNOWN_ZONE, "node " + nodeId + " has no populated zone " + c.getZoneIdx());
+            throw new Rejected(DeadLetterCategory.UNKNOWN_ZONE, "node " + nodeId + " has no populated zone "
+                    + c.getZoneIdx());
         }
         return c.getZoneIdx();
     }

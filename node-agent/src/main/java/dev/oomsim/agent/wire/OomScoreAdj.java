@@ -1,6 +1,6 @@
 package dev.oomsim.agent.wire;
 
-import dev.oomsim.kernel.task.Task;
+import dev.oomsim.kernel.task.OomScoreAdjRange;
 import dev.oomsim.service.DeadLetterCategory;
 
 /** The agent's one check of an {@code oom_score_adj} from the wire against the kernel's range. */
@@ -10,13 +10,13 @@ public final class OomScoreAdj {
     }
 
     /**
-     * {@code adj} when it lies in {@code OOM_SCORE_ADJ_MIN..OOM_SCORE_ADJ_MAX} (as {@code __set_oom_adj} requires), else
-     * bad input of {@code category}, its message starting with {@code prefix}.
+     * {@code adj} when it lies in {@code OOM_SCORE_ADJ_MIN..OOM_SCORE_ADJ_MAX} (as {@code __set_oom_adj} requires),
+     * else bad input of {@code category}, its message starting with {@code prefix}.
      */
     public static int check(int adj, DeadLetterCategory category, String prefix) throws Rejected {
-        if (adj < Task.OOM_SCORE_ADJ_MIN || adj > Task.OOM_SCORE_ADJ_MAX) {
-            throw new Rejected(category, prefix + "oom_score_adj " + adj + " is outside " + Task.OOM_SCORE_ADJ_MIN + ".."
-                    + Task.OOM_SCORE_ADJ_MAX);
+        if (!OomScoreAdjRange.contains(adj)) {
+            throw new Rejected(category, prefix + "oom_score_adj " + adj + " is outside " + OomScoreAdjRange.MIN + ".."
+                    + OomScoreAdjRange.MAX);
         }
         return adj;
     }

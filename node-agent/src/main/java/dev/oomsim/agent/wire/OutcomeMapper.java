@@ -58,7 +58,8 @@ public final class OutcomeMapper {
         } else if (result instanceof EventResult.OomScore s) {
             b.setPid(s.pid()).setOomScore(s.oomScore());
         } else if (result instanceof EventResult.Charge c) {
-            b.setPid(c.pid()).setCharged(c.charged()).setOomCalls(toAvro(c.oomCalls())).setPanic(c.panic()).setLog(c.log());
+            b.setPid(c.pid()).setCharged(c.charged()).setOomCalls(toAvro(c.oomCalls())).setPanic(c.panic())
+                    .setLog(c.log());
         } else if (result instanceof EventResult.Simple s) {
             b.setPid(s.pid());
         }
@@ -141,7 +142,8 @@ public final class OutcomeMapper {
             ChosenTask c = o.getChosen();
             out.add(new OomOutcome(SameNamed.as(o.getConstraint()),
                     o.getTotalpages(),
-                    c == null ? null : new Chosen(c.getPid(), c.getComm(), c.getPoints(), c.getScore(), c.getUnsignedPoints()),
+                    c == null ? null
+                    : new Chosen(c.getPid(), c.getComm(), c.getPoints(), c.getScore(), c.getUnsignedPoints()),
                     o.getKilled(), o.getSignalled(), o.getAborted(), o.getReturned(), o.getPanic()));
         }
         return out;

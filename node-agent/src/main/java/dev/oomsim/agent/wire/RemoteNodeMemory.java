@@ -94,7 +94,8 @@ public final class RemoteNodeMemory implements NodeMemory {
             nrFree[i] = c.getNrFree().get(i);
         }
         // Marks, reserves and sizes are the boot arithmetic every agent does alike; the counters are the owner's.
-        return new ZoneSnapshot(node.id(), zoneIdx, z.type(), z.managedPages(), c.getFreePages(), nrFree, z.watermarks(),
+        return new ZoneSnapshot(node.id(), zoneIdx, z.type(), z.managedPages(), c.getFreePages(), nrFree,
+                z.watermarks(),
                 z.lowmemReserve(), c.getReservedHighatomicPages(), c.getReclaimablePages());
     }
 

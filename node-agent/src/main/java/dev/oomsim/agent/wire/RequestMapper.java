@@ -43,7 +43,8 @@ public final class RequestMapper {
             }
         }
         return switch (r.getOp()) {
-            case ALLOC -> new Scenario.AllocEvent(path, r.getPid(), gfp(r, machine), r.getOrder(), r.getPreferredNode());
+            case ALLOC -> new Scenario.AllocEvent(path, r.getPid(), gfp(r, machine), r.getOrder(),
+                    r.getPreferredNode());
             case MAY_OOM -> new Scenario.MayOomEvent(path, r.getPid(), gfp(r, machine), r.getOrder(),
                     r.getPreferredNode());
             case FREE -> {

@@ -43,7 +43,8 @@ public final class TaskEventMapper {
         }
         Task existing = machine.tasks().get(pid);
         if (existing != null) {
-            throw new Rejected(DeadLetterCategory.DUPLICATE_PID, "duplicate pid " + pid + ": the task table already has pid " + pid + " ("
+            throw new Rejected(DeadLetterCategory.DUPLICATE_PID, "duplicate pid " + pid
+                    + ": the task table already has pid " + pid + " ("
                     + existing.comm() + "); pids are not reused");
         }
         String comm = e.getComm().toString();
@@ -82,10 +83,12 @@ public final class TaskEventMapper {
             }
             if (mm != pid) {
                 if (runner.mm(mm) == null) {
-                    throw invalid(e, "mm " + mm + " is not an mm of the task table (an mm id is the pid of the task that"
+                    throw invalid(e, "mm " + mm
+                            + " is not an mm of the task table (an mm id is the pid of the task that"
                             + " owns it)");
                 }
-                if (!rss.isEmpty() || e.getSwapents() != 0 || e.getNrPtes() != 0 || e.getNrPmds() != 0 || e.getTotalVm() != 0) {
+                if (!rss.isEmpty() || e.getSwapents() != 0 || e.getNrPtes() != 0 || e.getNrPmds() != 0
+                        || e.getTotalVm() != 0) {
                     throw invalid(e, "a task sharing mm " + mm + " leaves rss, swapents, nrPtes, nrPmds and totalVm to"
                             + " the mm's owner");
                 }
@@ -103,7 +106,8 @@ public final class TaskEventMapper {
         }
         for (int node : e.getMemsAllowed()) {
             if (node < 0 || node >= machine.nodes().size()) {
-                throw invalid(e, "mems_allowed " + e.getMemsAllowed() + " names node " + node + ", not a node of the machine");
+                throw invalid(e, "mems_allowed " + e.getMemsAllowed() + " names node " + node
+                        + ", not a node of the machine");
             }
         }
         if (!e.getMemsAllowed().isEmpty() && !NodeMask.of(e.getMemsAllowed()).equals(cpuset.mems())) {
@@ -117,7 +121,8 @@ public final class TaskEventMapper {
             throw invalid(e, x.getMessage());
         }
         return new Scenario.TaskSpec(pid, tgid, comm, e.getUid(), parent, mm, rss, e.getSwapents(), e.getNrPtes(),
-                e.getNrPmds(), e.getTotalVm(), e.getOomScoreAdj(), e.getCapSysAdmin(), cpusetName, mempolicy, null, flags);
+                e.getNrPmds(), e.getTotalVm(), e.getOomScoreAdj(), e.getCapSysAdmin(), cpusetName, mempolicy, null,
+                flags);
     }
 
     /**
@@ -138,7 +143,8 @@ public final class TaskEventMapper {
             if (r.getAnonPages() + r.getFilePages() > 0 && !machine.node(r.getNode()).hasMemory()) {
                 throw invalidRss(e, kind, what + ": node " + r.getNode() + " has no memory");
             }
-            if (byNode.put(r.getNode(), new Scenario.RssSpec(r.getNode(), null, r.getAnonPages(), r.getFilePages())) != null) {
+            if (byNode.put(r.getNode(),
+                    new Scenario.RssSpec(r.getNode(), null, r.getAnonPages(), r.getFilePages())) != null) {
                 throw invalidRss(e, kind, what + " is given twice");
             }
         }

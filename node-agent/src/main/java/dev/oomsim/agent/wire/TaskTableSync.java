@@ -36,8 +36,8 @@ public final class TaskTableSync {
     }
 
     /**
-     * After a snapshot's restore: every task as it stands is what every node has heard, because a snapshot is taken with
-     * no request in flight, when every change has been sent (or was made by all).
+     * After a snapshot's restore: every task as it stands is what every node has heard, because a snapshot is taken
+     * with no request in flight, when every change has been sent (or was made by all).
      */
     public void allHeard() {
         synced.clear();

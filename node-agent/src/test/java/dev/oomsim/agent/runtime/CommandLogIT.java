@@ -52,7 +52,8 @@ class CommandLogIT {
             AllocRequest request = (AllocRequest) command.getBody();
             trace.add("command " + request.getRequestId() + " @" + offset);
             out.send(topics.progress(), 0, ProgressEvent.newBuilder()
-                    .setRequestId(request.getRequestId()).setNode(0).setPid(request.getPid()).setKind(OutcomeKind.ALLOC).build());
+                    .setRequestId(request.getRequestId()).setNode(0).setPid(request.getPid()).setKind(OutcomeKind.ALLOC)
+                    .build());
         }
     }
 
@@ -60,12 +61,14 @@ class CommandLogIT {
     void foldsCommandsAfterTheTaskEventsTheyHadSeenDeadLettersGarbageAndReplaysExactlyOnRestart() throws Exception {
         Topics topics = new Topics(KAFKA.uniqueTopic("agent") + ".", 2);
         new TopicEnsurer(KAFKA.admin(), (short) 1).ensure(topics.all());
-        CommandLog.Settings settings = new CommandLog.Settings(KAFKA.bootstrapServers(), topics, 0, Duration.ofMillis(50), "node-agent-0");
+        CommandLog.Settings settings = new CommandLog.Settings(KAFKA.bootstrapServers(), topics, 0,
+                Duration.ofMillis(50), "node-agent-0");
 
         try (var producer = new KafkaProducer<byte[], byte[]>(KAFKA.producerProps())) {
             send(producer, topics.taskEvents(), 100, spawn(100));
             send(producer, topics.allocRequests(), 0, alloc("r1", 100, 1));
-            producer.send(new ProducerRecord<>(topics.allocRequests().name(), 0, null, "garbage".getBytes(UTF_8))).get();
+            producer.send(new ProducerRecord<>(topics.allocRequests().name(), 0, null, "garbage".getBytes(UTF_8)))
+                    .get();
             send(producer, topics.taskEvents(), 200, spawn(200));
             send(producer, topics.allocRequests(), 0, alloc("r2", 200, 2));
         }
@@ -78,7 +81,8 @@ class CommandLogIT {
         loop.close();
         thread.join(10_000);
 
-        assertThat(first.trace).containsExactly("task 100 SPAWN @0", "command r1 @0", "task 200 SPAWN @1", "command r2 @2");
+        assertThat(first.trace)
+                .containsExactly("task 100 SPAWN @0", "command r1 @0", "task 200 SPAWN @1", "command r2 @2");
         List<DeadLetter> letters = readAll(topics.deadLetter());
         assertThat(letters).singleElement().satisfies(d -> {
             assertThat(d.getSourceTopic()).isEqualTo(topics.allocRequests().name());
@@ -101,8 +105,11 @@ class CommandLogIT {
         restarted.close();
         thread2.join(10_000);
 
-        assertThat(second.trace).containsExactly("task 100 SPAWN @0", "command r1 @0", "task 200 SPAWN @1", "command r2 @2", "command r3 @3");
-        assertThat(readAll(topics.progress())).extracting(ProgressEvent::getRequestId).containsExactly("r1", "r2", "r3");
+        assertThat(second.trace)
+                .containsExactly("task 100 SPAWN @0", "command r1 @0", "task 200 SPAWN @1", "command r2 @2",
+                "command r3 @3");
+        assertThat(readAll(topics.progress())).extracting(ProgressEvent::getRequestId)
+                .containsExactly("r1", "r2", "r3");
         assertThat(readAll(topics.deadLetter())).hasSize(1);
     }
 
@@ -117,7 +124,9 @@ class CommandLogIT {
                 .build();
     }
 
-    private static <K, V> void send(KafkaProducer<byte[], byte[]> producer, TopicSpec<K, V> topic, K key, V value) throws Exception {
+    private static <K,
+            V> void send(KafkaProducer<byte[], byte[]> producer, TopicSpec<K, V> topic, K key,
+            V value) throws Exception {
         Integer partition = key instanceof Integer && topic.name().endsWith("alloc-requests") ? (Integer) key : null;
         producer.send(new ProducerRecord<>(topic.name(), partition,
                 topic.keySerde().serializer().serialize(topic.name(), key),

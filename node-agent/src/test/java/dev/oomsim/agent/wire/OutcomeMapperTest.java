@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every result of every example scenario survives kernel → ProgressEvent → bytes → ProgressEvent → kernel unchanged. */
+/**
+ * Every result of every example scenario survives kernel → ProgressEvent → bytes → ProgressEvent → kernel unchanged.
+ */
 class OutcomeMapperTest {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -54,7 +56,8 @@ class OutcomeMapperTest {
         assertThat(SERDE.encode(free)).isEqualTo(SERDE.encode(fromDefaults));
 
         ProgressEvent score = OutcomeMapper.toProgress("s", 1, 8, new EventResult.OomScore(4, 9, 123L));
-        ProgressEvent scoreFromDefaults = ProgressEvent.newBuilder().setRequestId("s").setNode(1).setPid(9).setSequence(4L)
+        ProgressEvent scoreFromDefaults = ProgressEvent.newBuilder().setRequestId("s").setNode(1).setPid(9)
+                .setSequence(4L)
                 .setKind(OutcomeKind.OOM_SCORE).setOomScore(123L).build();
         assertThat(score).isEqualTo(scoreFromDefaults);
         assertThat(SERDE.encode(score)).isEqualTo(SERDE.encode(scoreFromDefaults));

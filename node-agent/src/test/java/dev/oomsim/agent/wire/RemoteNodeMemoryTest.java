@@ -47,7 +47,8 @@ class RemoteNodeMemoryTest {
             public MemoryReply call(int node, MemoryCall.Builder call) {
                 MemoryCall c = call.build();
                 calls.add(c);
-                MemoryReply.Builder r = MemoryReply.newBuilder().setRequestId("r").setCallId(calls.size()).setNode(node);
+                MemoryReply.Builder r = MemoryReply.newBuilder().setRequestId("r").setCallId(calls.size())
+                        .setNode(node);
                 if (c.getOp() == MemoryOp.RSS_GATHER) {
                     r.setRss(List.of(new MmRss(100, 100L, 0L), new MmRss(200, 50L, 7L)));
                 } else if (c.getOp() == MemoryOp.FREE_PAGES) {
@@ -117,6 +118,7 @@ class RemoteNodeMemoryTest {
     @Test
     void aFreeTheOwnerRefusesFailsAsALocalFreeWould() {
         assertThatThrownBy(() -> node1.freePages(machine.tasks().get(100), 4096, 0))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("free: pid 100 does not hold pfn 4096 order 0");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("free: pid 100 does not hold pfn 4096 order 0");
     }
 }

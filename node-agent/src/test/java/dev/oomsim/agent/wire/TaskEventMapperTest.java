@@ -29,7 +29,9 @@ public class TaskEventMapperTest {
         dev.oomsim.schemas.topics.Topics.defaults(1).taskEvents().valueSerde();
     }
 
-    /** Two nodes below their min watermarks, a cpuset on node 1, init and a kernel thread (TaskEventApplierTest too). */
+    /**
+     * Two nodes below their min watermarks, a cpuset on node 1, init and a kernel thread (TaskEventApplierTest too).
+     */
     public static Scenario twoNodes() throws Exception {
         return ScenarioParser.parse(new ObjectMapper(new YAMLFactory()).readValue("""
                 nodes:
@@ -76,13 +78,15 @@ public class TaskEventMapperTest {
         assertThat(ts.flags()).containsExactly(TaskFlag.OOM_ORIGIN);
         assertThat(ts.rss()).as("by node").containsExactly(new Scenario.RssSpec(0, null, 5, 0),
                 new Scenario.RssSpec(1, null, 200, 10));
-        assertThat(List.of(ts.swapents(), ts.nrPtes(), ts.nrPmds(), ts.totalVmPages())).containsExactly(3L, 4L, 5L, 6000L);
+        assertThat(List.of(ts.swapents(), ts.nrPtes(), ts.nrPmds(), ts.totalVmPages()))
+                .containsExactly(3L, 4L, 5L, 6000L);
         assertThat(ts.memcg()).isNull();
     }
 
     @Test
     void aTaskWithoutAnMmIsANoMmTaskUnlessItIsAKernelThread() throws Exception {
-        assertThat(TaskEventMapper.spawn(spawn(500).setMmId(null).build(), machine()).flags()).containsExactly(TaskFlag.NO_MM);
+        assertThat(TaskEventMapper.spawn(spawn(500).setMmId(null).build(), machine()).flags())
+                .containsExactly(TaskFlag.NO_MM);
         assertThat(TaskEventMapper.spawn(spawn(501).setMmId(null).setParent(2)
                 .setFlags(List.of(dev.oomsim.schemas.TaskFlag.KTHREAD)).build(), machine()).flags())
                 .containsExactly(TaskFlag.KTHREAD);
@@ -101,12 +105,16 @@ public class TaskEventMapperTest {
                         b -> b.setPid(1)),
                 bad("invalid-spawn", "SPAWN of pid 0: pid must be > 0", b -> b.setPid(0)),
                 bad("invalid-spawn", "SPAWN of pid 500: comm is empty", b -> b.setComm("")),
-                bad("invalid-spawn", "SPAWN of pid 500: thread group leader 77 is not in the task table", b -> b.setTgid(77)),
+                bad("invalid-spawn", "SPAWN of pid 500: thread group leader 77 is not in the task table",
+                        b -> b.setTgid(77)),
                 bad("invalid-spawn", "SPAWN of pid 500: parent 77 is not in the task table", b -> b.setParent(77)),
-                bad("invalid-spawn", "SPAWN of pid 500: oom_score_adj 1001 is outside -1000..1000", b -> b.setOomScoreAdj(1001)),
-                bad("invalid-spawn", "SPAWN of pid 500: mm 2 is not an mm of the task table (an mm id is the pid of the task"
+                bad("invalid-spawn", "SPAWN of pid 500: oom_score_adj 1001 is outside -1000..1000",
+                        b -> b.setOomScoreAdj(1001)),
+                bad("invalid-spawn",
+                        "SPAWN of pid 500: mm 2 is not an mm of the task table (an mm id is the pid of the task"
                         + " that owns it)", b -> b.setMmId(2)),
-                bad("invalid-spawn", "SPAWN of pid 500: a task sharing mm 1 leaves rss, swapents, nrPtes, nrPmds and totalVm"
+                bad("invalid-spawn",
+                        "SPAWN of pid 500: a task sharing mm 1 leaves rss, swapents, nrPtes, nrPmds and totalVm"
                         + " to the mm's owner", b -> b.setMmId(1).setNrPtes(3)),
                 bad("invalid-spawn", "SPAWN of pid 500: a kernel thread or no_mm task has no mm, but mmId is 500",
                         b -> b.setFlags(List.of(dev.oomsim.schemas.TaskFlag.KTHREAD))),
@@ -117,8 +125,10 @@ public class TaskEventMapperTest {
                         + " mems_allowed is its cpuset's)", b -> b.setCpuset("/jobs").setMemsAllowed(List.of(0))),
                 bad("invalid-spawn", "SPAWN of pid 500: mems_allowed [7] names node 7, not a node of the machine",
                         b -> b.setMemsAllowed(List.of(7))),
-                bad("invalid-spawn", "SPAWN of pid 500: mempolicy: node 3 does not exist", b -> b.setMempolicy("interleave:[0,3]")),
-                bad("invalid-spawn", "SPAWN of pid 500: flag MEMALLOC_NOIO is a flag of an allocation request, not of a task",
+                bad("invalid-spawn", "SPAWN of pid 500: mempolicy: node 3 does not exist",
+                        b -> b.setMempolicy("interleave:[0,3]")),
+                bad("invalid-spawn",
+                        "SPAWN of pid 500: flag MEMALLOC_NOIO is a flag of an allocation request, not of a task",
                         b -> b.setFlags(List.of(dev.oomsim.schemas.TaskFlag.MEMALLOC_NOIO))),
                 bad("invalid-spawn", "SPAWN of pid 500: rss of node 2: the machine has nodes 0..1",
                         b -> b.setRss(List.of(new NodeRss(2, 1L, 0L)))),

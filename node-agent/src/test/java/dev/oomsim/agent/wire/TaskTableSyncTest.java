@@ -55,7 +55,8 @@ class TaskTableSyncTest {
         thereSync.apply(sent, "test");
         assertThat(thereSync.drainChanges()).as("applied changes are not sent back").isEmpty();
         for (Task t : here.tasks().all()) {
-            assertThat(TaskTableSync.status(there.tasks().get(t.pid()))).as("pid %d", t.pid()).isEqualTo(TaskTableSync.status(t));
+            assertThat(TaskTableSync.status(there.tasks().get(t.pid()))).as("pid %d", t.pid())
+                    .isEqualTo(TaskTableSync.status(t));
         }
         assertThat(there.tasks().get(101).mm()).as("the mm's last user exited: released there too").isNull();
         assertThat(there.tasks().get(200).oomScoreAdj()).isEqualTo(500);
@@ -65,7 +66,8 @@ class TaskTableSyncTest {
     void aStatusOfAnUnknownPidIsRefusedWholeAndChangesNothing() throws Exception {
         Machine there = new ScenarioRunner(machine()).machine();
         TaskTableSync sync = new TaskTableSync(there.tasks(), there.memory(1));
-        TaskStatus dead200 = TaskStatus.newBuilder(TaskTableSync.status(there.tasks().get(200))).setAlive(false).build();
+        TaskStatus dead200 = TaskStatus.newBuilder(TaskTableSync.status(there.tasks().get(200))).setAlive(false)
+                .build();
         TaskStatus unknown = TaskStatus.newBuilder(dead200).setPid(4242).build();
 
         assertThatThrownBy(() -> sync.apply(List.of(dead200, unknown), "task sync of request r"))

@@ -24,7 +24,9 @@ public final class BrokerRoundTrip {
     private BrokerRoundTrip() {
     }
 
-    /** Round trips of one 100-byte record each on partition 0 of {@code topic}, after {@code warmup} unmeasured ones. */
+    /**
+     * Round trips of one 100-byte record each on partition 0 of {@code topic}, after {@code warmup} unmeasured ones.
+     */
     public static LatencySamples measure(String bootstrapServers, String topic, int warmup, int samples) {
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -38,8 +40,11 @@ public final class BrokerRoundTrip {
         TopicPartition partition = new TopicPartition(topic, 0);
         LatencySamples result = new LatencySamples();
         byte[] value = new byte[100];
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaProducer<byte[],
+                byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+             KafkaConsumer<byte[],
+                     byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
+                     new ByteArrayDeserializer())) {
             consumer.assign(Set.of(partition));
             consumer.seekToEnd(Set.of(partition));
             consumer.position(partition);

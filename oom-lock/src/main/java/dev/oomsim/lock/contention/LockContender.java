@@ -40,7 +40,10 @@ public final class LockContender implements AutoCloseable {
         TAKE_TURNS
     }
 
-    /** One grant as the contender saw it: held from the grant's acquiredAtNanos to {@code endNanos}, released at {@code releaseOffset} (-1 if the release failed). */
+    /**
+     * One grant as the contender saw it: held from the grant's acquiredAtNanos to {@code endNanos}, released at {@code
+     * releaseOffset} (-1 if the release failed).
+     */
     public record Held(LockGrant grant, long endNanos, long releaseOffset) {
     }
 
@@ -82,7 +85,8 @@ public final class LockContender implements AutoCloseable {
     private void attempt() {
         try {
             if (budget.getAndDecrement() <= 0) {
-                CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> done.complete(null));
+                CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new))
+                        .whenComplete((v, e) -> done.complete(null));
                 return;
             }
             attempts++;
@@ -106,7 +110,10 @@ public final class LockContender implements AutoCloseable {
         }
     }
 
-    /** {@link Pacing#TAKE_TURNS}, on the executor: attempt now if the fold shows the lock free and it is this contender's turn; otherwise wait. */
+    /**
+     * {@link Pacing#TAKE_TURNS}, on the executor: attempt now if the fold shows the lock free and it is this
+     * contender's turn; otherwise wait.
+     */
     private void whenDue() {
         try {
             if (lock.whenFree().isDone()) {

@@ -92,7 +92,8 @@ public final class HistoryChecker {
             }
             // A grant holds over offsets [token, end): at its end record it no longer holds.
             if (previousDescription != null && g.token() < previousEnd) {
-                violations.add("grant " + g + " overlaps " + previousDescription + " which ended at offset " + previousEnd);
+                violations.add("grant " + g + " overlaps " + previousDescription + " which ended at offset "
+                        + previousEnd);
             }
             long deadline = claim.timestampMs() + claim.leaseMs();
             long end = Long.MAX_VALUE;
@@ -110,7 +111,8 @@ public final class HistoryChecker {
                 }
             }
             if (g.releaseOffset() >= 0 && !expired && g.releaseOffset() != end) {
-                violations.add("grant " + g + ": released at " + g.releaseOffset() + " but the history ends it at " + end);
+                violations.add("grant " + g + ": released at " + g.releaseOffset() + " but the history ends it at "
+                        + end);
             }
             previousEnd = end;
             previousDescription = g.toString();

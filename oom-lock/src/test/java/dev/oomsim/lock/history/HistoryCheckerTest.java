@@ -43,7 +43,8 @@ class HistoryCheckerTest {
 
     @Test
     void holdersOverlappingInTimeOrTokensGoingBackwardsAreViolations() {
-        List<RawRecord> history = List.of(claim(0, 1000, A), tombstone(1, 1001, A), claim(2, 1002, B), tombstone(3, 1003, B));
+        List<RawRecord> history = List.of(claim(0, 1000, A), tombstone(1, 1001, A), claim(2, 1002, B),
+                tombstone(3, 1003, B));
         List<GrantInterval> grants = List.of(new GrantInterval(A, 0, 50, 60, 1), new GrantInterval(B, 2, 10, 55, 3));
 
         assertThat(HistoryChecker.check(history, grants, true).violations())

@@ -64,7 +64,8 @@ public final class AvroEventSerde<T extends SpecificRecord> implements Serde<T>,
      * A serde that also resolves writer schemas not recorded in the build's history (e.g. a test's deliberately
      * old version, or versions another deployment registered).
      */
-    public static <T extends SpecificRecord> AvroEventSerde<T> withExtraHistory(Class<T> recordClass, List<Schema> writerSchemas) {
+    public static <T extends SpecificRecord> AvroEventSerde<T> withExtraHistory(Class<T> recordClass,
+            List<Schema> writerSchemas) {
         return new AvroEventSerde<>(EventType.of(recordClass), List.copyOf(writerSchemas));
     }
 
@@ -112,7 +113,8 @@ public final class AvroEventSerde<T extends SpecificRecord> implements Serde<T>,
                     "payload ends early after " + bytes.length + " bytes", e);
         } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
             // The record ran past the payload while decoding a field: still truncation, Avro just noticed it late.
-            DecodeFailure failure = e.getCause() instanceof EOFException ? DecodeFailure.TRUNCATED : DecodeFailure.CORRUPT;
+            DecodeFailure failure = e.getCause() instanceof EOFException ? DecodeFailure.TRUNCATED
+                    : DecodeFailure.CORRUPT;
             throw new EventDecodingException(failure, type.simpleName(), String.valueOf(e.getMessage()), e);
         }
     }

@@ -10,6 +10,8 @@ public enum DecodeFailure {
     WRONG_EVENT_TYPE,
     /** The payload ends before the record does. */
     TRUNCATED,
-    /** The payload is not a valid encoding of the writer schema (bad union index, negative length, trailing bytes, ...). */
+    /**
+     * The payload is not a valid encoding of the writer schema (bad union index, negative length, trailing bytes, ...).
+     */
     CORRUPT
 }

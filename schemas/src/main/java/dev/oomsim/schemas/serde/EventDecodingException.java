@@ -13,7 +13,8 @@ public final class EventDecodingException extends SerializationException {
     private final String expectedType;
 
     public EventDecodingException(DecodeFailure failure, String expectedType, String detail, Throwable cause) {
-        super("cannot decode " + expectedType + ": " + failure.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+        super("cannot decode " + expectedType + ": " + failure.name().toLowerCase(java.util.Locale.ROOT)
+                .replace('_', ' ')
                 + " (" + detail + ")", cause);
         this.failure = failure;
         this.expectedType = expectedType;

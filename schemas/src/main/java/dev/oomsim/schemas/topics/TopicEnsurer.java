@@ -50,13 +50,15 @@ public final class TopicEnsurer {
                 if (!existing.contains(spec.name())) {
                     Map<String, String> configs = spec.configs().entrySet().stream()
                             .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().toCreate()));
-                    toCreate.add(new NewTopic(spec.name(), spec.partitions().toCreate(), replicationFactor).configs(configs));
+                    toCreate.add(new NewTopic(spec.name(), spec.partitions().toCreate(), replicationFactor)
+                            .configs(configs));
                 }
             }
             for (NewTopic topic : toCreate) {
                 try {
                     admin.createTopics(List.of(topic)).all().get();
-                    log.info("created topic {} ({} partitions, {})", topic.name(), topic.numPartitions(), topic.configs());
+                    log.info("created topic {} ({} partitions, {})", topic.name(), topic.numPartitions(),
+                            topic.configs());
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw e;
@@ -77,7 +79,8 @@ public final class TopicEnsurer {
      * A topic just created may not be in every broker's metadata yet ("does not host this topic-partition"):
      * verification retries that, and only that, for a bounded time.
      */
-    private void verifyOnceVisible(Collection<? extends TopicSpec<?, ?>> specs) throws InterruptedException, ExecutionException {
+    private void verifyOnceVisible(Collection<? extends TopicSpec<?, ?>> specs) throws InterruptedException,
+            ExecutionException {
         long deadline = System.nanoTime() + VISIBILITY_TIMEOUT.toNanos();
         while (true) {
             try {

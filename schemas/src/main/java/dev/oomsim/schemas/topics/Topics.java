@@ -18,13 +18,13 @@ import dev.oomsim.schemas.serde.AvroEventSerde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * The topic catalogue of architecture.md: every topic's name (with a configurable prefix), key and value serdes,
+ * The topic catalogue of docs/architecture.md: every topic's name (with a configurable prefix), key and value serdes,
  * partitions and configs. Immutable.
  *
  * @param prefix                  prepended to every topic name, default {@value #DEFAULT_PREFIX}
  * @param nodes                   simulated NUMA nodes: {@code alloc-requests} has at least one partition per node
  * @param lockMinCompactionLagMs  {@code min.compaction.lag.ms} of the lock topic: far above the lease and any
- *                                reader's catch-up time (lock-protocol.md)
+ *                                reader's catch-up time (docs/lock-protocol.md)
  */
 public record Topics(String prefix, int nodes, long lockMinCompactionLagMs) {
 
@@ -35,7 +35,8 @@ public record Topics(String prefix, int nodes, long lockMinCompactionLagMs) {
 
     public Topics {
         if (prefix == null || !prefix.matches("[A-Za-z0-9._-]*")) {
-            throw new IllegalArgumentException("topic prefix may hold only letters, digits, '.', '_' and '-', was '" + prefix + "'");
+            throw new IllegalArgumentException("topic prefix may hold only letters, digits, '.', '_' and '-', was '"
+                    + prefix + "'");
         }
         if (nodes < 1) {
             throw new IllegalArgumentException("nodes must be >= 1, was " + nodes);
@@ -68,7 +69,7 @@ public record Topics(String prefix, int nodes, long lockMinCompactionLagMs) {
                 new PartitionRule.Exactly(1), compactPolicy());
     }
 
-    /** Claims on the cluster-wide locks, keyed {@code <lock>/<contender>/<incarnation>} (lock-protocol.md). */
+    /** Claims on the cluster-wide locks, keyed {@code <lock>/<contender>/<incarnation>} (docs/lock-protocol.md). */
     public TopicSpec<String, LockClaim> oomLock() {
         Map<String, ConfigRule> c = new LinkedHashMap<>();
         c.put("cleanup.policy", ConfigRule.equalTo("compact"));
@@ -122,9 +123,10 @@ public record Topics(String prefix, int nodes, long lockMinCompactionLagMs) {
                 new PartitionRule.AtLeast(1), deletePolicy());
     }
 
-    /** Every topic, in the order of architecture.md. */
+    /** Every topic, in the order of docs/architecture.md. */
     public List<TopicSpec<?, ?>> all() {
-        return List.of(allocRequests(), taskEvents(), oomLock(), progress(), kills(), nodeState(), nodeSnapshots(), pressure(),
+        return List.of(allocRequests(), taskEvents(), oomLock(), progress(), kills(), nodeState(), nodeSnapshots(),
+                pressure(),
                 deadLetter());
     }
 

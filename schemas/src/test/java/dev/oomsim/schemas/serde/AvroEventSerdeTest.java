@@ -123,7 +123,8 @@ class AvroEventSerdeTest {
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
-        AvroEventSerde<AllocRequest> withOldVersion = AvroEventSerde.withExtraHistory(AllocRequest.class, List.of(older));
+        AvroEventSerde<AllocRequest> withOldVersion = AvroEventSerde.withExtraHistory(AllocRequest.class,
+                List.of(older));
 
         AllocRequest decoded = withOldVersion.decode(bytes);
 

@@ -10,6 +10,9 @@ class LayeringTest {
 
     @Test
     void mainCodeReachesNoModuleAboveIt() {
-        assertThat(ImportRules.ofThisModule().importsOf("dev.oomsim.kernel", "dev.oomsim.agent", "dev.oomsim.lock", "dev.oomsim.service", "dev.oomsim.stack", "dev.oomsim.coordinator", "dev.oomsim.cli", "dev.oomsim.bench", "dev.oomsim.broker", "dev.oomsim.testkit")).isEmpty();
+        assertThat(ImportRules.ofThisModule()
+                .importsOf("dev.oomsim.kernel", "dev.oomsim.agent", "dev.oomsim.lock", "dev.oomsim.service",
+                "dev.oomsim.stack", "dev.oomsim.coordinator", "dev.oomsim.cli", "dev.oomsim.bench",
+                "dev.oomsim.broker", "dev.oomsim.testkit")).isEmpty();
     }
 }

@@ -50,7 +50,8 @@ class TopicEnsurerIT {
                     assertThat(e.expected()).isEqualTo("compact");
                     assertThat(e.actual()).isEqualTo("delete");
                 })
-                .hasMessageContaining(topics.oomLock().name() + " exists with cleanup.policy=delete, but oomsim needs cleanup.policy compact");
+                .hasMessageContaining(topics.oomLock().name()
+                        + " exists with cleanup.policy=delete, but oomsim needs cleanup.policy compact");
     }
 
     @Test
