@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -59,19 +60,24 @@ public final class SeparateJvmContention {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             for (int i = 0; i < contenders; i++) {
                 long share = tryLocks / contenders + (i < tryLocks % contenders ? 1 : 0);
-                children.add(new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"), SeparateJvmContention.class.getName(),
+                // The bench's logback config: without it a child logs every client line at DEBUG and runs 30× slower.
+                children.add(new ProcessBuilder(java, "-Xmx128m",
+                        "-Dlogback.configurationFile=oomsim-bench-logback.xml",
+                        "-cp", System.getProperty("java.class.path"), SeparateJvmContention.class.getName(),
                         bootstrapServers, topic, "node-" + i, Long.toString(share), Long.toString(tick.toNanos()),
                         Integer.toString(maxBackoffTicks))
                         .redirectError(ProcessBuilder.Redirect.DISCARD).start());
             }
             List<BufferedReader> outs = new ArrayList<>();
             for (Process p : children) {
-                BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                        StandardCharsets.UTF_8));
                 expectLine(out, p, "READY", READY_TIMEOUT);
                 outs.add(out);
             }
             for (Process p : children) {
-                PrintWriter in = new PrintWriter(new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8), true);
+                PrintWriter in = new PrintWriter(new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8),
+                        true);
                 in.println("GO");
             }
             long grants = 0;
@@ -129,15 +135,20 @@ public final class SeparateJvmContention {
      * {@code READY}, waits for {@code GO}, prints {@code RESULT grants attempts startEpochMicros endEpochMicros}.
      */
     public static void main(String[] args) throws Exception {
+        // Standard output is the protocol: logging (which defaults to the console) goes to standard error, so a chatty
+        // client can never fill a pipe the parent is not reading yet and stall this contender mid-round.
+        PrintStream protocol = System.out;
+        System.setOut(System.err);
         String bootstrapServers = args[0];
         LockConfig config = LockConfig.defaults(args[1], args[2])
                 .withBackoff(Duration.ofNanos(Long.parseLong(args[4])), Integer.parseInt(args[5]));
         long tryLocks = Long.parseLong(args[3]);
         try (CompactedTopicLock lock = CompactedTopicLock.builder(config, Map.of("bootstrap.servers", bootstrapServers))
                 .meterRegistry(new SimpleMeterRegistry()).start();
-             LockContender contender = new LockContender(lock, 0, new AtomicLong(tryLocks), LockContender.Pacing.TAKE_TURNS)) {
-            System.out.println("READY");
-            System.out.flush();
+             LockContender contender = new LockContender(lock, 0, new AtomicLong(tryLocks),
+                     LockContender.Pacing.TAKE_TURNS)) {
+            protocol.println("READY");
+            protocol.flush();
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             if (!"GO".equals(in.readLine())) {
                 return;
@@ -145,8 +156,9 @@ public final class SeparateJvmContention {
             long start = epochMicros();
             contender.start().get(RUN_TIMEOUT.toMinutes(), TimeUnit.MINUTES);
             long end = epochMicros();
-            System.out.println("RESULT " + contender.grants().size() + " " + contender.attempts() + " " + start + " " + end);
-            System.out.flush();
+            protocol.println("RESULT " + contender.grants().size() + " " + contender.attempts() + " " + start + " "
+                    + end);
+            protocol.flush();
         }
     }
 
