@@ -65,7 +65,8 @@ public final class ClusterLockBenchmark implements LiveBenchmark {
                 BenchRow.against("cluster tryLock " + CONTENDERS + " contenders, acquired p50 (vs RTT p50)",
                         contendedP50,
                         "ms", context.baselines(), Baseline.RTT_P50, Target.atMostTimesBaseline(2.5)),
-                BenchRow.against("cluster tryLock grants, " + CONTENDERS + " contenders in one JVM (" + r.grants() + " in "
+                BenchRow.against("cluster tryLock grants, " + CONTENDERS + " contenders in one JVM (" + r.grants()
+                        + " in "
                         + r.tryLocks() + " tryLocks)", r.grantsPerSecond(), "grants/s", context.baselines(),
                         Baseline.LOCK_GRANT_FLOOR, GRANT_RATE_TARGET),
                 BenchRow.against("cluster tryLock grants, " + CONTENDERS + " contenders in " + CONTENDERS + " JVMs ("
