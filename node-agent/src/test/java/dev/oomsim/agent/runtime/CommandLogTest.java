@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The exactly-once loop over Kafka's {@link MockConsumer} and {@link MockProducer} (through
  * {@link CommandLog.Clients}): the order commands reach the handler, what one transaction holds, dead letters, and
- * the replay of a restart. The loop runs on the test thread and is closed from the command consumer's poll once the log is consumed.
+ * the replay of a restart. The loop runs on the test thread and is closed from the command consumer's poll once the
+ * log is consumed.
  */
 class CommandLogTest {
 
