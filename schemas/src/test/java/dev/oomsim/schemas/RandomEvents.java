@@ -2,7 +2,9 @@ package dev.oomsim.schemas;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import org.apache.avro.Schema;
@@ -61,6 +63,16 @@ public final class RandomEvents {
                 return random.nextLong();
             case BOOLEAN:
                 return random.nextBoolean();
+            case DOUBLE:
+                return random.nextDouble() * 100;
+            case MAP: {
+                Map<String, Object> map = new HashMap<>();
+                int n = random.nextInt(4);
+                for (int i = 0; i < n; i++) {
+                    map.put("k" + random.nextInt(100_000), value(s.getValueType()));
+                }
+                return map;
+            }
             case NULL:
                 return null;
             default:
