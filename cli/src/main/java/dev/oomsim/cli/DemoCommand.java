@@ -7,11 +7,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import dev.oomsim.schemas.KillEvent;
-import dev.oomsim.schemas.NodeState;
 import dev.oomsim.schemas.OomCall;
-import dev.oomsim.schemas.PressureView;
 import dev.oomsim.schemas.ProgressEvent;
-import dev.oomsim.schemas.ZoneState;
 import dev.oomsim.schemas.topics.TopicSpec;
 import dev.oomsim.stack.OomsimCluster;
 import dev.oomsim.stack.ScenarioFeeder;
@@ -30,8 +27,10 @@ import picocli.CommandLine.Spec;
         description = {"A 4-node machine on a real Kafka broker leaks memory until the OOM killer acts.",
                 "Starts an embedded Kafka broker (KRaft) and four node agents of one NUMA machine, runs a",
                 "memory leak through them until the OOM killer has acted --kills times, prints each kill as the",
-                "kernel's log lines with a line saying why this victim, ends with the pressure table of every node",
-                "and the cluster, and shuts everything down (agents, then broker). About 20 s here."},
+                "kernel's log lines with a line saying why this victim, serves the coordinator's dashboard while it",
+                "runs (http://127.0.0.1:8081/, or a free port if that one is taken), ends with the coordinator's",
+                "pressure table of every node and the cluster, and shuts everything down (agents, coordinator,",
+                "broker). About 20 s here."},
         footerHeading = "%nExamples:%n",
         footer = {"  oomsim demo",
                 "  oomsim demo --kills 2 --quiet",
@@ -39,6 +38,10 @@ import picocli.CommandLine.Spec;
                 "Exit status: 0 the OOM killer acted (or Ctrl-C), 1 it did not within --timeout or the stack failed,",
                 "2 bad usage."})
 final class DemoCommand implements Callable<Integer> {
+
+    /** The dashboard's port when it is free; else any free port (the demo prints the URL). */
+    static final int DASHBOARD_PORT = 8081;
+    private static final Duration FOLD_TIMEOUT = Duration.ofSeconds(20);
 
     @Spec
     CommandSpec spec;
@@ -73,7 +76,8 @@ final class DemoCommand implements Callable<Integer> {
         try (Interruption interruption = Interruption.install()) {
             UpCommand.StackSettings settings = new UpCommand.StackSettings(leak.machine(),
                     new dev.oomsim.schemas.topics.Topics(dev.oomsim.schemas.topics.Topics.DEFAULT_PREFIX,
-                            DemoLeak.NODES), null, null, 0, (short) 1);
+                            DemoLeak.NODES), null, null, 0, (short) 1,
+                    UpCommand.StackSettings.isFree(DASHBOARD_PORT) ? DASHBOARD_PORT : 0);
             try (OomsimCluster cluster = settings.start(bar, interruption)) {
                 if (cluster == null) {
                     return ExitCodes.INTERRUPTED;
@@ -83,16 +87,17 @@ final class DemoCommand implements Callable<Integer> {
                         + DemoLeak.NODES + "-node machine (" + DemoLeak.NODE_PAGES + " pages a node)");
                 out.println("oomsim demo: watch it from another terminal: oomsim kills --bootstrap "
                         + cluster.bootstrapServers() + " --from-beginning --follow");
+                out.println("oomsim demo: dashboard " + cluster.coordinatorUri().orElseThrow()
+                        + " (open it while the demo runs)");
                 out.println("oomsim demo: leaky-worker allocates GFP_KERNEL order-" + DemoLeak.LEAK_ORDER
                         + " blocks round the nodes until the OOM killer has acted " + targetKills + " time(s)");
                 out.println();
                 out.flush();
-                Totals totals = leak(cluster, leak, kills, out, bar, interruption);
+                leak(cluster, leak, kills, out, bar, interruption);
                 bar.erase();
-                out.println("pressure after " + leak.requests() + " requests and " + kills.size() + " kill(s):");
-                out.print(PressureTable.render(totals.views()));
+                printPressure(cluster, leak.requests(), kills.size(), out, err, bar, interruption);
                 out.println();
-                out.println("oomsim demo: stopping the agents, then the broker");
+                out.println("oomsim demo: stopping the agents, then the coordinator, then the broker");
                 out.flush();
             }
             out.printf("oomsim demo: done in %.1f s, %d OOM kill(s)%n", (System.nanoTime() - started) / 1e9,
@@ -110,10 +115,9 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** Feeds the leak one request at a time and prints each kill as it comes, until enough kills or time is up. */
-    private Totals leak(OomsimCluster cluster, DemoLeak leak, List<KillEvent> kills, PrintWriter out, ProgressBar bar,
+    private void leak(OomsimCluster cluster, DemoLeak leak, List<KillEvent> kills, PrintWriter out, ProgressBar bar,
                         Interruption interruption) {
         TopicSpec<Integer, KillEvent> killsTopic = cluster.topics().kills();
-        Totals totals = new Totals(DemoLeak.NODES);
         long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
         try (ScenarioFeeder feeder = new ScenarioFeeder(cluster.bootstrapServers(), cluster.topics());
              TopicTail tail = new TopicTail(cluster.bootstrapServers(), killsTopic.name(), true)) {
@@ -121,35 +125,60 @@ final class DemoCommand implements Callable<Integer> {
                     && System.nanoTime() - deadline < 0) {
                 int node = leak.nextNode();
                 ProgressEvent outcome = feeder.request(leak.next(), node);
-                totals.count(node, outcome);
                 for (OomCall call : outcome.getOomCalls()) {
                     call.getKilled().forEach(leak::killed);
                 }
                 if (outcome.getPanic() != null) {
                     break;
                 }
-                printKills(tail, killsTopic, kills, totals, out, bar, Duration.ZERO);
+                printKills(tail, killsTopic, kills, out, bar, Duration.ZERO);
                 bar.show("leaking: " + leak.requests() + " requests, " + kills.size() + "/" + targetKills
                         + " OOM kills", kills.size(), targetKills);
             }
             while (!interruption.requested() && !tail.reachedEnd()) {
-                printKills(tail, killsTopic, kills, totals, out, bar, Duration.ofMillis(100));
+                printKills(tail, killsTopic, kills, out, bar, Duration.ofMillis(100));
             }
-            List<Integer> nodes = cluster.agentNodes();
-            totals.snapshots(feeder.snapshots("demo-final", nodes));
+            // Every agent reports its zones once more, so the coordinator's last views show where the leak left them.
+            feeder.snapshots("demo-final", cluster.agentNodes());
         }
-        return totals;
+    }
+
+    /**
+     * Ends with the coordinator's pressure views, read from its compacted {@code pressure} topic once its cluster view
+     * has folded every request and kill the demo saw (or {@link #FOLD_TIMEOUT} has passed: then it says so).
+     */
+    private static void printPressure(OomsimCluster cluster, long requests, int kills, PrintWriter out,
+                                      PrintWriter err, ProgressBar bar, Interruption interruption) {
+        long deadline = System.nanoTime() + FOLD_TIMEOUT.toNanos();
+        try (PressureFeed feed = new PressureFeed(cluster.bootstrapServers(), cluster.topics().pressure(), err,
+                "oomsim demo")) {
+            while (!interruption.requested() && !folded(feed, requests, kills) && System.nanoTime() - deadline < 0) {
+                bar.show("waiting for the coordinator to fold " + requests + " requests", 0, 0);
+                feed.poll(Duration.ofMillis(100));
+            }
+            bar.erase();
+            if (!folded(feed, requests, kills)) {
+                out.println("oomsim demo: the coordinator had not folded every request within "
+                        + FOLD_TIMEOUT.toSeconds() + " s; its views so far:");
+            }
+            out.println("pressure after " + requests + " requests and " + kills + " kill(s), as the coordinator folds"
+                    + " it:");
+            out.print(PressureTable.render(feed.views()));
+        }
+    }
+
+    private static boolean folded(PressureFeed feed, long requests, int kills) {
+        return feed.cluster().map(c -> c.getRequests() >= requests && c.getKills() >= kills).orElse(false);
     }
 
     private static void printKills(TopicTail tail, TopicSpec<Integer, KillEvent> topic, List<KillEvent> kills,
-                                   Totals totals, PrintWriter out, ProgressBar bar, Duration timeout) {
+                                   PrintWriter out, ProgressBar bar, Duration timeout) {
         for (ConsumerRecord<byte[], byte[]> r : tail.poll(timeout)) {
             KillEvent kill = topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
             if (kill == null) {
                 continue;
             }
             kills.add(kill);
-            totals.killed(kill);
             bar.erase();
             out.println("OOM kill " + kills.size() + " (node " + kill.getInvokingNode() + "):");
             out.print(KillReport.dmesg(kill));
@@ -160,79 +189,5 @@ final class DemoCommand implements Callable<Integer> {
 
     private static String kafkaVersion() {
         return org.apache.kafka.common.utils.internals.AppInfoParser.getVersion();
-    }
-
-    /**
-     * What the demo saw, per node: requests sent, failed allocations, {@code __alloc_pages_may_oom} calls, kills (by
-     * the node whose request invoked the killer) and the last victim; with the final node snapshots, the pressure views
-     * of the table the demo ends with.
-     */
-    private static final class Totals {
-        private final long[] requests;
-        private final long[] failed;
-        private final long[] mayOom;
-        private final long[] killCount;
-        private final KillEvent[] lastKill;
-        private final List<NodeState> states = new ArrayList<>();
-
-        Totals(int nodes) {
-            requests = new long[nodes];
-            failed = new long[nodes];
-            mayOom = new long[nodes];
-            killCount = new long[nodes];
-            lastKill = new KillEvent[nodes];
-        }
-
-        void count(int node, ProgressEvent outcome) {
-            requests[node]++;
-            if (outcome.getPage() == null) {
-                failed[node]++;
-            }
-            mayOom[node] += outcome.getMayOomCalls();
-        }
-
-        void killed(KillEvent kill) {
-            int node = kill.getInvokingNode();
-            if (node >= 0 && node < killCount.length) {
-                killCount[node]++;
-                lastKill[node] = kill;
-            }
-        }
-
-        void snapshots(List<NodeState> nodes) {
-            states.addAll(nodes);
-        }
-
-        List<PressureView> views() {
-            List<PressureView> views = new ArrayList<>();
-            long now = System.currentTimeMillis();
-            PressureView.Builder cluster = PressureView.newBuilder().setScope("cluster").setManagedPages(0)
-                    .setFreePages(0).setUpdatedAtMs(now);
-            KillEvent lastOfAll = null;
-            for (NodeState s : states) {
-                int n = s.getNode();
-                long managed = s.getZones().stream().mapToLong(ZoneState::getManagedPages).sum();
-                long free = s.getZones().stream().mapToLong(ZoneState::getFreePages).sum();
-                PressureView.Builder v = PressureView.newBuilder().setScope("node-" + n).setManagedPages(managed)
-                        .setFreePages(free).setRequests(requests[n]).setFailedAllocations(failed[n])
-                        .setMayOomCalls(mayOom[n]).setKills(killCount[n]).setUpdatedAtMs(now);
-                if (lastKill[n] != null) {
-                    v.setLastVictimPid(lastKill[n].getVictimPid()).setLastVictimComm(lastKill[n].getVictimComm());
-                    lastOfAll = lastKill[n];
-                }
-                views.add(v.build());
-                cluster.setManagedPages(cluster.getManagedPages() + managed)
-                        .setFreePages(cluster.getFreePages() + free)
-                        .setRequests(cluster.getRequests() + requests[n])
-                        .setFailedAllocations(cluster.getFailedAllocations() + failed[n])
-                        .setMayOomCalls(cluster.getMayOomCalls() + mayOom[n])
-                        .setKills(cluster.getKills() + killCount[n]);
-            }
-            if (lastOfAll != null) {
-                cluster.setLastVictimPid(lastOfAll.getVictimPid()).setLastVictimComm(lastOfAll.getVictimComm());
-            }
-            views.add(cluster.build());
-            return views;
-        }
     }
 }

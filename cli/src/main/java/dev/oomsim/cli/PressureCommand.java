@@ -2,14 +2,10 @@ package dev.oomsim.cli;
 
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 import dev.oomsim.schemas.PressureView;
-import dev.oomsim.schemas.serde.EventDecodingException;
 import dev.oomsim.schemas.topics.TopicSpec;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,65 +49,35 @@ final class PressureCommand implements Callable<Integer> {
         TopicSpec<String, PressureView> pressure = broker.topics().pressure();
         broker.requireTopic(pressure.name());
         boolean inPlace = watch && System.console() != null;
-        Map<String, PressureView> latest = new TreeMap<>();
         try (Interruption interruption = Interruption.install();
-             TopicTail tail = new TopicTail(broker.bootstrap, pressure.name(), true)) {
-            while (!interruption.requested() && !tail.reachedEnd()) {
-                fold(tail, pressure, latest, err, Duration.ofMillis(200));
+             PressureFeed feed = new PressureFeed(broker.bootstrap, pressure, err, "oomsim pressure")) {
+            while (!interruption.requested() && !feed.reachedEnd()) {
+                feed.poll(Duration.ofMillis(200));
             }
-            print(out, latest, inPlace, false);
+            print(out, feed, inPlace, false);
             Duration interval = Duration.ofMillis((long) (intervalSeconds * 1000));
             while (watch && !interruption.requested()) {
                 long until = System.nanoTime() + interval.toNanos();
                 boolean changed = false;
                 while (!interruption.requested() && System.nanoTime() < until) {
-                    changed |= fold(tail, pressure, latest, err,
-                            Duration.ofNanos(Math.max(1, until - System.nanoTime())));
+                    changed |= feed.poll(Duration.ofNanos(Math.max(1, until - System.nanoTime())));
                 }
                 if (changed) {
-                    print(out, latest, inPlace, true);
+                    print(out, feed, inPlace, true);
                 }
             }
         }
         return ExitCodes.OK;
     }
 
-    /** Folds what one poll returned into the latest view per scope; true when a view changed. */
-    private static boolean fold(TopicTail tail, TopicSpec<String, PressureView> pressure,
-                                Map<String, PressureView> latest, PrintWriter err, Duration timeout) {
-        boolean changed = false;
-        for (ConsumerRecord<byte[], byte[]> r : tail.poll(timeout)) {
-            String key = r.key() == null ? null : pressure.keySerde().deserializer().deserialize(r.topic(), r.key());
-            PressureView view;
-            try {
-                view = pressure.valueSerde().deserializer().deserialize(r.topic(), r.value());
-            } catch (EventDecodingException e) {
-                err.println("oomsim pressure: record " + TopicTail.where(r) + " is not a pressure view: "
-                        + e.getMessage());
-                continue;
-            }
-            String scope = view != null ? view.getScope() : key;
-            if (scope == null) {
-                continue;
-            }
-            if (view == null) {
-                latest.remove(scope);
-            } else {
-                latest.put(scope, view);
-            }
-            changed = true;
-        }
-        return changed;
-    }
-
     /** Prints the table: over the last one when in place, else after a blank line when it is not the first. */
-    private static void print(PrintWriter out, Map<String, PressureView> latest, boolean inPlace, boolean again) {
+    private static void print(PrintWriter out, PressureFeed feed, boolean inPlace, boolean again) {
         if (inPlace) {
             out.print("\033[H\033[2J");
         } else if (again) {
             out.println();
         }
-        out.print(PressureTable.render(latest.values()));
+        out.print(PressureTable.render(feed.views()));
         out.flush();
     }
 }

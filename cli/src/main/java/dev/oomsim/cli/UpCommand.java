@@ -24,8 +24,9 @@ import picocli.CommandLine.Spec;
 /** {@code oomsim up}: the whole stack — broker, one node agent per node — until Ctrl-C. */
 @Command(name = "up", mixinStandardHelpOptions = true,
         description = {"Runs the stack until Ctrl-C.",
-                "An embedded Kafka broker (KRaft) or an existing Kafka cluster, and one node agent per NUMA node of",
-                "the machine. Ctrl-C stops the agents, then the broker, and",
+                "An embedded Kafka broker (KRaft) or an existing Kafka cluster, one node agent per NUMA node of",
+                "the machine, and the coordinator with its dashboard and HTTP API (http://127.0.0.1:8081/).",
+                "Ctrl-C stops the agents, then the coordinator, then the broker, and",
                 "loses nothing: with --dir the broker keeps its data there and the next `up --dir` resumes it."},
         footerHeading = "%nExamples:%n",
         footer = {"  oomsim up                                  # 4 nodes, Kafka on 127.0.0.1:9092",
@@ -42,6 +43,7 @@ final class UpCommand implements Callable<Integer> {
     static final String READY = "oomsim up: ready";
     /** How long the agents may take to replay their command logs and go live. */
     static final Duration LIVE_TIMEOUT = Duration.ofMinutes(5);
+    static final String COORDINATOR_HOST = "127.0.0.1";
 
     @Spec
     CommandSpec spec;
@@ -67,6 +69,11 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "9092",
             description = "Port of the embedded broker on 127.0.0.1 (default ${DEFAULT-VALUE}; 0: a free one).")
     int port;
+
+    @Option(names = "--coordinator-port", paramLabel = "PORT", defaultValue = "8081",
+            description = "Port of the coordinator's dashboard and HTTP API on 127.0.0.1 (default ${DEFAULT-VALUE};"
+                    + " 0: a free one).")
+    int coordinatorPort;
 
     @Option(names = "--replication-factor", paramLabel = "R", defaultValue = "1",
             description = "Replication factor of the topics created on --bootstrap; existing topics are checked"
@@ -95,12 +102,14 @@ final class UpCommand implements Callable<Integer> {
                 out.println("oomsim up: Kafka on " + cluster.bootstrapServers() + settings.brokerNote(cluster) + ", "
                         + cluster.agentNodes().size() + " node agent(s) live, topics "
                         + settings.topics.prefix() + "*");
-                out.println(READY + " (Ctrl-C stops agents, then broker)");
+                out.println("oomsim up: dashboard " + cluster.coordinatorUri().orElseThrow() + ", API under "
+                        + cluster.coordinatorUri().orElseThrow().resolve("api/pressure"));
+                out.println(READY + " (Ctrl-C stops agents, then coordinator, then broker)");
                 out.flush();
                 while (!interruption.await(Duration.ofHours(1))) {
                     // runs until Ctrl-C or SIGTERM
                 }
-                out.println("oomsim up: stopping the agents, then the broker");
+                out.println("oomsim up: stopping the agents, then the coordinator, then the broker");
                 out.flush();
             }
             out.println("oomsim up: stopped");
@@ -128,6 +137,12 @@ final class UpCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new UsageFailure("--port must be 0..65535, not " + port);
         }
+        if (coordinatorPort < 0 || coordinatorPort > 65535) {
+            throw new UsageFailure("--coordinator-port must be 0..65535, not " + coordinatorPort);
+        }
+        if (coordinatorPort != 0 && coordinatorPort == port) {
+            throw new UsageFailure("--coordinator-port and --port are both " + port + ": give them different ports");
+        }
         Scenario machine = machine();
         Topics topics;
         try {
@@ -135,7 +150,7 @@ final class UpCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageFailure("--topic-prefix: " + e.getMessage());
         }
-        return new StackSettings(machine, topics, bootstrap, dir, port, replicationFactor);
+        return new StackSettings(machine, topics, bootstrap, dir, port, replicationFactor, coordinatorPort);
     }
 
     private Scenario machine() {
@@ -154,24 +169,30 @@ final class UpCommand implements Callable<Integer> {
         return machine;
     }
 
-    /** What {@code up} (and {@code demo}) start: the machine, topics and broker, checked. */
+    /**
+     * What {@code up} (and {@code demo}) start: the machine, topics, broker and coordinator, checked.
+     *
+     * @param coordinatorPort the coordinator's HTTP port on 127.0.0.1 (0: a free one); its Streams state lives in a
+     *                        temporary directory and is restored from its changelog topics after a restart
+     */
     record StackSettings(Scenario machine, Topics topics, String bootstrap, Path dir, int port,
-                         short replicationFactor) {
+                         short replicationFactor, int coordinatorPort) {
 
         /**
          * Starts the stack, the progress bar counting agents going live; null when Ctrl-C came first (what had
          * started is closed again).
          */
         OomsimCluster start(ProgressBar bar, Interruption interruption) {
+            requireFreePort(coordinatorPort, "--coordinator-port");
             OomsimCluster.Builder builder = OomsimCluster.builder(machine).topics(topics)
-                    .replicationFactor(replicationFactor);
+                    .replicationFactor(replicationFactor).coordinator(COORDINATOR_HOST, coordinatorPort);
             if (bootstrap != null) {
                 bar.show("connecting to Kafka at " + bootstrap, 0, 0);
                 BrokerOptions.requireReachable(bootstrap, "check the address, or leave out --bootstrap to run an"
                         + " embedded broker");
                 builder.bootstrapServers(bootstrap);
             } else {
-                requireFreePort(port);
+                requireFreePort(port, "--port");
                 BrokerConfig config = BrokerConfig.defaults().withPort(port);
                 if (dir != null) {
                     requireWritable(dir);
@@ -234,15 +255,22 @@ final class UpCommand implements Callable<Integer> {
                     : " (embedded KRaft broker, data deleted on exit; --dir keeps it)";
         }
 
-        private static void requireFreePort(int port) {
+        static boolean isFree(int port) {
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                s.setReuseAddress(true);
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        private static void requireFreePort(int port, String option) {
             if (port == 0) {
                 return;
             }
-            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                s.setReuseAddress(true);
-            } catch (IOException e) {
+            if (!isFree(port)) {
                 throw new CommandFailure("port " + port + " on 127.0.0.1 is taken (another `oomsim up` or Kafka?):"
-                        + " stop what listens there, or pass --port 0 for a free port");
+                        + " stop what listens there, or pass " + option + " 0 for a free port");
             }
         }
 

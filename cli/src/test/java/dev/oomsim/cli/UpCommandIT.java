@@ -56,7 +56,7 @@ class UpCommandIT {
         String prefix = "up-it.";
         Topics topics = new Topics(prefix, 2);
         String[] args = {"up", "--nodes", "2", "--dir", dir.toString(), "--port", "0", "--topic-prefix", prefix,
-            "--quiet"};
+            "--coordinator-port", "0", "--quiet"};
         int half = 3;
         List<EventResult> results = new ArrayList<>();
 
@@ -106,7 +106,7 @@ class UpCommandIT {
     void upAgainstAnExistingClusterRunsItsAgentsThereAndChecksTheTopicsItFinds(@TempDir Path tmp) throws Exception {
         String prefix = KAFKA.uniqueTopic("external") + ".";
         try (ChildOomsim up = ChildOomsim.start(tmp.resolve("up.log"), "up", "--bootstrap", KAFKA.bootstrapServers(),
-                "--nodes", "2", "--topic-prefix", prefix, "--quiet")) {
+                "--nodes", "2", "--topic-prefix", prefix, "--coordinator-port", "0", "--quiet")) {
             assertThat(up.awaitLine("Kafka on (\\S+) ", START)).isEqualTo(KAFKA.bootstrapServers());
             up.awaitLine("^" + UpCommand.READY, START);
             assertThat(up.output()).contains("(an existing cluster, topics with replication factor 1)");

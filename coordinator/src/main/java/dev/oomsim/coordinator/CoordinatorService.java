@@ -10,6 +10,7 @@ import java.util.Properties;
 import dev.oomsim.coordinator.api.ApiServer;
 import dev.oomsim.coordinator.api.StoreQueries;
 import dev.oomsim.service.Health;
+import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -82,6 +83,8 @@ public final class CoordinatorService implements AutoCloseable {
         this.spec = Objects.requireNonNull(spec, "spec");
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
+        // The topology counts dead letters in Micrometer's global registry (it is built without one): serve them here.
+        Metrics.addRegistry(registry);
         this.api = ApiServer.start(spec.httpHost(), spec.httpPort(), registry, this::health);
         try {
             this.streams = new KafkaStreams(CoordinatorTopology.build(spec.config()), streamsProperties());
@@ -90,6 +93,7 @@ public final class CoordinatorService implements AutoCloseable {
             api.serve(new StoreQueries(streams, self(), Duration.ofSeconds(5)));
         } catch (RuntimeException e) {
             api.close();
+            Metrics.removeRegistry(registry);
             registry.close();
             throw e;
         }
@@ -172,6 +176,7 @@ public final class CoordinatorService implements AutoCloseable {
         } finally {
             streamsMetrics.close();
             api.close();
+            Metrics.removeRegistry(registry);
             registry.close();
         }
     }

@@ -1,18 +1,27 @@
 package dev.oomsim.stack;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 import dev.oomsim.agent.NodeAgent;
 import dev.oomsim.agent.runtime.CommandLog;
 import dev.oomsim.broker.BrokerConfig;
 import dev.oomsim.broker.EmbeddedKafkaBroker;
+import dev.oomsim.coordinator.CoordinatorConfig;
+import dev.oomsim.coordinator.CoordinatorService;
 import dev.oomsim.kernel.mm.NumaNode;
 import dev.oomsim.kernel.scenario.Scenario;
 import dev.oomsim.kernel.scenario.ScenarioRunner;
@@ -28,9 +37,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The oomsim stack in one JVM, started and stopped as one thing (in the manner of Kafka Trogdor's
  * {@code MiniTrogdorCluster}): a broker — an embedded KRaft broker this cluster starts, or an existing Kafka cluster
- * named by its bootstrap servers — the topics, and one {@link NodeAgent} per node of the machine. {@link #close()}
- * stops the agents, then the broker it started, each bounded by one shutdown timeout; a start that fails part way
- * closes what it had started before it throws. Every in-process run of agents — {@code simulate --distributed},
+ * named by its bootstrap servers — the topics, one {@link NodeAgent} per node of the machine, and, when asked for, the
+ * coordinator ({@link CoordinatorService}: the pressure views, their HTTP API and the dashboard). {@link #close()}
+ * stops the agents, then the coordinator, then the broker it started, each bounded by one shutdown timeout; a start
+ * that fails part way closes what it had started before it throws. Every in-process run of agents — {@code simulate --distributed},
  * {@code demo}, {@code up}, the benchmarks and the integration tests — is built here.
  *
  * <p>Owned by the thread that built it: {@link #stopAgent}, {@link #startAgent} and {@link #close()} are not meant to
@@ -46,6 +56,8 @@ public final class OomsimCluster implements AutoCloseable {
     private final Topics topics;
     private final List<Integer> nodes;
     private final Map<Integer, NodeAgent> agents = new TreeMap<>();
+    private CoordinatorService coordinator;
+    private Path coordinatorTempDir;
     private boolean closed;
 
     private OomsimCluster(Builder settings, List<Integer> nodes, EmbeddedKafkaBroker broker, String bootstrapServers,
@@ -99,6 +111,16 @@ public final class OomsimCluster implements AutoCloseable {
         return Collections.unmodifiableMap(agents);
     }
 
+    /** The running coordinator; empty unless the builder asked for one ({@link Builder#coordinator}). */
+    public Optional<CoordinatorService> coordinator() {
+        return Optional.ofNullable(coordinator);
+    }
+
+    /** {@code http://host:port/} of the coordinator: the dashboard, the API under {@code api/}. */
+    public Optional<URI> coordinatorUri() {
+        return coordinator().map(CoordinatorService::httpUri);
+    }
+
     /** Whether every running agent has replayed its command log and serves live commands. */
     public boolean isLive() {
         return !agents.isEmpty() && agents.values().stream().allMatch(NodeAgent::isLive);
@@ -131,7 +153,26 @@ public final class OomsimCluster implements AutoCloseable {
         return agent;
     }
 
-    /** Stops the agents (highest node first), then the broker this cluster started. */
+    private void startCoordinator(Builder.CoordinatorSpec spec) {
+        Path stateDir = spec.stateDir();
+        if (stateDir == null) {
+            try {
+                coordinatorTempDir = Files.createTempDirectory("oomsim-coordinator-");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the coordinator's state directory", e);
+            }
+            stateDir = coordinatorTempDir;
+        }
+        // One application id per topic set: stacks with other prefixes on the same Kafka cluster stay apart.
+        CoordinatorConfig defaults = CoordinatorConfig.defaults(topics);
+        CoordinatorConfig config = new CoordinatorConfig(topics, topics.prefix() + "coordinator",
+                defaults.rateWindow(), defaults.grace(), defaults.recentKills());
+        CoordinatorService.Spec service = new CoordinatorService.Spec(bootstrapServers, config, spec.httpHost(), spec.httpPort(), stateDir,
+                CoordinatorService.Spec.DEFAULT_COMMIT_INTERVAL);
+        coordinator = new CoordinatorService(service).start();
+    }
+
+    /** Stops the agents (highest node first), then the coordinator, then the broker this cluster started. */
     @Override
     public void close() {
         if (closed) {
@@ -148,6 +189,17 @@ public final class OomsimCluster implements AutoCloseable {
                 failure = addTo(failure, e);
             }
         }
+        if (coordinator != null) {
+            try {
+                coordinator.close();
+            } catch (RuntimeException e) {
+                failure = addTo(failure, e);
+            }
+            coordinator = null;
+        }
+        if (coordinatorTempDir != null) {
+            deleteTree(coordinatorTempDir);
+        }
         if (broker != null) {
             try {
                 broker.close();
@@ -157,6 +209,14 @@ public final class OomsimCluster implements AutoCloseable {
         }
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            log.warn("could not delete the coordinator's state directory {}", dir, e);
         }
     }
 
@@ -182,6 +242,15 @@ public final class OomsimCluster implements AutoCloseable {
         private Duration shutdownTimeout = Duration.ofSeconds(15);
         private MeterRegistry registry = new SimpleMeterRegistry();
         private Optional<NodeAgent.MetricsEndpoint> metrics = Optional.empty();
+        private CoordinatorSpec coordinator;
+
+        /**
+         * The coordinator the cluster runs.
+         *
+         * @param stateDir its Kafka Streams state directory; null: a temporary one, deleted on close
+         */
+        record CoordinatorSpec(String httpHost, int httpPort, Path stateDir) {
+        }
 
         private Builder(Scenario machine) {
             this.machine = Objects.requireNonNull(machine, "machine");
@@ -269,7 +338,25 @@ public final class OomsimCluster implements AutoCloseable {
             return this;
         }
 
-        /** Starts the broker (unless external), ensures the topics, starts the agents. */
+        /**
+         * Run the coordinator too, its API and dashboard on {@code httpHost:httpPort} (0: a free port, see
+         * {@link OomsimCluster#coordinatorUri()}), its Streams state in a temporary directory deleted on close.
+         */
+        public Builder coordinator(String httpHost, int httpPort) {
+            return coordinator(httpHost, httpPort, null);
+        }
+
+        /** As {@link #coordinator(String, int)}, its Streams state kept in {@code stateDir} (a restart resumes). */
+        public Builder coordinator(String httpHost, int httpPort, Path stateDir) {
+            Objects.requireNonNull(httpHost, "httpHost");
+            if (httpPort < 0 || httpPort > 65535) {
+                throw new IllegalArgumentException("coordinator HTTP port " + httpPort + " is outside 0..65535");
+            }
+            this.coordinator = new CoordinatorSpec(httpHost, httpPort, stateDir);
+            return this;
+        }
+
+        /** Starts the broker (unless external), ensures the topics, starts the coordinator (if asked), the agents. */
         public OomsimCluster start() {
             List<Integer> machineNodes = new ScenarioRunner(machine).machine().nodes().stream().map(NumaNode::id)
                     .toList();
@@ -296,6 +383,9 @@ public final class OomsimCluster implements AutoCloseable {
                         new TopicEnsurer(admin, replicationFactor).ensure(t.all());
                     }
                 }
+                if (coordinator != null) {
+                    cluster.startCoordinator(coordinator);
+                }
                 for (int node : sorted) {
                     cluster.startAgent(node);
                 }
@@ -307,7 +397,8 @@ public final class OomsimCluster implements AutoCloseable {
                 }
                 throw e;
             }
-            log.info("oomsim cluster started: {} agent(s) on {}", sorted.size(), cluster.bootstrapServers);
+            log.info("oomsim cluster started: {} agent(s) on {}{}", sorted.size(), cluster.bootstrapServers,
+                    cluster.coordinatorUri().map(u -> ", coordinator on " + u).orElse(""));
             return cluster;
         }
     }
