@@ -32,7 +32,7 @@ function renderNodes(nodes) {
   }
   nodes.forEach(n => {
     (n.zones || []).forEach(z => {
-      box.append(el('div', { class: 'node', 'data-node': String(n.node) },
+      box.append(el('div', { class: 'node', 'data-node': String(n.node), 'data-zone': z.zone },
         el('span', { class: 'label' }, n.scope + ' ' + z.zone + ' ' + z.freePages + '/' + z.managedPages),
         zoneBar(z), el('span', { class: 'level' }, z.level)));
     });
