@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -29,6 +30,7 @@ import dev.oomsim.testkit.EmbeddedKafkaExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,7 +87,7 @@ class DashboardBrowserIT {
         ChromeOptions options = new ChromeOptions().setBinary(DebianChromium.BROWSER.toFile())
                 .addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                         "--disable-component-update", "--disable-sync", "--no-first-run",
-                        "--user-data-dir=" + profile, "--window-size=1280,1000");
+                        "--user-data-dir=" + profile, "--window-size=1280,1500");
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
@@ -128,7 +130,7 @@ class DashboardBrowserIT {
         assertThat(js.executeScript("return window.oomsimLoadMarker;")).as("the page was not reloaded")
                 .isEqualTo("loaded-once");
         WebElement row = browser.findElement(By.cssSelector("#kills tr.kill"));
-        assertThat(row.getText()).contains("4242", "hog", "CONSTRAINT_NONE", "912");
+        assertThat(row.getText()).contains("4242", "hog", "CONSTRAINT_NONE", "912", "cache 310");
 
         row.click();
         await().atMost(DEADLINE).until(() -> !browser.findElements(By.cssSelector("#kills pre.explanation"))
@@ -142,9 +144,23 @@ class DashboardBrowserIT {
         await().atMost(DEADLINE).until(() -> !browser.findElements(By.cssSelector("#nodes [data-node='0'] .bar"))
                 .isEmpty());
         WebElement normal = browser.findElement(By.cssSelector("#nodes [data-node='0'][data-zone='NORMAL']"));
-        assertThat(normal.getText()).contains("node-0", "NORMAL", "MIN_TO_LOW");
-        assertThat(normal.findElement(By.cssSelector(".bar .used")).getAttribute("class")).contains("MIN_TO_LOW");
-        assertThat(normal.findElements(By.cssSelector(".bar .mark"))).hasSize(3);
+        assertThat(normal.getText()).contains("node-0 NORMAL", "MIN_TO_LOW", "200/49,152");
+        List<WebElement> bars = normal.findElements(By.cssSelector(".bar"));
+        assertThat(bars).as("share of managed pages, and the watermark gauge").hasSize(2);
+        assertThat(bars.get(1).findElement(By.cssSelector(".fill")).getAttribute("class")).contains("MIN_TO_LOW");
+        assertThat(bars.get(1).findElements(By.cssSelector(".mark"))).as("min, low, high").hasSize(3);
+        assertThat(text("#cards")).contains("MIN_TO_LOW");
+
+        try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            raw.send(new ProducerRecord<>(topics.kills().name(), null, T0 + 2, new byte[] {0, 0, 0, 1},
+                    "not avro".getBytes(StandardCharsets.UTF_8)));
+        }
+        await().atMost(DEADLINE).until(() -> text("#dead-letters").contains(topics.kills().name()));
+        assertThat(browser.findElements(By.cssSelector("#psi polyline"))).as("some and full lines").hasSize(2);
+        assertThat(js.executeScript("return window.oomsimLoadMarker;")).as("still the same page")
+                .isEqualTo("loaded-once");
 
         @SuppressWarnings("unchecked")
         List<String> fetched = (List<String>) js.executeScript(
