@@ -24,7 +24,8 @@ public record Workload(@JsonProperty(value = "name", required = true) String nam
     public Workload {
         require(name != null && !name.isBlank(), "name", "must be a non-empty string");
         profile = profile == null ? "modern" : profile;
-        require(profile.equals("seed") || profile.equals("modern"), "profile", "must be seed or modern, got " + profile);
+        require(profile.equals("seed") || profile.equals("modern"), "profile",
+                "must be seed or modern, got " + profile);
         require(durationS > 0 && durationS <= 86_400, "duration_s", "must be in (0, 86400] seconds, got " + durationS);
         require(tasks != null && !tasks.isEmpty(), "tasks", "must list at least one task");
         tasks = List.copyOf(tasks);

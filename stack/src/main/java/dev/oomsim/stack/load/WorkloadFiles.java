@@ -63,7 +63,7 @@ public final class WorkloadFiles {
                         .collect(Collectors.joining(", "));
             } else {
                 what = e.getOriginalMessage().replaceAll(" \\(for .*", "").replaceAll("\\s+at \\[.*", "")
-                        .replaceAll(" \\(index \\d+\\)", "").replaceAll(";? ?`DeserializationFeature[^`]*` enabled.*", "");
+                        .replaceAll(" \\(index \\d+\\)", "").replaceAll(";? ?`Deserialization[^`]*` enabled.*", "");
             }
             String line = e instanceof UnrecognizedPropertyException u ? lineOf(yaml, u.getPropertyName())
                     : where(e.getLocation());
@@ -82,8 +82,8 @@ public final class WorkloadFiles {
      * line is looked up in the text.
      */
     private static String lineOf(byte[] yaml, String name) {
-        java.util.regex.Pattern key = java.util.regex.Pattern.compile("(^|[\\s{,-])" + java.util.regex.Pattern.quote(name)
-                + "\\s*:");
+        java.util.regex.Pattern key = java.util.regex.Pattern.compile("(^|[\\s{,-])"
+                + java.util.regex.Pattern.quote(name) + "\\s*:");
         String[] lines = new String(yaml, java.nio.charset.StandardCharsets.UTF_8).split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             if (key.matcher(lines[i].replaceAll("#.*", "")).find()) {
