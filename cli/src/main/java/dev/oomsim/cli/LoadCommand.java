@@ -36,9 +36,11 @@ import picocli.CommandLine.Spec;
                 "/sys/kernel/tracing/trace or `perf script` output, plain or gzip); --dry-run --json parses it",
                 "without producing and prints one summary object. Unparsable lines are counted and reported with",
                 "their line numbers.",
-                "This build: only --replay with --dry-run; producing (and --workload) is not in it yet."},
+                "--workload FILE produces a workload file (scenarios/workloads/, docs/workload-format.md) at --rate.",
+                "This build: --replay only with --dry-run."},
         footerHeading = "%nExamples:%n",
-        footer = {"  oomsim load --replay kmem.trace.gz --dry-run --json | jq .unparsable.count",
+        footer = {"  oomsim load --workload scenarios/workloads/leak-one-task.yaml --rate 5000/s --seed 7",
+                "  oomsim load --replay kmem.trace.gz --dry-run --json | jq .unparsable.count",
                 "  oomsim load --replay kmem.trace --cpu-node 0-1:0,2-3:1 --profile seed --dry-run",
                 "",
                 "Exit status: 0 done, 1 the trace cannot be read, 2 bad usage, 130 stopped with Ctrl-C."})
@@ -87,10 +89,83 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress bar on stderr.")
     boolean quiet;
 
+    @Option(names = "--rate", paramLabel = "R/s", defaultValue = "0",
+            description = "With --workload: records a second, paced by a token bucket (default: as fast as possible).")
+    String rate;
+
+    @Option(names = "--duration", paramLabel = "D", description = "With --workload: simulated time to run, e.g. 30s,"
+            + " 2m (default: the file's duration_s).")
+    String duration;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
+            description = "With --workload: the seed; the same file and seed give the same records (default: 1).")
+    long seed;
+
+    private Integer runWorkload() {
+        double perSecond;
+        try {
+            perSecond = Double.parseDouble(rate.endsWith("/s") ? rate.substring(0, rate.length() - 2) : rate);
+        } catch (NumberFormatException e) {
+            throw new UsageFailure("--rate must be records a second, e.g. 5000/s; got " + rate);
+        }
+        if (perSecond < 0 || Double.isNaN(perSecond) || Double.isInfinite(perSecond)) {
+            throw new UsageFailure("--rate must be >= 0 records a second (0: unpaced); got " + rate);
+        }
+        long nanos = duration == null ? 0 : parseDuration(duration);
+        dev.oomsim.stack.load.Workload w;
+        dev.oomsim.stack.load.WorkloadGenerator gen;
+        try {
+            w = dev.oomsim.stack.load.WorkloadFiles.read(source.workload);
+            gen = new dev.oomsim.stack.load.WorkloadGenerator(w, seed, nanos);
+        } catch (dev.oomsim.stack.load.WorkloadException e) {
+            throw new UsageFailure(e.getMessage());
+        }
+        var topics = broker.topics();
+        broker.requireTopic(topics.taskEvents().name());
+        PrintWriter err = spec.commandLine().getErr();
+        ProgressBar bar = ProgressBar.forStderr(err, quiet);
+        dev.oomsim.stack.load.LoadProducer.Result r;
+        try (Interruption interruption = Interruption.install();
+                var producer = new dev.oomsim.stack.load.LoadProducer(broker.bootstrap, topics)) {
+            r = producer.run(gen, perSecond, System::nanoTime, interruption::requested,
+                    n -> bar.show("records of " + w.name(), n, 0));
+            bar.erase();
+        } catch (IllegalStateException | org.apache.kafka.common.KafkaException e) {
+            throw new CommandFailure("load of " + source.workload + " to " + broker.bootstrap + " failed: "
+                    + e.getMessage(), e);
+        }
+        if (!quiet) {
+            err.printf("oomsim load: %s (seed %d): %d task events, %d requests in %.1f s (%.0f records/s)%s%n",
+                    w.name(), seed, r.taskEvents(), r.requests(), r.nanos() / 1e9, r.rate(),
+                    r.stopped() ? ", stopped with Ctrl-C (producer flushed)" : "");
+            err.flush();
+        }
+        return r.stopped() ? ExitCodes.INTERRUPTED : ExitCodes.OK;
+    }
+
+    private static long parseDuration(String d) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)").matcher(d);
+        if (!m.matches()) {
+            throw new UsageFailure("--duration must be a number with a unit (ms, s, m, h), e.g. 30s; got " + d);
+        }
+        double v = Double.parseDouble(m.group(1));
+        double unit = switch (m.group(2)) {
+            case "ms" -> 1e6;
+            case "s" -> 1e9;
+            case "m" -> 60e9;
+            default -> 3600e9;
+        };
+        long nanos = (long) (v * unit);
+        if (nanos <= 0) {
+            throw new UsageFailure("--duration must be positive; got " + d);
+        }
+        return nanos;
+    }
+
     @Override
     public Integer call() throws IOException {
         if (source.workload != null) {
-            throw new UsageFailure("--workload is not in this build yet: replay a trace with --replay TRACE --dry-run");
+            return runWorkload();
         }
         if (!dryRun) {
             throw new UsageFailure("producing a replay is not in this build yet: add --dry-run to parse the trace");

@@ -1,0 +1,156 @@
+package dev.oomsim.stack.load;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+
+import dev.oomsim.agent.TaskEventsPosition;
+import dev.oomsim.schemas.NodeCommand;
+import dev.oomsim.schemas.topics.TopicSpec;
+import dev.oomsim.schemas.topics.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Produces a load's records to a running stack: task events to {@code task-events} keyed by pid, requests to
+ * {@code alloc-requests} keyed and partitioned by node, each wrapped in a {@link NodeCommand} (origin -1) stamped
+ * with the end of {@code task-events} after the last spawn it depends on, so an agent applies the spawn before the
+ * task's first request. Idempotent, batching producer (acks=all, linger 5 ms); requests are sent asynchronously,
+ * spawns synchronously (their offset is the stamp). Paced by a {@link TokenBucket} on the given clock.
+ */
+public final class LoadProducer implements AutoCloseable {
+
+    /** What a run produced. */
+    public record Result(long taskEvents, long requests, long nanos, boolean stopped) {
+        /** Records a second. */
+        public double rate() {
+            return nanos == 0 ? 0 : (taskEvents + requests) * 1e9 / nanos;
+        }
+    }
+
+    /** Told of progress every few thousand records. */
+    public interface Progress {
+        void produced(long records);
+    }
+
+    private final Topics topics;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
+    private long stamp;
+
+    public LoadProducer(String bootstrapServers, Topics topics) {
+        this.topics = topics;
+        Map<String, Object> a = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+        try (Admin admin = Admin.create(a)) {
+            this.stamp = TaskEventsPosition.committedEnd(admin, topics);
+        }
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        this.producer = new KafkaProducer<>(p);
+    }
+
+    /**
+     * Produces {@code records} at most {@code ratePerSecond} a second (non-positive: as fast as the broker takes
+     * them) until they run out or {@code stop} says so, then flushes.
+     */
+    public Result run(Iterator<LoadRecord> records, double ratePerSecond, LongSupplier nanoClock,
+            BooleanSupplier stop, Progress progress) {
+        TokenBucket bucket = ratePerSecond > 0 ? new TokenBucket(ratePerSecond, Math.max(1, ratePerSecond / 100),
+                nanoClock) : null;
+        long start = nanoClock.getAsLong();
+        long tasks = 0;
+        long requests = 0;
+        boolean stopped = false;
+        while (records.hasNext()) {
+            if (stop.getAsBoolean()) {
+                stopped = true;
+                break;
+            }
+            if (bucket != null) {
+                long wait = bucket.nanosUntil(1);
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                    continue;
+                }
+                bucket.tryTake(1);
+            }
+            LoadRecord r = records.next();
+            if (r instanceof LoadRecord.Task t) {
+                sendTask(t);
+                tasks++;
+            } else {
+                sendRequest((LoadRecord.Request) r);
+                requests++;
+            }
+            rethrow();
+            if (((tasks + requests) & 0xfff) == 0) {
+                progress.produced(tasks + requests);
+            }
+        }
+        producer.flush();
+        rethrow();
+        return new Result(tasks, requests, nanoClock.getAsLong() - start, stopped);
+    }
+
+    private void sendTask(LoadRecord.Task t) {
+        TopicSpec<Integer, dev.oomsim.schemas.TaskEvent> spec = topics.taskEvents();
+        int pid = t.event().getPid();
+        try {
+            RecordMetadata m = producer.send(new ProducerRecord<>(spec.name(), spec.keySerde().serializer()
+                    .serialize(spec.name(), pid), spec.valueSerde().serializer().serialize(spec.name(), t.event())))
+                    .get();
+            stamp = Math.max(stamp, m.offset() + 1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted sending the spawn of pid " + pid, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot send the spawn of pid " + pid + " to " + spec.name() + ": "
+                    + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    private void sendRequest(LoadRecord.Request r) {
+        TopicSpec<Integer, NodeCommand> spec = topics.allocRequests();
+        NodeCommand c = NodeCommand.newBuilder().setCommandId(r.request().getRequestId()).setOrigin(-1)
+                .setTaskEventsOffset(stamp).setBody(r.request()).build();
+        producer.send(new ProducerRecord<>(spec.name(), r.node(), spec.keySerde().serializer().serialize(spec.name(),
+                r.node()), spec.valueSerde().serializer().serialize(spec.name(), c)), (m, e) -> {
+                    if (e != null) {
+                        failure.compareAndSet(null, e);
+                    }
+                });
+    }
+
+    private void rethrow() {
+        Exception e = failure.get();
+        if (e != null) {
+            throw new IllegalStateException("cannot send to " + topics.allocRequests().name() + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(10));
+    }
+}
