@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * named by its bootstrap servers — the topics, one {@link NodeAgent} per node of the machine, and, when asked for, the
  * coordinator ({@link CoordinatorService}: the pressure views, their HTTP API and the dashboard). {@link #close()}
  * stops the agents, then the coordinator, then the broker it started, each bounded by one shutdown timeout; a start
- * that fails part way closes what it had started before it throws. Every in-process run of agents — {@code simulate --distributed},
- * {@code demo}, {@code up}, the benchmarks and the integration tests — is built here.
+ * that fails part way closes what it had started before it throws. Every in-process run of agents — {@code simulate
+ * --distributed}, {@code demo}, {@code up}, the benchmarks and the integration tests — is built here.
  *
  * <p>Owned by the thread that built it: {@link #stopAgent}, {@link #startAgent} and {@link #close()} are not meant to
  * race each other.
@@ -167,7 +167,8 @@ public final class OomsimCluster implements AutoCloseable {
         CoordinatorConfig defaults = CoordinatorConfig.defaults(topics);
         CoordinatorConfig config = new CoordinatorConfig(topics, topics.prefix() + "coordinator",
                 defaults.rateWindow(), defaults.grace(), defaults.recentKills());
-        CoordinatorService.Spec service = new CoordinatorService.Spec(bootstrapServers, config, spec.httpHost(), spec.httpPort(), stateDir,
+        CoordinatorService.Spec service = new CoordinatorService.Spec(bootstrapServers, config, spec.httpHost(),
+                spec.httpPort(), stateDir,
                 CoordinatorService.Spec.DEFAULT_COMMIT_INTERVAL);
         coordinator = new CoordinatorService(service).start();
     }
