@@ -70,7 +70,7 @@ class UpCommandIT {
             }
             assertThat(first.interrupt(Duration.ofSeconds(60))).as("exit status after Ctrl-C")
                     .isEqualTo(ExitCodes.INTERRUPTED);
-            assertThat(first.output()).contains("oomsim up: stopping the agents, then the broker")
+            assertThat(first.output()).contains("oomsim up: stopping the agents, then the coordinator, then the broker")
                     .contains("oomsim up: stopped");
         }
 
