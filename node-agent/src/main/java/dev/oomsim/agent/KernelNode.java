@@ -2,12 +2,12 @@ package dev.oomsim.agent;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import dev.oomsim.agent.runtime.CommandHandler;
 import dev.oomsim.agent.runtime.CommandOutput;
@@ -21,6 +21,7 @@ import dev.oomsim.agent.wire.RemoteNodeMemory;
 import dev.oomsim.agent.wire.RequestMapper;
 import dev.oomsim.agent.wire.TaskTableSync;
 import dev.oomsim.kernel.Machine;
+import dev.oomsim.kernel.mm.NodeSpec;
 import dev.oomsim.kernel.mm.NumaNode;
 import dev.oomsim.kernel.oom.OomLock;
 import dev.oomsim.kernel.oom.OomLockToken;
@@ -80,6 +81,7 @@ public final class KernelNode implements CommandHandler {
     private final ScenarioRunner runner;
     private final Machine machine;
     private final ClusterLock clusterLock;
+    /** {@code oom_lock}: the cluster lock, its journal in this node's log, the pending release, the fencing floor. */
     private final JournaledOomLock oomLock;
     private final RequestScheduler<Await, Object, EventResult> scheduler;
     /** Requests started and not ended, by id. */
@@ -96,16 +98,10 @@ public final class KernelNode implements CommandHandler {
     /** The grant under which each OOM victim (task, and mm) was killed: its pages' releases carry it for fencing. */
     private final Map<Integer, Long> killTokenByPid = new HashMap<>();
     private final Map<Integer, Long> killTokenByMm = new HashMap<>();
-    /** The newest {@code oom_lock} acquisition this node has seen: kill applications below it are refused. */
-    private final FencingCheck fencing = new FencingCheck();
     private final AgentMeters meters;
     /** The only time source: monotonic nanos for durations. */
     private final Clock clock;
     private final MemoryServer memoryServer;
-    /** Lock outcomes this node journaled, per request, in log order: a replayed attempt takes its own (see preview). */
-    private final LockJournal journal = new LockJournal();
-    /** Command ids of grants used at once and not yet read back from the log, in log order. */
-    private final ArrayDeque<String> grantsInLog = new ArrayDeque<>();
     private final TaskEventApplier taskEvents;
     /** The command-log offset of the command being handled. */
     private long handling;
@@ -135,16 +131,18 @@ public final class KernelNode implements CommandHandler {
         this.topics = topics;
         this.progressTopic = topics.progress();
         this.clusterLock = clusterLock;
-        this.oomLock = new JournaledOomLock();
+        List<Integer> nodes = machineSpec.nodes().stream().map(NodeSpec::id).toList();
+        if (!nodes.contains(nodeId)) {
+            throw new IllegalArgumentException("node.id " + nodeId + " is not a node of the machine (its nodes are "
+                    + nodes + ")");
+        }
+        this.oomLock = new JournaledOomLock(nodeId, clusterLock, nodes.stream().filter(n -> n != nodeId).toList(),
+                this::command);
         RemoteCalls calls = new RemoteCalls();
-        this.runner = new ScenarioRunner(machineSpec, oomLock,
+        this.runner = new ScenarioRunner(machineSpec, new KernelOomLock(),
                 (node, local) -> node.id() == nodeId ? local : new RemoteNodeMemory(node, calls));
         this.scheduler = new RequestScheduler<>("node-" + nodeId + "-request");
         this.machine = runner.machine();
-        if (machine.nodes().stream().noneMatch(n -> n.id() == nodeId)) {
-            throw new IllegalArgumentException("node.id " + nodeId + " is not a node of the machine (its nodes are "
-                    + machine.nodes().stream().map(n -> String.valueOf(n.id())).toList() + ")");
-        }
         runner.oomKiller().setObserver(this::killed);
         indexMms();
         this.taskSync = new TaskTableSync(machine.tasks(), machine.memory(nodeId));
@@ -160,7 +158,6 @@ public final class KernelNode implements CommandHandler {
     @Override
     public void handle(NodeCommand command, long offset, CommandOutput out) {
         handling = offset;
-        oomLock.replaying = out.replaying();
         Object body = command.getBody();
         if (body instanceof LockResult result) {
             resumeWithLockResult(command, result, out);
@@ -171,7 +168,7 @@ public final class KernelNode implements CommandHandler {
         } else if (body instanceof TaskSync sync) {
             applySync(sync, command.getTaskEventsOffset(), out);
         } else if (body instanceof LockAcquired acquired) {
-            fencing.observeAcquisition(acquired.getToken());
+            oomLock.observeAcquisition(acquired.getToken());
         } else if (body instanceof AllocRequest request) {
             start(request, offset, out);
         } else {
@@ -224,14 +221,10 @@ public final class KernelNode implements CommandHandler {
      */
     private void resumeWithLockResult(NodeCommand command, LockResult result, CommandOutput out) {
         if (result.getGranted()) {
-            String used = grantsInLog.peek();
-            if (used == null || !used.equals(command.getCommandId())) {
+            if (!oomLock.grantReadBack(command.getCommandId())) {
                 out.reject(new RejectReason(DeadLetterCategory.ORPHAN_LOCK_RESULT, "lock grant "
-                        + command.getCommandId()
-                        + " was not used by a request of node " + nodeId));
-                return;
+                        + command.getCommandId() + " was not used by a request of node " + nodeId));
             }
-            grantsInLog.poll();
             return;
         }
         Running run = requests.get(result.getRequestId());
@@ -240,7 +233,7 @@ public final class KernelNode implements CommandHandler {
                     + " waits for a lock result"));
             return;
         }
-        journal.take(result.getRequestId(), command.getCommandId());
+        oomLock.refusalReadBack(result.getRequestId(), command.getCommandId());
         if (!out.replaying() && run.lockAskedNanos != Running.NEVER) {
             meters.lockWait(false, Duration.ofNanos(clock.monotonicTime() - run.lockAskedNanos));
         }
@@ -249,31 +242,17 @@ public final class KernelNode implements CommandHandler {
 
     /**
      * {@code mutex_trylock(&oom_lock)} for a suspended request: the grant it gets now, or null when it waits for a
-     * refusal to come back through the log. Live, the cluster lock is tried and the outcome journaled; in a replay the
-     * outcome is the one journaled for this attempt (found by {@link #preview}), and nothing is tried.
+     * refusal to come back through the log (the lock journals each attempt; a replay takes the journaled outcome).
      */
     private LockResult lockAttempt(Running run, CommandOutput out) {
-        int attempt = run.lockAttempts++;
-        String commandId = run.id + "/lock/" + attempt;
-        if (out.replaying()) {
-            JournaledLock journaled = journal.peek(run.id);
-            if (journaled == null || !journaled.commandId().equals(commandId)) {
-                throw new IllegalStateException("replaying request " + run.id + ": its oom_lock attempt " + attempt
-                        + " has no lock result in node " + nodeId + "'s command log");
-            }
-            if (!journaled.result().getGranted()) {
-                return null;
-            }
-            journal.take(run.id, commandId);
-            grantsInLog.add(commandId);
-            return journaled.result();
-        }
         long asked = clock.monotonicTime();
-        LockResult result = tryClusterLock(run.id, commandId, out);
-        if (result.getGranted()) {
+        Optional<LockResult> grant = oomLock.attempt(run.id, run.lockAttempts++, out);
+        if (out.replaying()) {
+            return grant.orElse(null);
+        }
+        if (grant.isPresent()) {
             meters.lockWait(true, Duration.ofNanos(clock.monotonicTime() - asked));
-            grantsInLog.add(commandId);
-            return result;
+            return grant.get();
         }
         run.lockAskedNanos = asked;
         return null;
@@ -281,9 +260,7 @@ public final class KernelNode implements CommandHandler {
 
     /** The request holds {@code oom_lock} under {@code grant} and runs on until it stops again. */
     private RequestScheduler.Step<Await, EventResult> grantTo(Running run, LockResult grant, CommandOutput out) {
-        oomLock.grantedToken = grant.getToken();
-        oomLock.holder = run.id;
-        fencing.observeAcquisition(grant.getToken());
+        oomLock.grantedTo(run.id, grant);
         run.awaiting = null;
         run.out = out;
         return scheduler.resume(run.id, Optional.of(new OomLockToken(grant.getToken())));
@@ -292,10 +269,7 @@ public final class KernelNode implements CommandHandler {
     /** Before a replay: this node's journaled lock outcomes, so the replayed attempts find theirs. */
     @Override
     public void preview(NodeCommand command, long offset) {
-        if (command.getBody() instanceof LockResult result && command.getOrigin() == nodeId
-                && !grantsInLog.contains(command.getCommandId())) {
-            journal.add(result.getRequestId(), new JournaledLock(command.getCommandId(), result));
-        }
+        oomLock.preview(command);
     }
 
     /**
@@ -314,9 +288,9 @@ public final class KernelNode implements CommandHandler {
         taskEvents.snapshot(snapshot);
         return Optional.of(snapshot
                 .setRequestStops(stops)
-                .setFencingFloor(fencing.highestSeen())
+                .setFencingFloor(oomLock.fencingFloor())
                 .setKillTokens(tokens)
-                .setGrantsInLog(new ArrayList<>(grantsInLog))
+                .setGrantsInLog(new ArrayList<>(oomLock.grantsInLog()))
                 .setKernelFormat(KernelImageCodec.FORMAT)
                 .setKernel(ByteBuffer.wrap(KernelImageCodec.encode(runner.captureImage(n -> n == nodeId)))));
     }
@@ -344,13 +318,11 @@ public final class KernelNode implements CommandHandler {
         taskEvents.restore(snapshot);
         taskSync.allHeard();
         stops = snapshot.getRequestStops();
-        if (snapshot.getFencingFloor() >= 0) {
-            fencing.observeAcquisition(snapshot.getFencingFloor());
-        }
         for (KillToken t : snapshot.getKillTokens()) {
             (t.getHolder() == KillTokenHolder.TASK ? killTokenByPid : killTokenByMm).put(t.getId(), t.getToken());
         }
-        grantsInLog.addAll(snapshot.getGrantsInLog().stream().map(CharSequence::toString).toList());
+        oomLock.restore(snapshot.getFencingFloor(),
+                snapshot.getGrantsInLog().stream().map(CharSequence::toString).toList());
         indexMms();
     }
 
@@ -402,10 +374,7 @@ public final class KernelNode implements CommandHandler {
         }
         stops++;
         requests.remove(requestId);
-        if (requestId.equals(oomLock.holder)) {
-            // It ended holding oom_lock (its kernel code threw between trylock and unlock): released with it.
-            oomLock.release(oomLock.grantedToken, out);
-        }
+        oomLock.ended(requestId, out);
         if (step instanceof RequestScheduler.Completed<Await, EventResult> done) {
             Duration inAgent = Duration.ofNanos(clock.monotonicTime() - run.startNanos);
             ProgressEvent progress = OutcomeMapper.toProgress(requestId, nodeId, run.pid, done.outcome());
@@ -427,43 +396,6 @@ public final class KernelNode implements CommandHandler {
         }
     }
 
-    /**
-     * {@code mutex_trylock(&oom_lock)} on the cluster lock, journaled as {@code commandId} in this node's log; a grant
-     * is announced to every node's fencing floor.
-     */
-    private LockResult tryClusterLock(String requestId, String commandId, CommandOutput out) {
-        Long unlockedHere = oomLock.releasePending;
-        oomLock.releasePending = null;
-        Optional<Long> token;
-        boolean taken = false;
-        if (oomLock.holder != null) {
-            // Another request of this node holds oom_lock (suspended in a call to another node): a mutex, so no.
-            oomLock.releasePending = unlockedHere;
-            token = Optional.empty();
-        } else if (unlockedHere != null && clusterLock.holds(unlockedHere)) {
-            // Unlocked in this transaction, not yet released, lease still running: the grant never left this node.
-            token = Optional.of(unlockedHere);
-        } else {
-            if (unlockedHere != null) {
-                clusterLock.unlock(unlockedHere);
-            }
-            token = clusterLock.tryLock();
-            taken = token.isPresent();
-        }
-        LockResult result = LockResult.newBuilder().setRequestId(requestId).setGranted(token.isPresent())
-                .setToken(token.orElse(-1L)).build();
-        out.toNode(nodeId, command(commandId, result));
-        if (taken) {
-            for (NumaNode n : machine.nodes()) {
-                if (n.id() != nodeId) {
-                    out.toNode(n.id(), command(requestId + "/acquired",
-                            LockAcquired.newBuilder().setNode(nodeId).setToken(token.get()).build()));
-                }
-            }
-        }
-        return result;
-    }
-
     private NodeCommand command(String commandId, Object body) {
         // Stamped with the task events applied here, so the receiver applies them before it acts on the command.
         return NodeCommand.newBuilder().setCommandId(commandId).setOrigin(nodeId)
@@ -473,7 +405,7 @@ public final class KernelNode implements CommandHandler {
 
     /** On the request's thread: the killer reported an OOM call; remember the grant it ran under and its victims. */
     private void killed(OomReport report) {
-        long token = oomLock.grantedToken;
+        long token = oomLock.grantedToken();
         oomReports.add(new Reported(report, token));
         if (report.victim() != null && token >= 0) {
             killTokenByPid.put(report.victim().pid(), token);
@@ -542,12 +474,11 @@ public final class KernelNode implements CommandHandler {
         if (token < 0) {
             return false;
         }
-        FencingCheck.Verdict v = fencing.accept(token);
-        if (v instanceof FencingCheck.Verdict.Rejected rejected) {
+        OptionalLong newer = oomLock.staleAgainst(token);
+        if (newer.isPresent()) {
             out.reject(new RejectReason(DeadLetterCategory.STALE_FENCING_TOKEN, FencingCheck.STALE_FENCING_TOKEN + " "
-                    + token + ": node "
-                    + nodeId + " has seen oom_lock acquired with token " + rejected.highestSeen() + "; " + what
-                    + " not applied"));
+                    + token + ": node " + nodeId + " has seen oom_lock acquired with token " + newer.getAsLong() + "; "
+                    + what + " not applied"));
             return true;
         }
         return false;
@@ -579,10 +510,6 @@ public final class KernelNode implements CommandHandler {
     /** This node as it stands, as the {@code node-state} record {@code sequence} for request {@code requestId}. */
     private NodeState state(long sequence, String requestId) {
         return NodeStateMapper.nodeState(machine, nodeId, sequence, requestId);
-    }
-
-    /** A lock outcome journaled in this node's log as command {@code commandId}. */
-    record JournaledLock(String commandId, LockResult result) {
     }
 
     /** An OOM call's report with the fencing token of the grant held while it ran (-1 for none). */
@@ -624,6 +551,7 @@ public final class KernelNode implements CommandHandler {
             this.pid = pid;
             this.startNanos = startNanos;
         }
+
     }
 
     /** Other nodes' memory, reached from the running request (on its thread). */
@@ -675,56 +603,32 @@ public final class KernelNode implements CommandHandler {
     }
 
     /**
-     * The kernel's {@code oom_lock} inside the agent: {@code tryLock} suspends the calling request until its journaled
-     * outcome comes back through the command log; {@code unlock} releases the cluster grant once the transaction with
-     * everything decided under it has committed (never while replaying), so no other node can acquire, and fence,
-     * before this node's kill reaches it. A trylock before that commit takes the same grant again.
+     * The kernel's {@code oom_lock} as the model sees it: {@code tryLock} suspends the calling request until the
+     * journaled lock has an outcome for it; {@code unlock} hands the grant back to it, released after the commit.
      */
-    private final class JournaledOomLock implements OomLock {
-        volatile boolean replaying;
-        /** The fencing token of the grant the running request holds, -1 when it holds none (a memcg OOM). */
-        volatile long grantedToken = -1;
-        /**
-         * The request of this node holding the grant, else null (the lock is a mutex among this node's requests too).
-         */
-        volatile String holder;
-        /** A grant unlocked by the kernel whose cluster release waits for the transaction's commit, else null. */
-        volatile Long releasePending;
+    private final class KernelOomLock implements OomLock {
+        private Running running() {
+            Running run = current.get();
+            if (run == null) {
+                throw new IllegalStateException("oom_lock used outside a request");
+            }
+            return run;
+        }
 
         @Override
         @SuppressWarnings("unchecked")
         public Optional<OomLockToken> tryLock() {
-            Running run = current.get();
-            if (run == null) {
-                throw new IllegalStateException("oom_lock taken outside a request");
-            }
-            return (Optional<OomLockToken>) run.suspension.await(new LockCall());
+            return (Optional<OomLockToken>) running().suspension.await(new LockCall());
         }
 
         @Override
         public void unlock(OomLockToken token) {
-            release(token.fencingToken(), current.get().out);
-        }
-
-        /** {@code mutex_unlock(&oom_lock)}: the cluster release waits for the commit of {@code out}'s transaction. */
-        void release(long fencingToken, CommandOutput out) {
-            grantedToken = -1;
-            holder = null;
-            if (!replaying) {
-                releasePending = fencingToken;
-                out.afterCommit(() -> {
-                    Long pending = releasePending;
-                    if (pending != null && pending == fencingToken) {
-                        releasePending = null;
-                        clusterLock.unlock(fencingToken);
-                    }
-                });
-            }
+            oomLock.release(token.fencingToken(), running().out);
         }
 
         @Override
         public boolean isHeld() {
-            return clusterLock.isHeld();
+            return oomLock.isHeld();
         }
     }
 }
