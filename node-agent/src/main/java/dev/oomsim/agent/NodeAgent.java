@@ -15,6 +15,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.oomsim.agent.runtime.CommandLog;
+import dev.oomsim.agent.wire.NodeModel;
 import dev.oomsim.kernel.scenario.Scenario;
 import dev.oomsim.kernel.scenario.ScenarioParser;
 import dev.oomsim.schemas.topics.TopicEnsurer;
@@ -127,7 +128,9 @@ public final class NodeAgent implements AutoCloseable {
         this.clusterLock = new CompactedTopicClusterLock(spec.bootstrapServers(), spec.topics().oomLock().name(),
                 "node-" + spec.nodeId(), spec.lockLease(), registry);
         try {
-            KernelNode node = new KernelNode(spec.nodeId(), spec.machine(), spec.topics(), clusterLock, registry);
+            KernelNode node = new KernelNode(new NodeModel.Boot(spec.nodeId(), spec.machine()), spec.topics(),
+                    clusterLock,
+                    registry);
             this.commandLog = new CommandLog(new CommandLog.Settings(spec.bootstrapServers(), spec.topics(),
                     spec.nodeId(), spec.pollTimeout(), spec.service(), spec.snapshotEveryCommands()), node, registry);
             this.metrics = spec.metrics().map(m -> MetricsServer.start(m.bindAddress(), m.port(),

@@ -11,6 +11,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.oomsim.agent.runtime.CommandOutput;
+import dev.oomsim.agent.wire.NodeModel;
 import dev.oomsim.kernel.scenario.Scenario;
 import dev.oomsim.kernel.scenario.ScenarioParser;
 import dev.oomsim.schemas.AllocOp;
@@ -48,7 +49,8 @@ class KernelNodeTest {
     KernelNodeTest() throws Exception {
         Scenario machine = ScenarioParser.parse(new ObjectMapper(new YAMLFactory())
                 .readValue(Path.of("..", "scenarios", "1-node-child-sacrifice.yaml").toFile(), Object.class));
-        node = new KernelNode(0, machine, topics, lock, new SimpleMeterRegistry(SimpleConfig.DEFAULT, clock), clock);
+        node = new KernelNode(new NodeModel.Boot(0, machine), topics, lock,
+                new SimpleMeterRegistry(SimpleConfig.DEFAULT, clock), clock);
     }
 
     @Test
