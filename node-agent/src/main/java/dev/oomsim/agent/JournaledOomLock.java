@@ -1,14 +1,17 @@
 package dev.oomsim.agent;
 
 import java.util.ArrayDeque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.BiFunction;
 
 import dev.oomsim.agent.runtime.CommandOutput;
 import dev.oomsim.lock.FencingCheck;
 import dev.oomsim.schemas.LockAcquired;
+import dev.oomsim.schemas.LockLost;
 import dev.oomsim.schemas.LockResult;
 import dev.oomsim.schemas.NodeCommand;
 
@@ -38,6 +41,10 @@ final class JournaledOomLock {
     private final LockJournal journal = new LockJournal();
     /** Command ids of grants used at once and not yet read back from the log, in log order. */
     private final ArrayDeque<String> grantsInLog = new ArrayDeque<>();
+    /**
+     * Journal ids of grants lost with the incarnation that took them ({@link LockLost}): read back, they are skipped.
+     */
+    private final Set<String> lostGrants = new HashSet<>();
     /** The newest {@code oom_lock} acquisition this node has seen: kill applications below it are refused. */
     private final FencingCheck fencing = new FencingCheck();
     /** The fencing token of the grant the running request holds, -1 when it holds none (a memcg OOM). */
@@ -58,6 +65,11 @@ final class JournaledOomLock {
     /** The journal id of a request's {@code attempt}-th trylock. */
     static String attemptId(String requestId, int attempt) {
         return requestId + "/lock/" + attempt;
+    }
+
+    /** The journal id of the {@link LockLost} that says the grant of that attempt was lost. */
+    static String lostId(String requestId, int attempt) {
+        return attemptId(requestId, attempt) + "/lost";
     }
 
     /** Whether this agent holds the cluster grant ({@code mutex_is_locked}, as far as this node can tell). */
@@ -103,9 +115,13 @@ final class JournaledOomLock {
 
     /**
      * A grant this node journaled, read back from its log. It was used when it was journaled, so reading it back only
-     * checks it: false when no request of this node used it (an orphan).
+     * checks it: false when no request of this node used it (an orphan). A grant that was lost with the incarnation
+     * that took it ({@link LockLost}) is no orphan: its attempt counts as refused, and reading it back does nothing.
      */
     boolean grantReadBack(String commandId) {
+        if (lostGrants.contains(commandId)) {
+            return true;
+        }
         String used = grantsInLog.peek();
         if (used == null || !used.equals(commandId)) {
             return false;
@@ -119,12 +135,39 @@ final class JournaledOomLock {
         journal.take(requestId, commandId);
     }
 
-    /** Before a replay: this node's journaled lock outcomes, so the replayed attempts find theirs. */
+    /**
+     * Before a replay: this node's journaled lock outcomes, so the replayed attempts find theirs. A grant later
+     * journaled as lost becomes a refusal of its attempt, which its {@link LockLost} answers when read back.
+     */
     void preview(NodeCommand command) {
-        if (command.getBody() instanceof LockResult result && command.getOrigin() == nodeId
-                && !grantsInLog.contains(command.getCommandId())) {
-            journal.add(result.getRequestId(), new LockJournal.Entry(command.getCommandId(), result));
+        if (command.getOrigin() != nodeId) {
+            return;
         }
+        if (command.getBody() instanceof LockResult result && !grantsInLog.contains(command.getCommandId())) {
+            journal.add(result.getRequestId(), new LockJournal.Entry(command.getCommandId(), result));
+        } else if (command.getBody() instanceof LockLost lost) {
+            String attempt = attemptId(lost.getRequestId(), lost.getAttempt());
+            journal.refuse(lost.getRequestId(), attempt);
+            lostGrants.add(attempt);
+        }
+    }
+
+    /**
+     * Going live after a restart: the journal of the grant the running holder took in an earlier incarnation, when
+     * this incarnation does not hold it (the restart withdrew that incarnation's claim, so another node may hold the
+     * lock by now). Empty when no request holds {@code oom_lock} or the grant is this incarnation's.
+     */
+    Optional<LockLost> lostAtRestart(String requestId, int attempt, long nextCallId) {
+        if (!requestId.equals(holder) || clusterLock.holds(grantedToken)) {
+            return Optional.empty();
+        }
+        return Optional.of(LockLost.newBuilder().setRequestId(requestId).setAttempt(attempt).setToken(grantedToken)
+                .setNextCallId(nextCallId).build());
+    }
+
+    /** The request that holds {@code oom_lock}, or null. */
+    String holder() {
+        return holder;
     }
 
     /** Request {@code requestId} ended: if it still held {@code oom_lock} (its kernel code threw), released with it. */

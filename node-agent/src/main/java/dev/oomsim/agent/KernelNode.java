@@ -16,6 +16,7 @@ import dev.oomsim.lock.FencingCheck;
 import dev.oomsim.schemas.AllocOp;
 import dev.oomsim.schemas.AllocRequest;
 import dev.oomsim.schemas.LockAcquired;
+import dev.oomsim.schemas.LockLost;
 import dev.oomsim.schemas.LockResult;
 import dev.oomsim.schemas.MemoryCall;
 import dev.oomsim.schemas.MemoryOp;
@@ -118,6 +119,8 @@ public final class KernelNode implements CommandHandler {
             serve(call, out);
         } else if (body instanceof TaskSync sync) {
             applySync(sync, command.getTaskEventsOffset(), out);
+        } else if (body instanceof LockLost lost) {
+            resumeAfterLostGrant(lost, out);
         } else if (body instanceof LockAcquired acquired) {
             oomLock.observeAcquisition(acquired.getToken());
         } else if (body instanceof AllocRequest request) {
@@ -188,6 +191,40 @@ public final class KernelNode implements CommandHandler {
             meters.lockWait(false, Duration.ofNanos(clock.monotonicTime() - run.lockAskedNanos));
         }
         resume(run, Optional.<Long>empty(), out);
+    }
+
+    /**
+     * A grant this node's request held was lost with the incarnation that took it (journaled by {@link #goLive}): the
+     * attempt counts as refused, and the request resumes now, as after a failed trylock, to try again. Its memory
+     * calls from here on are numbered after every call it made under the lost grant, whose late replies are orphans.
+     */
+    private void resumeAfterLostGrant(LockLost lost, CommandOutput out) {
+        Running run = requests.get(lost.getRequestId());
+        if (run == null || !(run.awaiting instanceof LockCall)) {
+            out.reject(new RejectReason(DeadLetterCategory.ORPHAN_LOCK_RESULT, "no request " + lost.getRequestId()
+                    + " waits for the lost grant of its oom_lock attempt " + lost.getAttempt()));
+            return;
+        }
+        oomLock.refusalReadBack(run.id, JournaledOomLock.attemptId(run.id, lost.getAttempt()));
+        run.nextCallId = Math.max(run.nextCallId, lost.getNextCallId());
+        resume(run, Optional.<Long>empty(), out);
+    }
+
+    /**
+     * After a restart's replay: a request that the replay left holding {@code oom_lock} holds a grant of the dead
+     * incarnation, whose claim the restart withdrew, so another node may hold the lock now. It must not go on as
+     * holder: the loss is journaled, and the fold restarts, its replay taking that attempt as refused.
+     */
+    @Override
+    public boolean goLive(CommandOutput out) {
+        String holder = oomLock.holder();
+        if (holder == null) {
+            return false;
+        }
+        Running run = requests.get(holder);
+        Optional<LockLost> lost = oomLock.lostAtRestart(holder, run.lockAttempts - 1, run.nextCallId);
+        lost.ifPresent(l -> out.toNode(nodeId, command(JournaledOomLock.lostId(holder, l.getAttempt()), l)));
+        return lost.isPresent();
     }
 
     /**

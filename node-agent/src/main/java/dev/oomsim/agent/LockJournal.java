@@ -36,6 +36,23 @@ final class LockJournal {
         }
     }
 
+    /**
+     * The outcome journaled as {@code commandId} becomes a refusal: its grant was lost with the incarnation that took
+     * it, so the replayed attempt waits and retries, as after a failed trylock.
+     */
+    void refuse(String requestId, String commandId) {
+        ArrayDeque<Entry> queue = byRequest.get(requestId);
+        if (queue == null) {
+            return;
+        }
+        ArrayDeque<Entry> replaced = new ArrayDeque<>();
+        for (Entry e : queue) {
+            replaced.add(e.commandId().equals(commandId) ? new Entry(commandId, LockResult.newBuilder()
+                    .setRequestId(requestId).setGranted(false).setToken(-1).build()) : e);
+        }
+        byRequest.put(requestId, replaced);
+    }
+
     /** A lock outcome journaled in the node's log as command {@code commandId}. */
     record Entry(String commandId, LockResult result) {
     }

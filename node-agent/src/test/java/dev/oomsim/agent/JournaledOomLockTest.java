@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import dev.oomsim.agent.runtime.CommandOutput;
 import dev.oomsim.schemas.LockAcquired;
+import dev.oomsim.schemas.LockLost;
 import dev.oomsim.schemas.LockResult;
 import dev.oomsim.schemas.NodeCommand;
 import dev.oomsim.schemas.topics.TopicSpec;
@@ -158,6 +159,45 @@ class JournaledOomLockTest {
 
         assertThat(lock.staleAgainst(11)).hasValue(12);
         assertThat(lock.fencingFloor()).isEqualTo(12);
+    }
+
+    @Test
+    void goingLiveAHolderOfAGrantThisIncarnationDoesNotHoldHasLostIt() {
+        lock.preview(journaled("r1/lock/0", "r1", true, 4));
+        Output replay = new Output(true);
+        lock.grantedTo("r1", lock.attempt("r1", 0, replay).orElseThrow());
+
+        assertThat(lock.lostAtRestart("r2", 0, 0)).as("not the holder").isEmpty();
+        LockLost lost = lock.lostAtRestart("r1", 0, 3).orElseThrow();
+        assertThat(lost.getToken()).isEqualTo(4);
+        assertThat(lost.getNextCallId()).isEqualTo(3);
+        assertThat(JournaledOomLock.lostId("r1", 0)).isEqualTo("r1/lock/0/lost");
+    }
+
+    @Test
+    void aHolderOfAGrantThisIncarnationHoldsHasLostNothing() {
+        cluster.grants.add(Optional.of(5L));
+        lock.grantedTo("r1", lock.attempt("r1", 0, new Output(false)).orElseThrow());
+
+        assertThat(lock.lostAtRestart("r1", 0, 0)).isEmpty();
+    }
+
+    @Test
+    void aGrantJournaledAsLostIsReplayedAsARefusalAnsweredByItsLostRecord() {
+        lock.preview(journaled("r1/lock/0", "r1", true, 4));
+        lock.preview(NodeCommand.newBuilder().setCommandId("r1/lock/0/lost").setOrigin(0).setTaskEventsOffset(0)
+                .setBody(LockLost.newBuilder().setRequestId("r1").setAttempt(0).setToken(4).setNextCallId(3).build())
+                .build());
+        Output replay = new Output(true);
+
+        assertThat(lock.attempt("r1", 0, replay)).as("the lost grant's attempt is refused").isEmpty();
+        assertThat(lock.holder()).isNull();
+        assertThat(lock.grantReadBack("r1/lock/0")).as("the lost grant read back is no orphan").isTrue();
+        lock.refusalReadBack("r1", "r1/lock/0");
+        cluster.grants.add(Optional.of(6L));
+        assertThat(lock.attempt("r1", 1, new Output(false))).as("the retry tries the cluster lock")
+                .map(LockResult::getToken).contains(6L);
+        assertThat(cluster.tries).isEqualTo(1);
     }
 
     private static NodeCommand journaled(String commandId, String requestId, boolean granted, long token) {
