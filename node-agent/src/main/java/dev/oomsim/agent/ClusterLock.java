@@ -1,6 +1,7 @@
 package dev.oomsim.agent;
 
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The cluster-wide {@code oom_lock} as the agent uses it: a trylock that never waits for the holder. The agent calls it
@@ -19,6 +20,15 @@ public interface ClusterLock extends AutoCloseable {
 
     /** Whether some contender holds the lock, as this agent's fold of the lock topic sees it. */
     boolean isHeld();
+
+    /**
+     * Completes when a refused contender's next try is due, by the lock's own hints: at once while another holds the
+     * lock (the kernel retries after a jiffy whoever holds it), after this contender's turn among those woken by the
+     * same release once the lock is free. A hint only: a try may still be refused. By default, always due.
+     */
+    default CompletableFuture<Void> whenDue() {
+        return CompletableFuture.completedFuture(null);
+    }
 
     @Override
     void close();

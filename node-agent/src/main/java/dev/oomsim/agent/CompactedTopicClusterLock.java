@@ -3,6 +3,11 @@ package dev.oomsim.agent;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import dev.oomsim.lock.CompactedTopicLock;
 import dev.oomsim.lock.LockConfig;
@@ -18,6 +23,8 @@ import org.apache.kafka.clients.CommonClientConfigs;
 public final class CompactedTopicClusterLock implements ClusterLock {
 
     private final CompactedTopicLock lock;
+    /** Runs the waits of {@link #whenDue}: turn slots and lease run-outs, never the lock's own work. */
+    private final ScheduledExecutorService hints;
 
     /** A contender with {@code oom-lock}'s default lease. */
     public CompactedTopicClusterLock(String bootstrapServers, String topic, String contender, MeterRegistry registry) {
@@ -35,6 +42,11 @@ public final class CompactedTopicClusterLock implements ClusterLock {
                         Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))
                 .meterRegistry(registry)
                 .start();
+        this.hints = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "oom-lock-" + contender + "-hints");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     @Override
@@ -63,8 +75,38 @@ public final class CompactedTopicClusterLock implements ClusterLock {
         return view.anotherLiveClaim(lock.key(), view.logTimeMs());
     }
 
+    /**
+     * The turn order of {@code oom-lock}'s contention driver ({@code LockContender}, "take turns"), for a contender
+     * that tries like the kernel: once the fold shows the lock free, a refused contender waits its turn
+     * ({@code turnWaitNanos}) so that one release wakes one claimer rather than all (each claim but one would lose and
+     * keep the lock looking held until its withdrawal lands). While another holds the lock a retry is due at once: the
+     * kernel retries after one jiffy whoever holds {@code oom_lock} ({@code schedule_timeout_uninterruptible(1)}), and
+     * that retry runs the slow path again, which may succeed without the lock, so the agent must not wait for the lock
+     * to be free.
+     */
+    @Override
+    public CompletableFuture<Void> whenDue() {
+        CompletableFuture<Void> due = new CompletableFuture<>();
+        try {
+            whenDue(due);
+        } catch (RejectedExecutionException e) {
+            due.complete(null); // closed: nothing left to wait for
+        }
+        return due;
+    }
+
+    private void whenDue(CompletableFuture<Void> due) {
+        long turn = lock.whenFree().isDone() ? lock.turnWaitNanos() : 0;
+        if (turn <= 0) {
+            due.complete(null);
+        } else {
+            hints.schedule(() -> whenDue(due), turn, TimeUnit.NANOSECONDS);
+        }
+    }
+
     @Override
     public void close() {
+        hints.shutdownNow();
         lock.close();
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 
 import dev.oomsim.agent.runtime.CommandOutput;
@@ -65,6 +66,18 @@ final class JournaledOomLock {
     /** The journal id of a request's {@code attempt}-th trylock. */
     static String attemptId(String requestId, int attempt) {
         return requestId + "/lock/" + attempt;
+    }
+
+    /** The journal id of the {@code LockWake} that lets that refused attempt's request try again. */
+    static String wakeId(String requestId, int attempt) {
+        return attemptId(requestId, attempt) + "/wake";
+    }
+
+    /**
+     * Completes when a refused request's next try is due, by the cluster lock's hints ({@link ClusterLock#whenDue}).
+     */
+    CompletableFuture<Void> whenDue() {
+        return clusterLock.whenDue();
     }
 
     /** The journal id of the {@link LockLost} that says the grant of that attempt was lost. */
@@ -237,8 +250,11 @@ final class JournaledOomLock {
             token = clusterLock.tryLock();
             taken = token.isPresent();
         }
+        // A refusal whose retry is not due yet (the lock is free but it is another contender's turn) resumes its
+        // request on a wake the agent appends once it is; any other refusal resumes it when read back.
+        CompletableFuture<Void> due = token.isEmpty() ? clusterLock.whenDue() : null;
         LockResult result = LockResult.newBuilder().setRequestId(requestId).setGranted(token.isPresent())
-                .setToken(token.orElse(-1L)).build();
+                .setToken(token.orElse(-1L)).setResumeOnWake(due != null && !due.isDone()).build();
         out.toNode(nodeId, command.apply(commandId, result));
         if (taken) {
             for (int n : otherNodes) {

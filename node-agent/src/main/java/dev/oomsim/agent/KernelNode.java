@@ -6,6 +6,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import dev.oomsim.agent.runtime.CommandHandler;
 import dev.oomsim.agent.runtime.CommandOutput;
@@ -18,6 +21,7 @@ import dev.oomsim.schemas.AllocRequest;
 import dev.oomsim.schemas.LockAcquired;
 import dev.oomsim.schemas.LockLost;
 import dev.oomsim.schemas.LockResult;
+import dev.oomsim.schemas.LockWake;
 import dev.oomsim.schemas.MemoryCall;
 import dev.oomsim.schemas.MemoryOp;
 import dev.oomsim.schemas.MemoryReply;
@@ -63,6 +67,8 @@ public final class KernelNode implements CommandHandler {
     /** {@code oom_lock}: the cluster lock, its journal in this node's log, the pending release, the fencing floor. */
     private final JournaledOomLock oomLock;
     private final RequestScheduler<Await, Object, NodeModel.Outcome> scheduler;
+    /** Wakes whose retry the lock's hints say is due, from the hints' thread; appended by {@link #idle}. */
+    private final Queue<DueWake> dueWakes = new ConcurrentLinkedQueue<>();
     /** Requests started and not ended, by id. */
     private final Map<String, Running> requests = new HashMap<>();
     /** The request running on the current (request) thread. */
@@ -119,6 +125,8 @@ public final class KernelNode implements CommandHandler {
             serve(call, out);
         } else if (body instanceof TaskSync sync) {
             applySync(sync, command.getTaskEventsOffset(), out);
+        } else if (body instanceof LockWake wake) {
+            resumeOnWake(wake, out);
         } else if (body instanceof LockLost lost) {
             resumeAfterLostGrant(lost, out);
         } else if (body instanceof LockAcquired acquired) {
@@ -187,10 +195,79 @@ public final class KernelNode implements CommandHandler {
             return;
         }
         oomLock.refusalReadBack(result.getRequestId(), command.getCommandId());
+        if (result.getResumeOnWake()) {
+            // It tries again once the lock's hints say a retry is due: its wake, read back, resumes it.
+            run.wakeFor = run.lockAttempts - 1;
+            if (!out.replaying()) {
+                awaitDue(run, out);
+            }
+            return;
+        }
+        resumeRefused(run, out);
+    }
+
+    /** A refused request resumes: the kernel's "retry later" is over. */
+    private void resumeRefused(Running run, CommandOutput out) {
         if (!out.replaying() && run.lockAskedNanos != Running.NEVER) {
             meters.lockWait(false, Duration.ofNanos(clock.monotonicTime() - run.lockAskedNanos));
         }
         resume(run, Optional.<Long>empty(), out);
+    }
+
+    /**
+     * Live, for a refused request waiting to try again: its wake goes to this node's log now if a retry is due, else
+     * once the lock's hints say so ({@link #idle} appends it on the command-log thread).
+     */
+    private void awaitDue(Running run, CommandOutput out) {
+        run.wakeAwaited = true;
+        CompletableFuture<Void> due = oomLock.whenDue();
+        if (due.isDone()) {
+            appendWake(run, out);
+        } else {
+            int attempt = run.wakeFor;
+            due.thenRun(() -> dueWakes.add(new DueWake(run.id, attempt)));
+        }
+    }
+
+    private void appendWake(Running run, CommandOutput out) {
+        if (!run.wakeAppended) {
+            run.wakeAppended = true;
+            out.toNode(nodeId, command(JournaledOomLock.wakeId(run.id, run.wakeFor),
+                    LockWake.newBuilder().setRequestId(run.id).setAttempt(run.wakeFor).build()));
+        }
+    }
+
+    /**
+     * Live, between commands: the wakes of refused requests whose retry the lock's hints now say is due; after a
+     * restart, the waits the replay left (their hints are asked again).
+     */
+    @Override
+    public void idle(CommandOutput out) {
+        for (DueWake due; (due = dueWakes.poll()) != null;) {
+            Running run = requests.get(due.requestId());
+            if (run != null && run.wakeFor == due.attempt()) {
+                appendWake(run, out);
+            }
+        }
+        for (Running run : requests.values()) {
+            if (run.wakeFor != Running.NO_WAKE && !run.wakeAwaited) {
+                awaitDue(run, out);
+            }
+        }
+    }
+
+    /** A refused request's wake, read back: it tries {@code oom_lock} again. */
+    private void resumeOnWake(LockWake wake, CommandOutput out) {
+        Running run = requests.get(wake.getRequestId());
+        if (run == null || run.wakeFor != wake.getAttempt() || !(run.awaiting instanceof LockCall)) {
+            out.reject(new RejectReason(DeadLetterCategory.ORPHAN_LOCK_RESULT, "no request " + wake.getRequestId()
+                    + " waits to try oom_lock again after its attempt " + wake.getAttempt()));
+            return;
+        }
+        run.wakeFor = Running.NO_WAKE;
+        run.wakeAwaited = false;
+        run.wakeAppended = false;
+        resumeRefused(run, out);
     }
 
     /**
@@ -207,7 +284,7 @@ public final class KernelNode implements CommandHandler {
         }
         oomLock.refusalReadBack(run.id, JournaledOomLock.attemptId(run.id, lost.getAttempt()));
         run.nextCallId = Math.max(run.nextCallId, lost.getNextCallId());
-        resume(run, Optional.<Long>empty(), out);
+        resumeRefused(run, out);
     }
 
     /**
@@ -444,6 +521,10 @@ public final class KernelNode implements CommandHandler {
         return model.nodeState(sequence, requestId);
     }
 
+    /** A refused attempt of a request whose retry is due. */
+    private record DueWake(String requestId, int attempt) {
+    }
+
     /** What a suspended request waits for. */
     sealed interface Await permits LockCall, ReplyCall {
     }
@@ -459,6 +540,7 @@ public final class KernelNode implements CommandHandler {
     /** A request between its start and its end. */
     private static final class Running {
         static final long NEVER = Long.MIN_VALUE;
+        static final int NO_WAKE = -1;
         final String id;
         final int pid;
         RequestScheduler.Suspension<Await, Object> suspension;
@@ -473,6 +555,12 @@ public final class KernelNode implements CommandHandler {
         int lockAttempts;
         /** Whether its OOM calls killed a task. */
         boolean killed;
+        /** The refused attempt whose wake it waits for before it tries again, {@link #NO_WAKE} for none. */
+        int wakeFor = NO_WAKE;
+        /** Whether this incarnation asked the lock's hints for that wake (a replay does not). */
+        boolean wakeAwaited;
+        /** Whether that wake was appended to the log. */
+        boolean wakeAppended;
 
         Running(String id, int pid, long startNanos) {
             this.id = id;

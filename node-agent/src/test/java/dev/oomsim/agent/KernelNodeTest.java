@@ -101,6 +101,7 @@ class KernelNodeTest {
         assertThat(((LockResult) refusal.getBody()).getGranted()).isFalse();
         assertThat(out.sent).as("no outcome while it waits for oom_lock").isEmpty();
 
+        assertThat(((LockResult) refusal.getBody()).getResumeOnWake()).as("a retry is due at once").isFalse();
         clock.add(Duration.ofMillis(250));
         out.clear();
         handle(refusal);
@@ -115,6 +116,37 @@ class KernelNodeTest {
         assertThat(progress.getPath()).map(CharSequence::toString).contains("may_oom:oom").last()
                 .isEqualTo("slowpath:min:ok");
         assertThat(progress.getStallMs()).as("time in the agent, by the injected clock").isEqualTo(250);
+        assertThat(out.rejected).isEmpty();
+    }
+
+    @Test
+    void aRefusedRequestWhoseTurnHasNotComeTriesAgainOnlyOnceTheLocksHintsSayARetryIsDue() {
+        lock.grants.add(Optional.empty());
+        lock.grants.add(Optional.of(12L));
+        java.util.concurrent.CompletableFuture<Void> due = new java.util.concurrent.CompletableFuture<>();
+        lock.due = due;
+        handle(command("waits", request("waits", AllocOp.ALLOC, 1000, GFP_KERNEL, 0)));
+        NodeCommand refusal = out.toNode.get(0);
+        assertThat(((LockResult) refusal.getBody()).getResumeOnWake()).isTrue();
+        out.clear();
+
+        handle(refusal);
+        node.idle(out);
+        assertThat(out.toNode).as("the lock is free, but another contender's turn: no wake, no retry yet").isEmpty();
+        assertThat(lock.tries).isEqualTo(1);
+
+        due.complete(null);
+        node.idle(out);
+        NodeCommand wake = out.toNode.get(0);
+        assertThat(wake.getCommandId()).hasToString("waits/lock/0/wake");
+        node.idle(out);
+        assertThat(out.toNode).as("one wake per refusal").hasSize(1);
+        out.clear();
+        handle(wake);
+
+        assertThat(lock.tries).isEqualTo(2);
+        assertThat(out.only(KillEvent.class).getLockToken()).isEqualTo(12);
+        assertThat(out.only(ProgressEvent.class).getPage()).isNotNull();
         assertThat(out.rejected).isEmpty();
     }
 

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /** The cluster lock: the outcomes its tries get, in order (refused when none is left); the releases made. */
 final class ScriptedClusterLock implements ClusterLock {
@@ -11,6 +12,8 @@ final class ScriptedClusterLock implements ClusterLock {
     final List<Long> unlocked = new ArrayList<>();
     int tries;
     Long held;
+    /** What {@link #whenDue} answers: due at once unless a test sets a pending future. */
+    CompletableFuture<Void> due = CompletableFuture.completedFuture(null);
 
     @Override
     public Optional<Long> tryLock() {
@@ -34,6 +37,11 @@ final class ScriptedClusterLock implements ClusterLock {
     @Override
     public boolean isHeld() {
         return held != null;
+    }
+
+    @Override
+    public CompletableFuture<Void> whenDue() {
+        return due;
     }
 
     @Override

@@ -48,6 +48,13 @@ public interface CommandHandler {
         return false;
     }
 
+    /**
+     * Live, after each poll of the log (whether it brought commands or not): what the handler has to send on its own
+     * account, in a transaction of its own (e.g. the wake of a request waiting for a lock hint). By default, nothing.
+     */
+    default void idle(CommandOutput out) {
+    }
+
     /** Replaces the state of a handler that has handled nothing yet with the state {@code snapshot} holds. */
     default void restore(NodeSnapshot snapshot) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot restore a snapshot");

@@ -297,6 +297,9 @@ public final class CommandLog implements Runnable, AutoCloseable {
             if (!batch.isEmpty()) {
                 process(batch.records(ownPartition));
             }
+            if (live) {
+                idle();
+            }
         }
     }
 
@@ -493,6 +496,17 @@ public final class CommandLog implements Runnable, AutoCloseable {
         throw new RestartFold();
     }
 
+    /** Between polls, live: what the handler sends on its own account, committed in a transaction of its own. */
+    private void idle() {
+        handler.idle(new Output(null, false));
+        if (pending.isEmpty()) {
+            return;
+        }
+        sendPending();
+        producer.commitTransaction();
+        inTransaction = false;
+    }
+
     private void sendPending() {
         if (pending.isEmpty()) {
             return;
@@ -586,6 +600,9 @@ public final class CommandLog implements Runnable, AutoCloseable {
 
         @Override
         public void reject(RejectReason reason) {
+            if (source == null) {
+                throw new IllegalStateException("nothing to dead-letter between commands: " + reason);
+            }
             if (!replaying) {
                 sendPending();
                 beginTransaction();
