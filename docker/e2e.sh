@@ -90,6 +90,11 @@ stop_engine() {
         fi
         rm -f "${pidfile}"
     fi
+    # dockerd leaves mounts under its roots behind (the data root mounted on itself, netns/default); they would keep
+    # `rm -rf target` (mvn clean) from removing them.
+    awk -v under="${engine}/" 'index($2, under) == 1 {print $2}' /proc/mounts | sort -r | while read -r m; do
+        umount "${m}" 2>/dev/null || umount -l "${m}" 2>/dev/null || true
+    done
 }
 cleanup() {
     local status=$?
