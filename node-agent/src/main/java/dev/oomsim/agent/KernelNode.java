@@ -1,42 +1,22 @@
 package dev.oomsim.agent;
 
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import dev.oomsim.agent.runtime.CommandHandler;
 import dev.oomsim.agent.runtime.CommandOutput;
 import dev.oomsim.agent.runtime.RequestScheduler;
-import dev.oomsim.agent.wire.KillEvents;
-import dev.oomsim.agent.wire.MemoryServer;
-import dev.oomsim.agent.wire.NodeStateMapper;
-import dev.oomsim.agent.wire.OutcomeMapper;
+import dev.oomsim.agent.wire.NodeModel;
 import dev.oomsim.agent.wire.Rejected;
-import dev.oomsim.agent.wire.RemoteNodeMemory;
-import dev.oomsim.agent.wire.RequestMapper;
-import dev.oomsim.agent.wire.TaskTableSync;
-import dev.oomsim.kernel.Machine;
-import dev.oomsim.kernel.mm.NumaNode;
-import dev.oomsim.kernel.oom.OomLock;
-import dev.oomsim.kernel.oom.OomLockToken;
-import dev.oomsim.kernel.oom.OomReport;
-import dev.oomsim.kernel.scenario.EventResult;
-import dev.oomsim.kernel.scenario.Scenario;
-import dev.oomsim.kernel.scenario.ScenarioException;
-import dev.oomsim.kernel.scenario.ScenarioRunner;
-import dev.oomsim.kernel.task.Mm;
-import dev.oomsim.kernel.task.Task;
 import dev.oomsim.lock.FencingCheck;
 import dev.oomsim.schemas.AllocOp;
 import dev.oomsim.schemas.AllocRequest;
-import dev.oomsim.schemas.KillToken;
-import dev.oomsim.schemas.KillTokenHolder;
 import dev.oomsim.schemas.LockAcquired;
+import dev.oomsim.schemas.LockLost;
 import dev.oomsim.schemas.LockResult;
 import dev.oomsim.schemas.MemoryCall;
 import dev.oomsim.schemas.MemoryOp;
@@ -46,7 +26,6 @@ import dev.oomsim.schemas.NodeSnapshot;
 import dev.oomsim.schemas.NodeState;
 import dev.oomsim.schemas.ProgressEvent;
 import dev.oomsim.schemas.TaskEvent;
-import dev.oomsim.schemas.TaskStatus;
 import dev.oomsim.schemas.TaskSync;
 import dev.oomsim.schemas.topics.TopicSpec;
 import dev.oomsim.schemas.topics.Topics;
@@ -57,17 +36,19 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
- * One NUMA node driven by its command log (docs/node-agent-design.md): the kernel model booted from the machine file,
- * with this node's memory local and every other node's memory behind a {@link RemoteNodeMemory}. Requests run as
- * coroutines; a request suspends for the cluster {@code oom_lock} (journaled as a {@code LockResult}) and for calls on
- * other nodes' zones (answered by their agents with a {@code MemoryReply} in this node's log). Calls from other nodes
- * are served at once and never suspend, so agents cannot wait on each other in a cycle. Outcomes go to
- * {@code progress}, kills to {@code kills}, snapshots to {@code node-state}; the task-table changes a request makes go
- * to every other node ({@code TaskSync}) in order with its memory calls, so every agent's copy of the cluster-wide task
- * table stays the same. Bad input (order above 10, another node's request, unknown or dead pid, invalid gfp, a free of
- * a block the task does not hold, a stale fencing token) goes to dead-letter with the reason. Owned by the
- * command-log thread; request bodies run on their own threads, one at a time, handed off by the scheduler (a free,
- * which touches only this node's zones and never waits, runs on the command-log thread itself).
+ * One NUMA node driven by its command log (docs/node-agent-design.md): the dispatch of each command onto the node's
+ * kernel model ({@link NodeModel}, where the kernel's types and the wire's meet, with every other node's memory behind
+ * a {@code RemoteNodeMemory}), the requests in flight, and the node's snapshots. Requests run as coroutines; a request
+ * suspends for the cluster {@code oom_lock} ({@link JournaledOomLock}, its outcomes journaled as {@code LockResult}s)
+ * and for calls on other nodes' zones (answered by their agents with a {@code MemoryReply} in this node's log). Calls
+ * from other nodes are served at once and never suspend, so agents cannot wait on each other in a cycle. Outcomes go
+ * to {@code progress}, kills to {@code kills}, snapshots to {@code node-state}; the task-table changes a request makes
+ * go to every other node ({@code TaskSync}) in order with its memory calls, so every agent's copy of the cluster-wide
+ * task table stays the same. Bad input (order above 10, another node's request, unknown or dead pid, invalid gfp, a
+ * free of a block the task does not hold, a stale fencing token, a command body of no known kind) goes to dead-letter
+ * with the reason. Owned by the command-log thread; request bodies run on their own threads, one at a time, handed off
+ * by the scheduler (a free, which touches only this node's zones and never waits, runs on the command-log thread
+ * itself).
  */
 public final class KernelNode implements CommandHandler {
 
@@ -77,49 +58,31 @@ public final class KernelNode implements CommandHandler {
      * {@code topics.progress()}, built once: the spec is a new record (configs copied) on every call, one per request.
      */
     private final TopicSpec<Integer, ProgressEvent> progressTopic;
-    private final ScenarioRunner runner;
-    private final Machine machine;
-    private final ClusterLock clusterLock;
+    /** The kernel model of this node, in wire types. */
+    private final NodeModel model;
+    /** {@code oom_lock}: the cluster lock, its journal in this node's log, the pending release, the fencing floor. */
     private final JournaledOomLock oomLock;
-    private final RequestScheduler<Await, Object, EventResult> scheduler;
+    private final RequestScheduler<Await, Object, NodeModel.Outcome> scheduler;
     /** Requests started and not ended, by id. */
     private final Map<String, Running> requests = new HashMap<>();
     /** The request running on the current (request) thread. */
     private final ThreadLocal<Running> current = new ThreadLocal<>();
-    /**
-     * What the killer reported since the request last stopped, on the request's thread; read by the loop thread after
-     * the scheduler's hand-off (which orders the two).
-     */
-    private final List<Reported> oomReports = new ArrayList<>();
-    private final TaskTableSync taskSync;
-    private final Map<Integer, Mm> mms = new HashMap<>();
-    /** The grant under which each OOM victim (task, and mm) was killed: its pages' releases carry it for fencing. */
-    private final Map<Integer, Long> killTokenByPid = new HashMap<>();
-    private final Map<Integer, Long> killTokenByMm = new HashMap<>();
-    /** The newest {@code oom_lock} acquisition this node has seen: kill applications below it are refused. */
-    private final FencingCheck fencing = new FencingCheck();
     private final AgentMeters meters;
     /** The only time source: monotonic nanos for durations. */
     private final Clock clock;
-    private final MemoryServer memoryServer;
-    /** Lock outcomes this node journaled, per request, in log order: a replayed attempt takes its own (see preview). */
-    private final LockJournal journal = new LockJournal();
-    /** Command ids of grants used at once and not yet read back from the log, in log order. */
-    private final ArrayDeque<String> grantsInLog = new ArrayDeque<>();
-    private final TaskEventApplier taskEvents;
     /** The command-log offset of the command being handled. */
     private long handling;
     /** Counts request stops (ends, and waits other than an rss gather): a gather is good until the next one. */
     private long stops;
 
-    public KernelNode(int nodeId, Scenario machineSpec, Topics topics, ClusterLock clusterLock) {
-        this(nodeId, machineSpec, topics, clusterLock, new SimpleMeterRegistry());
+    /** Node {@code boot.nodeId()} of {@code boot.machine()}, its meters in a registry of its own. */
+    public KernelNode(NodeModel.Boot boot, Topics topics, ClusterLock clusterLock) {
+        this(boot, topics, clusterLock, new SimpleMeterRegistry());
     }
 
     /** A node whose time is {@code registry}'s clock, the one its timers already read. */
-    public KernelNode(int nodeId, Scenario machineSpec, Topics topics, ClusterLock clusterLock,
-            MeterRegistry registry) {
-        this(nodeId, machineSpec, topics, clusterLock, registry, registry.config().clock());
+    public KernelNode(NodeModel.Boot boot, Topics topics, ClusterLock clusterLock, MeterRegistry registry) {
+        this(boot, topics, clusterLock, registry, registry.config().clock());
     }
 
     /**
@@ -127,40 +90,26 @@ public final class KernelNode implements CommandHandler {
      * the cluster lock). Micrometer's clock, not {@code java.time.Clock}: the durations want a monotonic source, which
      * {@code java.time.Clock} is not, the same clock drives the registry's timers, and tests step a {@code MockClock}.
      */
-    public KernelNode(int nodeId, Scenario machineSpec, Topics topics, ClusterLock clusterLock, MeterRegistry registry,
+    public KernelNode(NodeModel.Boot boot, Topics topics, ClusterLock clusterLock, MeterRegistry registry,
             Clock clock) {
-        this.nodeId = nodeId;
+        this.nodeId = boot.nodeId();
         this.clock = clock;
         this.meters = new AgentMeters(registry, nodeId);
         this.topics = topics;
         this.progressTopic = topics.progress();
-        this.clusterLock = clusterLock;
-        this.oomLock = new JournaledOomLock();
-        RemoteCalls calls = new RemoteCalls();
-        this.runner = new ScenarioRunner(machineSpec, oomLock,
-                (node, local) -> node.id() == nodeId ? local : new RemoteNodeMemory(node, calls));
+        this.model = boot.start(new ModelAgent());
+        this.oomLock = new JournaledOomLock(nodeId, clusterLock, model.otherNodes(), this::command);
         this.scheduler = new RequestScheduler<>("node-" + nodeId + "-request");
-        this.machine = runner.machine();
-        if (machine.nodes().stream().noneMatch(n -> n.id() == nodeId)) {
-            throw new IllegalArgumentException("node.id " + nodeId + " is not a node of the machine (its nodes are "
-                    + machine.nodes().stream().map(n -> String.valueOf(n.id())).toList() + ")");
-        }
-        runner.oomKiller().setObserver(this::killed);
-        indexMms();
-        this.taskSync = new TaskTableSync(machine.tasks(), machine.memory(nodeId));
-        this.memoryServer = new MemoryServer(machine, nodeId, mms);
-        this.taskEvents = new TaskEventApplier(nodeId, runner, mms, taskSync);
     }
 
     @Override
     public void applyTaskEvent(TaskEvent event, long offset, CommandOutput out) {
-        taskEvents.apply(event, offset, out);
+        model.applyTaskEvent(event, offset, out::reject);
     }
 
     @Override
     public void handle(NodeCommand command, long offset, CommandOutput out) {
         handling = offset;
-        oomLock.replaying = out.replaying();
         Object body = command.getBody();
         if (body instanceof LockResult result) {
             resumeWithLockResult(command, result, out);
@@ -170,8 +119,10 @@ public final class KernelNode implements CommandHandler {
             serve(call, out);
         } else if (body instanceof TaskSync sync) {
             applySync(sync, command.getTaskEventsOffset(), out);
+        } else if (body instanceof LockLost lost) {
+            resumeAfterLostGrant(lost, out);
         } else if (body instanceof LockAcquired acquired) {
-            fencing.observeAcquisition(acquired.getToken());
+            oomLock.observeAcquisition(acquired.getToken());
         } else if (body instanceof AllocRequest request) {
             start(request, offset, out);
         } else {
@@ -182,14 +133,13 @@ public final class KernelNode implements CommandHandler {
     }
 
     private void start(AllocRequest r, long offset, CommandOutput out) {
-        int index = r.getSequence() == null ? (int) offset : (int) (long) r.getSequence();
         if (r.getOp() == AllocOp.SNAPSHOT) {
             out.send(topics.nodeState(), nodeId, state(offset + 1, r.getRequestId()));
             return;
         }
-        Scenario.Event event;
+        NodeModel.Request request;
         try {
-            event = RequestMapper.toEvent(r, machine, nodeId);
+            request = model.prepare(r, offset);
         } catch (Rejected e) {
             out.reject(e.reason());
             return;
@@ -205,15 +155,15 @@ public final class KernelNode implements CommandHandler {
             meters.request(r.getOp().name());
         }
         run.out = out;
-        if (event instanceof Scenario.FreeEvent) {
+        if (request.neverWaits()) {
             // A free of this node's block touches only this node's zones: it never waits, so no thread hand-off.
-            settle(scheduler.runInline(run.id, suspension -> runner.runEvent(index, event)), out);
+            settle(scheduler.runInline(run.id, suspension -> model.run(run.id, run.pid, request)), out);
             return;
         }
         settle(scheduler.start(run.id, suspension -> {
             run.suspension = suspension;
             current.set(run);
-            return runner.runEvent(index, event);
+            return model.run(run.id, run.pid, request);
         }), out);
     }
 
@@ -224,14 +174,10 @@ public final class KernelNode implements CommandHandler {
      */
     private void resumeWithLockResult(NodeCommand command, LockResult result, CommandOutput out) {
         if (result.getGranted()) {
-            String used = grantsInLog.peek();
-            if (used == null || !used.equals(command.getCommandId())) {
+            if (!oomLock.grantReadBack(command.getCommandId())) {
                 out.reject(new RejectReason(DeadLetterCategory.ORPHAN_LOCK_RESULT, "lock grant "
-                        + command.getCommandId()
-                        + " was not used by a request of node " + nodeId));
-                return;
+                        + command.getCommandId() + " was not used by a request of node " + nodeId));
             }
-            grantsInLog.poll();
             return;
         }
         Running run = requests.get(result.getRequestId());
@@ -240,62 +186,77 @@ public final class KernelNode implements CommandHandler {
                     + " waits for a lock result"));
             return;
         }
-        journal.take(result.getRequestId(), command.getCommandId());
+        oomLock.refusalReadBack(result.getRequestId(), command.getCommandId());
         if (!out.replaying() && run.lockAskedNanos != Running.NEVER) {
             meters.lockWait(false, Duration.ofNanos(clock.monotonicTime() - run.lockAskedNanos));
         }
-        resume(run, Optional.<OomLockToken>empty(), out);
+        resume(run, Optional.<Long>empty(), out);
+    }
+
+    /**
+     * A grant this node's request held was lost with the incarnation that took it (journaled by {@link #goLive}): the
+     * attempt counts as refused, and the request resumes now, as after a failed trylock, to try again. Its memory
+     * calls from here on are numbered after every call it made under the lost grant, whose late replies are orphans.
+     */
+    private void resumeAfterLostGrant(LockLost lost, CommandOutput out) {
+        Running run = requests.get(lost.getRequestId());
+        if (run == null || !(run.awaiting instanceof LockCall)) {
+            out.reject(new RejectReason(DeadLetterCategory.ORPHAN_LOCK_RESULT, "no request " + lost.getRequestId()
+                    + " waits for the lost grant of its oom_lock attempt " + lost.getAttempt()));
+            return;
+        }
+        oomLock.refusalReadBack(run.id, JournaledOomLock.attemptId(run.id, lost.getAttempt()));
+        run.nextCallId = Math.max(run.nextCallId, lost.getNextCallId());
+        resume(run, Optional.<Long>empty(), out);
+    }
+
+    /**
+     * After a restart's replay: a request that the replay left holding {@code oom_lock} holds a grant of the dead
+     * incarnation, whose claim the restart withdrew, so another node may hold the lock now. It must not go on as
+     * holder: the loss is journaled, and the fold restarts, its replay taking that attempt as refused.
+     */
+    @Override
+    public boolean goLive(CommandOutput out) {
+        String holder = oomLock.holder();
+        if (holder == null) {
+            return false;
+        }
+        Running run = requests.get(holder);
+        Optional<LockLost> lost = oomLock.lostAtRestart(holder, run.lockAttempts - 1, run.nextCallId);
+        lost.ifPresent(l -> out.toNode(nodeId, command(JournaledOomLock.lostId(holder, l.getAttempt()), l)));
+        return lost.isPresent();
     }
 
     /**
      * {@code mutex_trylock(&oom_lock)} for a suspended request: the grant it gets now, or null when it waits for a
-     * refusal to come back through the log. Live, the cluster lock is tried and the outcome journaled; in a replay the
-     * outcome is the one journaled for this attempt (found by {@link #preview}), and nothing is tried.
+     * refusal to come back through the log (the lock journals each attempt; a replay takes the journaled outcome).
      */
     private LockResult lockAttempt(Running run, CommandOutput out) {
-        int attempt = run.lockAttempts++;
-        String commandId = run.id + "/lock/" + attempt;
-        if (out.replaying()) {
-            JournaledLock journaled = journal.peek(run.id);
-            if (journaled == null || !journaled.commandId().equals(commandId)) {
-                throw new IllegalStateException("replaying request " + run.id + ": its oom_lock attempt " + attempt
-                        + " has no lock result in node " + nodeId + "'s command log");
-            }
-            if (!journaled.result().getGranted()) {
-                return null;
-            }
-            journal.take(run.id, commandId);
-            grantsInLog.add(commandId);
-            return journaled.result();
-        }
         long asked = clock.monotonicTime();
-        LockResult result = tryClusterLock(run.id, commandId, out);
-        if (result.getGranted()) {
+        Optional<LockResult> grant = oomLock.attempt(run.id, run.lockAttempts++, out);
+        if (out.replaying()) {
+            return grant.orElse(null);
+        }
+        if (grant.isPresent()) {
             meters.lockWait(true, Duration.ofNanos(clock.monotonicTime() - asked));
-            grantsInLog.add(commandId);
-            return result;
+            return grant.get();
         }
         run.lockAskedNanos = asked;
         return null;
     }
 
     /** The request holds {@code oom_lock} under {@code grant} and runs on until it stops again. */
-    private RequestScheduler.Step<Await, EventResult> grantTo(Running run, LockResult grant, CommandOutput out) {
-        oomLock.grantedToken = grant.getToken();
-        oomLock.holder = run.id;
-        fencing.observeAcquisition(grant.getToken());
+    private RequestScheduler.Step<Await, NodeModel.Outcome> grantTo(Running run, LockResult grant, CommandOutput out) {
+        oomLock.grantedTo(run.id, grant);
         run.awaiting = null;
         run.out = out;
-        return scheduler.resume(run.id, Optional.of(new OomLockToken(grant.getToken())));
+        return scheduler.resume(run.id, Optional.of(grant.getToken()));
     }
 
     /** Before a replay: this node's journaled lock outcomes, so the replayed attempts find theirs. */
     @Override
     public void preview(NodeCommand command, long offset) {
-        if (command.getBody() instanceof LockResult result && command.getOrigin() == nodeId
-                && !grantsInLog.contains(command.getCommandId())) {
-            journal.add(result.getRequestId(), new JournaledLock(command.getCommandId(), result));
-        }
+        oomLock.preview(command);
     }
 
     /**
@@ -307,27 +268,12 @@ public final class KernelNode implements CommandHandler {
         if (!requests.isEmpty()) {
             return Optional.empty();
         }
-        List<KillToken> tokens = new ArrayList<>();
-        killTokenByPid.forEach((pid, token) -> tokens.add(new KillToken(KillTokenHolder.TASK, pid, token)));
-        killTokenByMm.forEach((mm, token) -> tokens.add(new KillToken(KillTokenHolder.MM, mm, token)));
         NodeSnapshot.Builder snapshot = NodeSnapshot.newBuilder();
-        taskEvents.snapshot(snapshot);
+        model.snapshotInto(snapshot);
         return Optional.of(snapshot
                 .setRequestStops(stops)
-                .setFencingFloor(fencing.highestSeen())
-                .setKillTokens(tokens)
-                .setGrantsInLog(new ArrayList<>(grantsInLog))
-                .setKernelFormat(KernelImageCodec.FORMAT)
-                .setKernel(ByteBuffer.wrap(KernelImageCodec.encode(runner.captureImage(n -> n == nodeId)))));
-    }
-
-    /** Every mm of the task table by id, for the memory server's calls that name an mm. */
-    private void indexMms() {
-        for (Task t : machine.tasks().all()) {
-            if (t.mm() != null) {
-                mms.putIfAbsent(t.mm().id(), t.mm());
-            }
-        }
+                .setFencingFloor(oomLock.fencingFloor())
+                .setGrantsInLog(new ArrayList<>(oomLock.grantsInLog())));
     }
 
     @Override
@@ -339,19 +285,10 @@ public final class KernelNode implements CommandHandler {
             throw new IllegalStateException("node " + nodeId
                     + " has handled commands; a snapshot restores a fresh node only");
         }
-        taskEvents.respawn(snapshot);
-        runner.restoreImage(KernelImageCodec.decode(snapshot.getKernelFormat(), snapshot.getKernel()));
-        taskEvents.restore(snapshot);
-        taskSync.allHeard();
+        model.restore(snapshot);
         stops = snapshot.getRequestStops();
-        if (snapshot.getFencingFloor() >= 0) {
-            fencing.observeAcquisition(snapshot.getFencingFloor());
-        }
-        for (KillToken t : snapshot.getKillTokens()) {
-            (t.getHolder() == KillTokenHolder.TASK ? killTokenByPid : killTokenByMm).put(t.getId(), t.getToken());
-        }
-        grantsInLog.addAll(snapshot.getGrantsInLog().stream().map(CharSequence::toString).toList());
-        indexMms();
+        oomLock.restore(snapshot.getFencingFloor(),
+                snapshot.getGrantsInLog().stream().map(CharSequence::toString).toList());
     }
 
     /** Another node answered a call: the request that made it continues. */
@@ -377,13 +314,13 @@ public final class KernelNode implements CommandHandler {
      * first; then, when it ended, its outcome is reported; when it waits for {@code oom_lock}, the live agent tries the
      * cluster lock and journals the outcome into its own command log (a replay finds it there and tries nothing).
      */
-    private void settle(RequestScheduler.Step<Await, EventResult> step, CommandOutput out) {
+    private void settle(RequestScheduler.Step<Await, NodeModel.Outcome> step, CommandOutput out) {
         String requestId = step.requestId();
         Running run = requests.get(requestId);
         while (true) {
             publishKills(run, out);
             syncTasks(requestId, out);
-            if (!(step instanceof RequestScheduler.Suspended<Await, EventResult> suspended)) {
+            if (!(step instanceof RequestScheduler.Suspended<Await, NodeModel.Outcome> suspended)) {
                 break;
             }
             run.awaiting = suspended.call();
@@ -402,13 +339,10 @@ public final class KernelNode implements CommandHandler {
         }
         stops++;
         requests.remove(requestId);
-        if (requestId.equals(oomLock.holder)) {
-            // It ended holding oom_lock (its kernel code threw between trylock and unlock): released with it.
-            oomLock.release(oomLock.grantedToken, out);
-        }
-        if (step instanceof RequestScheduler.Completed<Await, EventResult> done) {
+        oomLock.ended(requestId, out);
+        if (step instanceof RequestScheduler.Completed<Await, NodeModel.Outcome> done) {
             Duration inAgent = Duration.ofNanos(clock.monotonicTime() - run.startNanos);
-            ProgressEvent progress = OutcomeMapper.toProgress(requestId, nodeId, run.pid, done.outcome());
+            ProgressEvent progress = done.outcome().progress();
             progress.setStallMs(inAgent.toMillis());
             out.send(progressTopic, nodeId, progress);
             if (run.killed && !out.replaying()) {
@@ -416,109 +350,40 @@ public final class KernelNode implements CommandHandler {
                 out.send(topics.nodeState(), nodeId, state(handling + 1, requestId + "/freed/" + nodeId));
             }
             if (!out.replaying()) {
-                EventResult outcome = done.outcome();
-                meters.outcome(outcome.kind(), outcome instanceof EventResult.Alloc a ? a.path() : List.of(), inAgent);
+                meters.outcome(done.outcome().kind(), done.outcome().path(), inAgent);
             }
-        } else if (step instanceof RequestScheduler.Failed<Await, EventResult> failed) {
+        } else if (step instanceof RequestScheduler.Failed<Await, NodeModel.Outcome> failed) {
             RuntimeException e = failed.error();
-            out.reject(new RejectReason(e instanceof ScenarioException ? DeadLetterCategory.REJECTED_BY_KERNEL
-                    : DeadLetterCategory.KERNEL_ERROR,
-                    "request " + requestId + ": " + e.getMessage()));
+            out.reject(new RejectReason(NodeModel.deadLetterCategory(e), "request " + requestId + ": "
+                    + e.getMessage()));
         }
-    }
-
-    /**
-     * {@code mutex_trylock(&oom_lock)} on the cluster lock, journaled as {@code commandId} in this node's log; a grant
-     * is announced to every node's fencing floor.
-     */
-    private LockResult tryClusterLock(String requestId, String commandId, CommandOutput out) {
-        Long unlockedHere = oomLock.releasePending;
-        oomLock.releasePending = null;
-        Optional<Long> token;
-        boolean taken = false;
-        if (oomLock.holder != null) {
-            // Another request of this node holds oom_lock (suspended in a call to another node): a mutex, so no.
-            oomLock.releasePending = unlockedHere;
-            token = Optional.empty();
-        } else if (unlockedHere != null && clusterLock.holds(unlockedHere)) {
-            // Unlocked in this transaction, not yet released, lease still running: the grant never left this node.
-            token = Optional.of(unlockedHere);
-        } else {
-            if (unlockedHere != null) {
-                clusterLock.unlock(unlockedHere);
-            }
-            token = clusterLock.tryLock();
-            taken = token.isPresent();
-        }
-        LockResult result = LockResult.newBuilder().setRequestId(requestId).setGranted(token.isPresent())
-                .setToken(token.orElse(-1L)).build();
-        out.toNode(nodeId, command(commandId, result));
-        if (taken) {
-            for (NumaNode n : machine.nodes()) {
-                if (n.id() != nodeId) {
-                    out.toNode(n.id(), command(requestId + "/acquired",
-                            LockAcquired.newBuilder().setNode(nodeId).setToken(token.get()).build()));
-                }
-            }
-        }
-        return result;
     }
 
     private NodeCommand command(String commandId, Object body) {
         // Stamped with the task events applied here, so the receiver applies them before it acts on the command.
         return NodeCommand.newBuilder().setCommandId(commandId).setOrigin(nodeId)
-                .setTaskEventsOffset(taskEvents.appliedEnd())
+                .setTaskEventsOffset(model.taskEventsApplied())
                 .setBody(body).build();
-    }
-
-    /** On the request's thread: the killer reported an OOM call; remember the grant it ran under and its victims. */
-    private void killed(OomReport report) {
-        long token = oomLock.grantedToken;
-        oomReports.add(new Reported(report, token));
-        if (report.victim() != null && token >= 0) {
-            killTokenByPid.put(report.victim().pid(), token);
-            Task victim = machine.tasks().get(report.victim().pid());
-            if (victim.mm() != null) {
-                killTokenByMm.put(victim.mm().id(), token);
-            }
-            for (int pid : report.outcome().signalled()) {
-                killTokenByPid.put(pid, token);
-            }
-        }
     }
 
     /** A {@code KillEvent} on {@code kills} for every task the request's OOM calls killed since it last stopped. */
     private void publishKills(Running run, CommandOutput out) {
-        for (Reported r : oomReports) {
-            if (r.report().victim() == null) {
-                continue;
-            }
+        for (NodeModel.Kill kill : model.drainKills()) {
             run.killed = true;
             if (!out.replaying()) {
-                meters.kill(String.valueOf(r.report().outcome().constraint()));
-                out.send(topics.kills(), r.report().victim().pid(),
-                        KillEvents.of(run.id, nodeId, r.report(), machine, r.lockToken()));
+                meters.kill(kill.constraint());
+                out.send(topics.kills(), kill.victimPid(), kill.event(run.id));
             }
         }
-        oomReports.clear();
     }
 
     /** Sends the task-table entries the request changed since it last stopped to every other node. */
     private void syncTasks(String requestId, CommandOutput out) {
-        List<TaskStatus> changed = taskSync.drainChanges();
-        if (changed.isEmpty() || machine.nodes().size() == 1) {
-            return;
-        }
-        long token = -1;
-        for (TaskStatus s : changed) {
-            token = Math.max(token, killTokenByPid.getOrDefault(s.getPid(), -1L));
-        }
-        TaskSync sync = TaskSync.newBuilder().setRequestId(requestId).setLockToken(token).setTasks(changed).build();
-        for (NumaNode n : machine.nodes()) {
-            if (n.id() != nodeId) {
-                out.toNode(n.id(), command(requestId + "/sync/" + stops, sync));
+        model.drainTaskSync(requestId).ifPresent(sync -> {
+            for (int n : model.otherNodes()) {
+                out.toNode(n, command(requestId + "/sync/" + stops, sync));
             }
-        }
+        });
     }
 
     /**
@@ -530,8 +395,7 @@ public final class KernelNode implements CommandHandler {
             return;
         }
         try {
-            taskSync.apply(sync.getTasks(), "task sync of request " + sync.getRequestId());
-            taskEvents.rebase(sync.getTasks(), stamp);
+            model.applySync(sync, stamp);
         } catch (Rejected e) {
             out.reject(e.reason());
         }
@@ -542,12 +406,11 @@ public final class KernelNode implements CommandHandler {
         if (token < 0) {
             return false;
         }
-        FencingCheck.Verdict v = fencing.accept(token);
-        if (v instanceof FencingCheck.Verdict.Rejected rejected) {
+        OptionalLong newer = oomLock.staleAgainst(token);
+        if (newer.isPresent()) {
             out.reject(new RejectReason(DeadLetterCategory.STALE_FENCING_TOKEN, FencingCheck.STALE_FENCING_TOKEN + " "
-                    + token + ": node "
-                    + nodeId + " has seen oom_lock acquired with token " + rejected.highestSeen() + "; " + what
-                    + " not applied"));
+                    + token + ": node " + nodeId + " has seen oom_lock acquired with token " + newer.getAsLong() + "; "
+                    + what + " not applied"));
             return true;
         }
         return false;
@@ -564,7 +427,7 @@ public final class KernelNode implements CommandHandler {
             return;
         }
         try {
-            memoryServer.serve(c).ifPresent(reply -> out.toNode(c.getReplyTo(),
+            model.serve(c).ifPresent(reply -> out.toNode(c.getReplyTo(),
                     command(c.getRequestId() + "/" + c.getCallId() + "/reply", reply)));
         } catch (Rejected e) {
             out.reject(e.reason());
@@ -578,15 +441,7 @@ public final class KernelNode implements CommandHandler {
 
     /** This node as it stands, as the {@code node-state} record {@code sequence} for request {@code requestId}. */
     private NodeState state(long sequence, String requestId) {
-        return NodeStateMapper.nodeState(machine, nodeId, sequence, requestId);
-    }
-
-    /** A lock outcome journaled in this node's log as command {@code commandId}. */
-    record JournaledLock(String commandId, LockResult result) {
-    }
-
-    /** An OOM call's report with the fencing token of the grant held while it ran (-1 for none). */
-    private record Reported(OomReport report, long lockToken) {
+        return model.nodeState(sequence, requestId);
     }
 
     /** What a suspended request waits for. */
@@ -624,14 +479,15 @@ public final class KernelNode implements CommandHandler {
             this.pid = pid;
             this.startNanos = startNanos;
         }
+
     }
 
-    /** Other nodes' memory, reached from the running request (on its thread). */
-    private final class RemoteCalls implements RemoteNodeMemory.Calls {
+    /** What the model's kernel code asks of the agent, on the running request's thread. */
+    private final class ModelAgent implements NodeModel.Agent {
         private Running running() {
             Running run = current.get();
             if (run == null) {
-                throw new IllegalStateException("another node's memory used outside a request");
+                throw new IllegalStateException("another node's memory or oom_lock used outside a request");
             }
             return run;
         }
@@ -659,72 +515,29 @@ public final class KernelNode implements CommandHandler {
         }
 
         @Override
-        public long killTokenOfTask(int pid) {
-            return killTokenByPid.getOrDefault(pid, -1L);
-        }
-
-        @Override
-        public long killTokenOfMm(int mm) {
-            return killTokenByMm.getOrDefault(mm, -1L);
-        }
-
-        @Override
         public long stops() {
             return stops;
         }
-    }
-
-    /**
-     * The kernel's {@code oom_lock} inside the agent: {@code tryLock} suspends the calling request until its journaled
-     * outcome comes back through the command log; {@code unlock} releases the cluster grant once the transaction with
-     * everything decided under it has committed (never while replaying), so no other node can acquire, and fence,
-     * before this node's kill reaches it. A trylock before that commit takes the same grant again.
-     */
-    private final class JournaledOomLock implements OomLock {
-        volatile boolean replaying;
-        /** The fencing token of the grant the running request holds, -1 when it holds none (a memcg OOM). */
-        volatile long grantedToken = -1;
-        /**
-         * The request of this node holding the grant, else null (the lock is a mutex among this node's requests too).
-         */
-        volatile String holder;
-        /** A grant unlocked by the kernel whose cluster release waits for the transaction's commit, else null. */
-        volatile Long releasePending;
 
         @Override
         @SuppressWarnings("unchecked")
-        public Optional<OomLockToken> tryLock() {
-            Running run = current.get();
-            if (run == null) {
-                throw new IllegalStateException("oom_lock taken outside a request");
-            }
-            return (Optional<OomLockToken>) run.suspension.await(new LockCall());
+        public Optional<Long> tryLock() {
+            return (Optional<Long>) running().suspension.await(new LockCall());
         }
 
         @Override
-        public void unlock(OomLockToken token) {
-            release(token.fencingToken(), current.get().out);
-        }
-
-        /** {@code mutex_unlock(&oom_lock)}: the cluster release waits for the commit of {@code out}'s transaction. */
-        void release(long fencingToken, CommandOutput out) {
-            grantedToken = -1;
-            holder = null;
-            if (!replaying) {
-                releasePending = fencingToken;
-                out.afterCommit(() -> {
-                    Long pending = releasePending;
-                    if (pending != null && pending == fencingToken) {
-                        releasePending = null;
-                        clusterLock.unlock(fencingToken);
-                    }
-                });
-            }
+        public void unlock(long fencingToken) {
+            oomLock.release(fencingToken, running().out);
         }
 
         @Override
-        public boolean isHeld() {
-            return clusterLock.isHeld();
+        public boolean lockHeld() {
+            return oomLock.isHeld();
+        }
+
+        @Override
+        public long heldToken() {
+            return oomLock.grantedToken();
         }
     }
 }

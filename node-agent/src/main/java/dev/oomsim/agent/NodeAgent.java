@@ -15,6 +15,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.oomsim.agent.runtime.CommandLog;
+import dev.oomsim.agent.wire.NodeModel;
 import dev.oomsim.kernel.scenario.Scenario;
 import dev.oomsim.kernel.scenario.ScenarioParser;
 import dev.oomsim.schemas.topics.TopicEnsurer;
@@ -127,9 +128,11 @@ public final class NodeAgent implements AutoCloseable {
         this.clusterLock = new CompactedTopicClusterLock(spec.bootstrapServers(), spec.topics().oomLock().name(),
                 "node-" + spec.nodeId(), spec.lockLease(), registry);
         try {
-            KernelNode node = new KernelNode(spec.nodeId(), spec.machine(), spec.topics(), clusterLock, registry);
+            NodeModel.Boot boot = new NodeModel.Boot(spec.nodeId(), spec.machine());
+            // A fresh node per fold: the command log folds again after a restart finds a grant it lost.
             this.commandLog = new CommandLog(new CommandLog.Settings(spec.bootstrapServers(), spec.topics(),
-                    spec.nodeId(), spec.pollTimeout(), spec.service(), spec.snapshotEveryCommands()), node, registry);
+                    spec.nodeId(), spec.pollTimeout(), spec.service(), spec.snapshotEveryCommands()),
+                    () -> new KernelNode(boot, spec.topics(), clusterLock, registry), registry);
             this.metrics = spec.metrics().map(m -> MetricsServer.start(m.bindAddress(), m.port(),
                     prometheus(registry), this::health)).orElse(null);
         } catch (RuntimeException e) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -12,6 +11,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.oomsim.agent.runtime.CommandOutput;
+import dev.oomsim.agent.wire.NodeModel;
 import dev.oomsim.kernel.scenario.Scenario;
 import dev.oomsim.kernel.scenario.ScenarioParser;
 import dev.oomsim.schemas.AllocOp;
@@ -41,7 +41,7 @@ class KernelNodeTest {
 
     private final Topics topics = Topics.defaults(1);
     private final MockClock clock = new MockClock();
-    private final ScriptedLock lock = new ScriptedLock();
+    private final ScriptedClusterLock lock = new ScriptedClusterLock();
     private final Recorder out = new Recorder();
     private final KernelNode node;
     private long offset;
@@ -49,7 +49,8 @@ class KernelNodeTest {
     KernelNodeTest() throws Exception {
         Scenario machine = ScenarioParser.parse(new ObjectMapper(new YAMLFactory())
                 .readValue(Path.of("..", "scenarios", "1-node-child-sacrifice.yaml").toFile(), Object.class));
-        node = new KernelNode(0, machine, topics, lock, new SimpleMeterRegistry(SimpleConfig.DEFAULT, clock), clock);
+        node = new KernelNode(new NodeModel.Boot(0, machine), topics, lock,
+                new SimpleMeterRegistry(SimpleConfig.DEFAULT, clock), clock);
     }
 
     @Test
@@ -182,42 +183,6 @@ class KernelNodeTest {
     private static AllocRequest request(String id, AllocOp op, int pid, long gfp, int order) {
         return AllocRequest.newBuilder().setRequestId(id).setOp(op).setPid(pid).setGfpMask(gfp).setOrder(order)
                 .setPreferredNode(0).build();
-    }
-
-    /** The cluster lock: the outcomes its tries get, in order (refused when none is left); the releases made. */
-    private static final class ScriptedLock implements ClusterLock {
-        final ArrayDeque<Optional<Long>> grants = new ArrayDeque<>();
-        final List<Long> unlocked = new ArrayList<>();
-        int tries;
-        Long held;
-
-        @Override
-        public Optional<Long> tryLock() {
-            tries++;
-            Optional<Long> grant = grants.isEmpty() ? Optional.empty() : grants.poll();
-            grant.ifPresent(t -> held = t);
-            return grant;
-        }
-
-        @Override
-        public void unlock(long token) {
-            unlocked.add(token);
-            held = null;
-        }
-
-        @Override
-        public boolean holds(long token) {
-            return held != null && held == token;
-        }
-
-        @Override
-        public boolean isHeld() {
-            return held != null;
-        }
-
-        @Override
-        public void close() {
-        }
     }
 
     /** What the node sends while handling a live command; after-commit actions wait for {@link #commit()}. */

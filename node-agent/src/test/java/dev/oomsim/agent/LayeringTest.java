@@ -16,13 +16,6 @@ import org.junit.jupiter.api.Test;
  */
 class LayeringTest {
 
-    /**
-     * Files outside {@code agent.wire} that still mix kernel and Avro types, to be split (issue 11): {@code KernelNode}
-     * dispatches commands onto the kernel model, {@code TaskEventApplier} applies task-events to it. The list only
-     * shrinks: a file that no longer mixes must leave it, and no other file may join it.
-     */
-    private static final Set<String> NOT_YET_SPLIT = Set.of("KernelNode.java", "TaskEventApplier.java");
-
     private static final Path WIRE = Path.of("dev", "oomsim", "agent", "wire");
 
     /**
@@ -41,8 +34,7 @@ class LayeringTest {
                 .filter(kernel::contains).filter(f -> !f.getParent().endsWith(WIRE)).distinct()
                 .map(f -> f.getFileName().toString()).toList();
 
-        assertThat(mixing).as("files outside agent.wire importing both dev.oomsim.kernel and Avro types")
-                .containsExactlyInAnyOrderElementsOf(NOT_YET_SPLIT);
+        assertThat(mixing).as("files outside agent.wire importing both dev.oomsim.kernel and Avro types").isEmpty();
     }
 
     @Test

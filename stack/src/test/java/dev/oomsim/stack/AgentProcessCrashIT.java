@@ -112,6 +112,113 @@ class AgentProcessCrashIT {
         assertThat(KAFKA.readAll(topics.kills().name())).as("one kill event for the one kill").hasSize(1);
     }
 
+    /**
+     * The agent of node 0 is SIGKILLed while its request holds {@code oom_lock}: granted, journaled, and waiting for
+     * node 1's rss, node 1's agent being down. The restart withdraws the dead incarnation's claim, and another
+     * contender takes the lock. The replayed request must not go on as holder of the dead grant: going live it journals
+     * the grant as lost, folds again, and its attempt counts as a failed trylock. No kill is made while the other
+     * contender holds the lock, the one kill comes under a newer grant of node 0, and the run ends as the model's run
+     * in which that trylock failed (the direct may_oom returns "retry later"; the next allocation's OOM kills).
+     */
+    @Test
+    void aGrantOfAKilledIncarnationIsLostAndTriedAgainNotHeld(@TempDir Path dir) throws Exception {
+        Path machineFile = Path.of("src", "test", "resources", "crash-2nodes-machine.yaml");
+        Scenario scenario = ScenarioParser.parse(new ObjectMapper(new YAMLFactory())
+                .readValue(machineFile.toFile(), Object.class));
+        int mayOom = 3; // a direct may_oom on node 0: oom_lock, then rss gathered from node 1
+        dev.oomsim.kernel.oom.LocalOomLock modelLock = new dev.oomsim.kernel.oom.LocalOomLock();
+        ScenarioRunner model = new ScenarioRunner(scenario, modelLock,
+                dev.oomsim.kernel.mm.NodeMemory.Factory.local());
+        List<EventResult> expected = new ArrayList<>();
+        for (int i = 0; i < scenario.events().size(); i++) {
+            // The model's run in which the may_oom's trylock fails: someone else holds oom_lock just then.
+            var elsewhere = i == mayOom ? modelLock.holdElsewhere() : null;
+            expected.add(model.runEvent(i, scenario.events().get(i)));
+            if (elsewhere != null) {
+                modelLock.unlock(elsewhere);
+            }
+        }
+        assertThat(((EventResult.Alloc) expected.get(mayOom)).path()).containsExactly("may_oom:trylock-fail");
+        dev.oomsim.kernel.Machine machine = new ScenarioRunner(scenario).machine();
+        String prefix = KAFKA.uniqueTopic("lostgrant") + ".";
+        Topics topics = new Topics(prefix, 2);
+        new TopicEnsurer(KAFKA.admin(), (short) 1).ensure(topics.all());
+        int port = freePort();
+        Path settings = dir.resolve("agent-0.properties");
+        Files.writeString(settings, String.join("\n",
+                "node.id=0", "nodes=2", "bootstrap.servers=" + KAFKA.bootstrapServers(), "topic.prefix=" + prefix,
+                "machine.file=" + machineFile.toAbsolutePath(), "metrics.port=" + port, "poll.timeout.ms=20", ""));
+        List<EventResult> results = new ArrayList<>();
+        OomsimCluster.Builder node1 = OomsimCluster.builder(scenario).bootstrapServers(KAFKA.bootstrapServers())
+                .topics(topics).ensureTopics(false).agents(List.of(1)).pollTimeout(Duration.ofMillis(20));
+        try (ScenarioFeeder feeder = new ScenarioFeeder(KAFKA.bootstrapServers(), topics);
+             dev.oomsim.agent.CompactedTopicClusterLock other = new dev.oomsim.agent.CompactedTopicClusterLock(
+                     KAFKA.bootstrapServers(), topics.oomLock().name(), "other-contender",
+                     new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
+            Process first = startAgent(settings, dir.resolve("agent-1.log"), port);
+            try (OomsimCluster up = node1.start()) {
+                for (int i = 0; i < mayOom; i++) {
+                    results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i),
+                            origin(scenario, i, machine))));
+                }
+            }
+            // Node 1 is down: the may_oom takes oom_lock, journals the grant and waits for node 1's rss.
+            feeder.submit(command(scenario, mayOom), origin(scenario, mayOom, machine));
+            long deadGrant = await().atMost(Duration.ofSeconds(30)).until(() -> journaledGrant(topics),
+                    java.util.Optional::isPresent).orElseThrow();
+            first.destroyForcibly();
+            assertThat(first.waitFor()).as("exit status of SIGKILL").isEqualTo(137);
+
+            Process second = startAgent(settings, dir.resolve("agent-2.log"), port);
+            long otherToken;
+            try {
+                // The restart withdrew the dead incarnation's claim: another contender can take the lock now.
+                otherToken = await().atMost(Duration.ofSeconds(30)).until(other::tryLock,
+                        java.util.Optional::isPresent).orElseThrow();
+                assertThat(otherToken).isGreaterThan(deadGrant);
+                try (OomsimCluster up = node1.start()) {
+                    // Node 1 answers the dead grant's call; node 0 must not kill under it while the other holds.
+                    await().atMost(Duration.ofSeconds(30)).until(() -> KAFKA.readAll(topics.allocRequests().name())
+                            .stream().map(r -> topics.allocRequests().valueSerde().deserializer()
+                                    .deserialize(r.topic(), r.value()))
+                            .anyMatch(c -> c.getOrigin() == 1 && c.getBody() instanceof dev.oomsim.schemas.MemoryReply
+                                    reply && reply.getRequestId().equals("event-" + mayOom)));
+                    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                            .until(() -> KAFKA.readAll(topics.kills().name()).isEmpty());
+                    await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(dir.resolve("agent-2.log"))
+                            .contains("journaled as lost"));
+                    other.unlock(otherToken);
+                    results.add(OutcomeMapper.toResult(feeder.outcome("event-" + mayOom)));
+                    for (int i = mayOom + 1; i < scenario.events().size(); i++) {
+                        results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i),
+                                origin(scenario, i, machine))));
+                    }
+                    assertThat(results).containsExactlyElementsOf(expected);
+                    assertThat(ScenarioPlayback.stateTree(feeder.snapshots("final", List.of(0, 1))))
+                            .isEqualTo(model.stateReport());
+                }
+            } finally {
+                second.destroy();
+                second.waitFor();
+            }
+            List<dev.oomsim.schemas.KillEvent> kills = KAFKA.readAll(topics.kills().name()).stream()
+                    .map(r -> topics.kills().valueSerde().deserializer().deserialize(r.topic(), r.value())).toList();
+            assertThat(kills).as("one kill event for the one kill").hasSize(1);
+            assertThat(kills.get(0).getLockToken()).as("killed under node 0's new grant, after the other contender's")
+                    .isGreaterThan(otherToken);
+        }
+        assertOneOutcomePerRequest(topics, scenario);
+    }
+
+    /** The fencing token of a grant node 0 journaled in its command log, if it has. */
+    private static java.util.Optional<Long> journaledGrant(Topics topics) {
+        return KAFKA.readAll(topics.allocRequests().name()).stream()
+                .map(r -> topics.allocRequests().valueSerde().deserializer().deserialize(r.topic(), r.value()))
+                .filter(c -> c.getOrigin() == 0 && c.getBody() instanceof dev.oomsim.schemas.LockResult l
+                        && l.getGranted())
+                .map(c -> ((dev.oomsim.schemas.LockResult) c.getBody()).getToken()).findFirst();
+    }
+
     /** The outcomes and final state of a run whose child-JVM agent died. */
     private record Crashed(List<EventResult> results, Map<String, Object> state) {
     }

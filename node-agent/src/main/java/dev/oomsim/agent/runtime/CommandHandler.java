@@ -38,6 +38,16 @@ public interface CommandHandler {
         return Optional.empty();
     }
 
+    /**
+     * Once per fold, when the replay is over and before the first live command: whether the state the replay left
+     * can go on live. A handler that finds it cannot (a request holding an {@code oom_lock} grant that the previous
+     * incarnation took and the restart withdrew) journals why through {@code out} and returns true; the loop commits
+     * that journal and restarts the fold from a fresh handler, whose replay reads it.
+     */
+    default boolean goLive(CommandOutput out) {
+        return false;
+    }
+
     /** Replaces the state of a handler that has handled nothing yet with the state {@code snapshot} holds. */
     default void restore(NodeSnapshot snapshot) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot restore a snapshot");

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import dev.oomsim.schemas.NodeCommand;
 import dev.oomsim.schemas.NodeSnapshot;
@@ -54,7 +55,11 @@ import org.slf4j.LoggerFactory;
  * {@link Settings#snapshotEvery} commands, at the first batch end with nothing in flight, the handler's snapshot is
  * written in the transaction that commits the offsets it covers, so a restart's replay stays bounded. Before the replay
  * the handler {@linkplain CommandHandler#preview previews} the log to its end, for what it journaled after the replayed
- * range. A second incarnation with the same node id fences this one ({@code transactional.id = <prefix>agent-<n>}).
+ * range. When the replay is over, before the first live command, the handler may find that the replay left it in a
+ * state the new incarnation cannot continue from ({@link CommandHandler#goLive}: a request holding an {@code oom_lock}
+ * grant the restart withdrew); it journals why, and the loop restarts the fold from a fresh handler, whose replay
+ * reads that journal. A second incarnation with the same node id fences this one
+ * ({@code transactional.id = <prefix>agent-<n>}).
  *
  * <p>Bad input (undecodable bytes, another event type) goes to dead-letter with its source and reason, once.
  * One thread runs {@link #run()}; {@link #close()} may be called from any thread.
@@ -99,7 +104,11 @@ public final class CommandLog implements Runnable, AutoCloseable {
     }
 
     private final Settings settings;
-    private final CommandHandler handler;
+    /** Makes a fresh handler: the first fold's, and another each time {@link CommandHandler#goLive} asks for one. */
+    private final Supplier<? extends CommandHandler> handlers;
+    private CommandHandler handler;
+    /** Whether the handler has been asked to {@linkplain CommandHandler#goLive go live} since the fold started. */
+    private boolean wentLive;
     private final DeadLetters deadLetters;
     private final TopicSpec<Integer, NodeCommand> commands;
     private final TopicSpec<Integer, TaskEvent> taskEvents;
@@ -158,14 +167,30 @@ public final class CommandLog implements Runnable, AutoCloseable {
     }
 
     /**
+     * A log over Kafka's clients whose handler comes from {@code handlers}, asked again for a fresh one whenever the
+     * fold must restart ({@link CommandHandler#goLive}).
+     */
+    public CommandLog(Settings settings, Supplier<? extends CommandHandler> handlers, MeterRegistry registry) {
+        this(settings, handlers, registry, Clients.KAFKA, registry.config().clock());
+    }
+
+    /**
      * A log whose clients come from {@code clients} and whose only time source is {@code clock} (the wall time of the
      * dead letters it sends).
      */
     public CommandLog(Settings settings, CommandHandler handler, MeterRegistry registry, Clients clients, Clock clock) {
+        this(settings, only(Objects.requireNonNull(handler, "handler")), registry, clients, clock);
+    }
+
+    /**
+     * A log whose handlers come from {@code handlers}, its clients from {@code clients}, its time from {@code clock}.
+     */
+    public CommandLog(Settings settings, Supplier<? extends CommandHandler> handlers, MeterRegistry registry,
+            Clients clients, Clock clock) {
         this.settings = settings;
         this.clients = Objects.requireNonNull(clients, "clients");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.handler = Objects.requireNonNull(handler, "handler");
+        this.handlers = Objects.requireNonNull(handlers, "handlers");
         this.commands = settings.topics().allocRequests();
         this.taskEvents = settings.topics().taskEvents();
         this.snapshots = settings.topics().nodeSnapshots();
@@ -201,35 +226,37 @@ public final class CommandLog implements Runnable, AutoCloseable {
         return lastCommittedOffset;
     }
 
+    /** The one handler given: a fold that must restart cannot. */
+    private static Supplier<CommandHandler> only(CommandHandler handler) {
+        AtomicBoolean given = new AtomicBoolean();
+        return () -> {
+            if (given.getAndSet(true)) {
+                throw new IllegalStateException(handler.getClass().getSimpleName()
+                        + " asked for a fresh fold, but this command log was given one handler, not a factory");
+            }
+            return handler;
+        };
+    }
+
+    /** Thrown by the loop when the handler asked, going live, for its fold to restart. */
+    private static final class RestartFold extends RuntimeException {
+        RestartFold() {
+            super(null, null, false, false);
+        }
+    }
+
     @Override
     public void run() {
         try {
             producer.initTransactions();
-            OffsetAndMetadata committed = consumer.committed(java.util.Set.of(ownPartition)).get(ownPartition);
-            replayUntil = committed == null ? 0 : committed.offset();
-            long from = 0;
-            long taskFrom = 0;
-            NodeSnapshot snapshot = replayUntil == 0 ? null : newestSnapshot();
-            if (snapshot != null) {
-                handler.restore(snapshot);
-                from = snapshot.getCommandOffset();
-                taskFrom = snapshot.getTaskEventsOffset();
-            }
-            replayFrom = from;
-            consumer.assign(List.of(ownPartition));
-            if (replayUntil > from) {
-                preview(from);
-            }
-            consumer.seek(ownPartition, from);
-            taskConsumer.assign(List.of(taskPartition));
-            taskConsumer.seek(taskPartition, taskFrom);
-            live = replayUntil == from;
-            log.info("node {} agent: {}; replaying command log [{}, {}) before going live", settings.nodeId(),
-                    snapshot == null ? "no snapshot" : "restored the snapshot at offset " + from, from, replayUntil);
-            while (running.get()) {
-                ConsumerRecords<byte[], byte[]> batch = consumer.poll(settings.pollTimeout());
-                if (!batch.isEmpty()) {
-                    process(batch.records(ownPartition));
+            while (true) {
+                handler = handlers.get();
+                try {
+                    fold();
+                    return;
+                } catch (RestartFold restart) {
+                    log.warn("node {} agent: the replay left a request holding an oom_lock grant this incarnation does"
+                            + " not hold; journaled as lost, restarting the fold", settings.nodeId());
                 }
             }
         } catch (WakeupException e) {
@@ -238,6 +265,39 @@ public final class CommandLog implements Runnable, AutoCloseable {
             }
         } finally {
             closeClients();
+        }
+    }
+
+    /** Restores, previews and replays the handler's fold, then serves live commands until closed. */
+    private void fold() {
+        wentLive = false;
+        sinceSnapshot = 0;
+        OffsetAndMetadata committed = consumer.committed(java.util.Set.of(ownPartition)).get(ownPartition);
+        replayUntil = committed == null ? 0 : committed.offset();
+        long from = 0;
+        long taskFrom = 0;
+        NodeSnapshot snapshot = replayUntil == 0 ? null : newestSnapshot();
+        if (snapshot != null) {
+            handler.restore(snapshot);
+            from = snapshot.getCommandOffset();
+            taskFrom = snapshot.getTaskEventsOffset();
+        }
+        replayFrom = from;
+        consumer.assign(List.of(ownPartition));
+        if (replayUntil > from) {
+            preview(from);
+        }
+        consumer.seek(ownPartition, from);
+        taskConsumer.assign(List.of(taskPartition));
+        taskConsumer.seek(taskPartition, taskFrom);
+        live = replayUntil == from;
+        log.info("node {} agent: {}; replaying command log [{}, {}) before going live", settings.nodeId(),
+                snapshot == null ? "no snapshot" : "restored the snapshot at offset " + from, from, replayUntil);
+        while (running.get()) {
+            ConsumerRecords<byte[], byte[]> batch = consumer.poll(settings.pollTimeout());
+            if (!batch.isEmpty()) {
+                process(batch.records(ownPartition));
+            }
         }
     }
 
@@ -373,6 +433,9 @@ public final class CommandLog implements Runnable, AutoCloseable {
         for (ConsumerRecord<byte[], byte[]> record : records) {
             boolean replaying = record.offset() < replayUntil;
             Output out = new Output(record, replaying);
+            if (!replaying && !wentLive) {
+                goLive(out);
+            }
             try {
                 NodeCommand command = commands.valueSerde().deserializer().deserialize(record.topic(), record.value());
                 if (command == null) {
@@ -418,6 +481,25 @@ public final class CommandLog implements Runnable, AutoCloseable {
         if (next >= replayUntil && !live) {
             live = true;
         }
+    }
+
+    /**
+     * Before the first live command: the handler checks what the replay left. When it journals that the fold cannot
+     * go on, the journal is committed on its own (the offsets stay where they are: nothing live is handled yet) and
+     * the fold restarts.
+     */
+    private void goLive(Output out) {
+        wentLive = true;
+        if (!handler.goLive(out)) {
+            return;
+        }
+        sendPending();
+        if (inTransaction) {
+            producer.commitTransaction();
+            inTransaction = false;
+        }
+        afterCommit.clear();
+        throw new RestartFold();
     }
 
     private void sendPending() {

@@ -1,4 +1,4 @@
-package dev.oomsim.agent;
+package dev.oomsim.agent.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,10 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.oomsim.agent.runtime.CommandOutput;
-import dev.oomsim.agent.wire.RemoteNodeMemory;
-import dev.oomsim.agent.wire.TaskEventMapperTest;
-import dev.oomsim.agent.wire.TaskTableSync;
 import dev.oomsim.kernel.Machine;
 import dev.oomsim.kernel.scenario.ScenarioRunner;
 import dev.oomsim.kernel.task.Mm;
@@ -18,12 +14,10 @@ import dev.oomsim.kernel.task.Task;
 import dev.oomsim.kernel.task.TaskFlag;
 import dev.oomsim.schemas.MemoryCall;
 import dev.oomsim.schemas.MemoryReply;
-import dev.oomsim.schemas.NodeCommand;
 import dev.oomsim.schemas.NodeRss;
 import dev.oomsim.schemas.TaskEvent;
 import dev.oomsim.schemas.TaskEventKind;
 import dev.oomsim.schemas.TaskStatus;
-import dev.oomsim.schemas.topics.TopicSpec;
 import dev.oomsim.service.RejectReason;
 import org.junit.jupiter.api.Test;
 
@@ -60,7 +54,7 @@ class TaskEventApplierTest {
         }
 
         void apply(TaskEvent e) {
-            applier.apply(e, offset++, new Rejections(rejected));
+            applier.apply(e, offset++, rejected::add);
         }
 
         long free() {
@@ -279,34 +273,6 @@ class TaskEventApplierTest {
 
         assertThat(other.free()).isEqualTo(8 + 200 + 300);
         assertThat(other.rss(500)).isZero();
-    }
-
-    /** Records what an agent would dead-letter. */
-    private record Rejections(List<RejectReason> into) implements CommandOutput {
-        @Override
-        public boolean replaying() {
-            return false;
-        }
-
-        @Override
-        public void toNode(int node, NodeCommand command) {
-            throw new AssertionError("a task event sends no command");
-        }
-
-        @Override
-        public <K, V> void send(TopicSpec<K, V> topic, K key, V value) {
-            throw new AssertionError("a task event sends no record");
-        }
-
-        @Override
-        public void reject(RejectReason reason) {
-            into.add(reason);
-        }
-
-        @Override
-        public void afterCommit(Runnable action) {
-            throw new AssertionError("a task event waits for no commit");
-        }
     }
 
     /** Another node reached outside a request: applying a task event never does. */

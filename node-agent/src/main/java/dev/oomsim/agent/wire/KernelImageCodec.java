@@ -1,4 +1,4 @@
-package dev.oomsim.agent;
+package dev.oomsim.agent.wire;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,16 +1,12 @@
-package dev.oomsim.agent;
+package dev.oomsim.agent.wire;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
-import dev.oomsim.agent.runtime.CommandOutput;
-import dev.oomsim.agent.wire.OomScoreAdj;
-import dev.oomsim.agent.wire.Rejected;
-import dev.oomsim.agent.wire.TaskEventMapper;
-import dev.oomsim.agent.wire.TaskTableSync;
 import dev.oomsim.kernel.Machine;
 import dev.oomsim.kernel.mm.NodeMemory;
 import dev.oomsim.kernel.scenario.Scenario;
@@ -81,8 +77,8 @@ final class TaskEventApplier {
         return appliedEnd;
     }
 
-    /** Applies the record at {@code offset}; {@code out} sends its dead letter. */
-    void apply(TaskEvent e, long offset, CommandOutput out) {
+    /** Applies the record at {@code offset}; {@code out} takes its dead letter. */
+    void apply(TaskEvent e, long offset, Consumer<RejectReason> out) {
         appliedEnd = offset + 1;
         String what = e.getKind() + " of pid " + e.getPid() + " (task-events offset " + offset + ")";
         try {
@@ -98,12 +94,12 @@ final class TaskEventApplier {
         } catch (Rejected r) {
             // Every agent finds this alike; node 0 reports it for all.
             if (nodeId == 0) {
-                out.reject(r.reason());
+                out.accept(r.reason());
             }
         }
     }
 
-    private void spawn(TaskEvent e, String what, CommandOutput out) throws Rejected {
+    private void spawn(TaskEvent e, String what, Consumer<RejectReason> out) throws Rejected {
         Scenario.TaskSpec spec = TaskEventMapper.spawn(e, runner);
         try {
             runner.spawn(spec, what);
@@ -112,7 +108,7 @@ final class TaskEventApplier {
                 throw new Rejected(DeadLetterCategory.INVALID_SPAWN, x.getMessage());
             }
             // Only loading this node's pages can fail once the record passed the checks: the task joined without them.
-            out.reject(new RejectReason(DeadLetterCategory.RSS_UNAVAILABLE, "node " + nodeId
+            out.accept(new RejectReason(DeadLetterCategory.RSS_UNAVAILABLE, "node " + nodeId
                     + " cannot load the pages of pid " + spec.pid()
                     + " (" + what + "): " + cause(x)));
         }
@@ -186,7 +182,7 @@ final class TaskEventApplier {
         threads.forEach(taskSync::heardByAll);
     }
 
-    private void rss(TaskEvent e, String what, CommandOutput out) throws Rejected {
+    private void rss(TaskEvent e, String what, Consumer<RejectReason> out) throws Rejected {
         Task t = known(e);
         List<Scenario.RssSpec> reported = TaskEventMapper.rss(e, machine, "RSS");
         if (t.mm() == null && t.alive()) {
@@ -201,7 +197,7 @@ final class TaskEventApplier {
             long anon = local.anonPages(mm);
             long file = local.filePages(mm);
             if (r.anonPages() < anon || r.filePages() < file) {
-                out.reject(new RejectReason(DeadLetterCategory.RSS_SHRINK, what + ": node " + nodeId + " holds anon "
+                out.accept(new RejectReason(DeadLetterCategory.RSS_SHRINK, what + ": node " + nodeId + " holds anon "
                         + anon + ", file " + file
                         + " pages of mm " + mm.id() + ", more than the report's anon " + r.anonPages() + ", file "
                         + r.filePages() + "; pages go back by FREE and EXIT, which name them"));
@@ -211,7 +207,7 @@ final class TaskEventApplier {
                 runner.loadPages(mm, new Scenario.RssSpec(nodeId, null, r.anonPages() - anon, r.filePages() - file),
                         what);
             } catch (ScenarioException x) {
-                out.reject(new RejectReason(DeadLetterCategory.RSS_UNAVAILABLE, "node " + nodeId
+                out.accept(new RejectReason(DeadLetterCategory.RSS_UNAVAILABLE, "node " + nodeId
                         + " cannot load the pages of pid "
                         + e.getPid() + " (" + what + "): " + cause(x)));
             }

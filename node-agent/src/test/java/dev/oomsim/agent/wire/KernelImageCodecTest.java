@@ -1,4 +1,4 @@
-package dev.oomsim.agent;
+package dev.oomsim.agent.wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
