@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The oomsim image's entrypoint: the first argument picks the service.
 #   agent [settings.properties]   a node agent (dev.oomsim.agent.NodeAgent); OOMSIM_<KEY> variables set its keys
-#   coordinator [settings]        the coordinator service
+#   coordinator [settings]        the coordinator (dev.oomsim.coordinator.Main); OOMSIM_<KEY> variables set its keys
 #   broker | load | kills | …     that `oomsim` subcommand (oomsim broker, oomsim load, oomsim kills, …)
 #   healthcheck                   GET http://127.0.0.1:${HEALTH_PORT:-9400}/health, healthy on HTTP 200
 set -euo pipefail
@@ -24,7 +24,7 @@ case "${1:-}" in
         ;;
     coordinator)
         shift
-        exec java -cp "${jar}" dev.oomsim.coordinator.Coordinator "$@"
+        exec java -cp "${jar}" dev.oomsim.coordinator.Main "$@"
         ;;
     healthcheck)
         healthcheck

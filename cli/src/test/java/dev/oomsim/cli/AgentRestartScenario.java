@@ -95,6 +95,15 @@ abstract class AgentRestartScenario {
             killAgent(victim);
             restartAgent(victim);
             awaitHealthy(ports[victim]);
+            Map<?, ?> health = new ObjectMapper().readValue(http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + ports[victim] + "/health")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body(), Map.class);
+            long replayedFrom = ((Number) health.get("replayedFrom")).longValue();
+            assertThat(replayedFrom).as("/health of the restarted agent: its replay starts at a snapshot, %s", health)
+                    .isPositive();
+            assertThat(((Number) health.get("replayedUntil")).longValue())
+                    .as("/health: the replay ends at the killed run's committed offset, %s", health)
+                    .isGreaterThanOrEqualTo(replayedFrom);
             results.add(OutcomeMapper.toResult(feeder.outcome("event-" + CRASH_AT)));
             for (int i = CRASH_AT + 1; i < scenario.events().size(); i++) {
                 results.add(OutcomeMapper.toResult(feeder.request(command(scenario, i), origin(scenario, i, machine))));

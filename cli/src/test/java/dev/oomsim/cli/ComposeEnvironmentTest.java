@@ -1,7 +1,6 @@
 package dev.oomsim.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -19,6 +18,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import dev.oomsim.agent.AgentConfig;
+import dev.oomsim.coordinator.CoordinatorSettings;
 import dev.oomsim.service.EnvOverrides;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.server.config.AbstractKafkaConfig;
@@ -30,8 +30,9 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * Every environment variable the compose files set is one the service in that container reads: the agent's
  * {@code OOMSIM_<KEY>} overrides name {@link AgentConfig} keys (and their values pass its validation), the
- * {@code apache/kafka} image's {@code KAFKA_<NAME>} variables name broker settings, {@code HEALTH_PORT} is the port the
- * service serves {@code /health} on. A misspelt variable would otherwise be ignored without a word.
+ * coordinator's name {@link CoordinatorSettings} keys, the {@code apache/kafka} image's {@code KAFKA_<NAME>}
+ * variables name broker settings, {@code HEALTH_PORT} is the port the service serves {@code /health} on. A misspelt
+ * variable would otherwise be ignored without a word.
  */
 class ComposeEnvironmentTest {
 
@@ -110,9 +111,17 @@ class ComposeEnvironmentTest {
                         .isEqualTo(s.option("--metrics-port"));
             }
             case "coordinator" -> {
-                assumeTrue(classExists("dev.oomsim.coordinator.Coordinator"),
-                        "the coordinator is not on this branch yet: its variables are checked once it lands");
-                assertThat(rest.keySet()).allMatch(k -> k.startsWith("OOMSIM_"));
+                Properties p = EnvOverrides.load(null, rest, "OOMSIM_");
+                CoordinatorSettings settings = new CoordinatorSettings(p);
+                p.stringPropertyNames().forEach(key -> assertThat(settings.values().keySet())
+                        .as(name + ": OOMSIM_ variable for coordinator key " + key).contains(key));
+                assertThat(rest.keySet()).as(name + ": the coordinator reads OOMSIM_ variables only")
+                        .allMatch(k -> k.startsWith("OOMSIM_"));
+                assertThat(healthPort).as(name + ": the health check's port is the coordinator's HTTP port")
+                        .isEqualTo(String.valueOf(settings.getInt(CoordinatorSettings.HTTP_PORT)));
+                assertThat(settings.getString(CoordinatorSettings.HTTP_HOST))
+                        .as(name + ": listens on every address of its container, so its published port reaches it")
+                        .isEqualTo("0.0.0.0");
             }
             default -> assertThat(env).as(name + " (oomsim " + program + ") reads no variables").isEmpty();
         }
@@ -131,15 +140,6 @@ class ComposeEnvironmentTest {
     private static AgentConfig agentConfig(Map<String, String> env) {
         Properties p = EnvOverrides.load(null, env, "OOMSIM_");
         return new AgentConfig(p);
-    }
-
-    private static boolean classExists(String name) {
-        try {
-            Class.forName(name, false, ComposeEnvironmentTest.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
-        }
     }
 
     /** One service of the merged compose files: what compose would give the container. */

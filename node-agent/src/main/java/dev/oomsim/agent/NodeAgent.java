@@ -230,6 +230,7 @@ public final class NodeAgent implements AutoCloseable {
         details.put("live", commandLog.isLive());
         details.put("committedOffset", commandLog.lastCommittedOffset());
         details.put("replayedFrom", commandLog.replayFrom());
+        details.put("replayedUntil", commandLog.replayUntil());
         if (hasStopped()) {
             return Health.down("the command-log loop has stopped");
         }

@@ -127,7 +127,8 @@ public final class CommandLog implements Runnable, AutoCloseable {
     private final Counter snapshotsWritten;
     private final List<KafkaClientMetrics> clientMetrics;
 
-    private long replayUntil;
+    /** Where the replay ends and live commands begin: the group's committed offset when the loop started. */
+    private volatile long replayUntil;
     /** Commands handled since the last snapshot (or the start). */
     private long sinceSnapshot;
     /** Where the replay started: the restored snapshot's command offset, else 0. */
@@ -401,6 +402,14 @@ public final class CommandLog implements Runnable, AutoCloseable {
     /** Where the last start's replay began: the restored snapshot's command offset, or 0 without one. */
     public long replayFrom() {
         return replayFrom;
+    }
+
+    /**
+     * Where the last start's replay ended: the offset the previous run had committed (exclusive end), 0 on a first
+     * start; live commands begin there.
+     */
+    public long replayUntil() {
+        return replayUntil;
     }
 
     /** Whether a transaction is open: it begins with the batch's first send. */

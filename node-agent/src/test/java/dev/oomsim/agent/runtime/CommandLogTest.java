@@ -126,6 +126,7 @@ class CommandLogTest {
         assertThat(producer.consumerGroupOffsetsHistory())
                 .containsExactly(Map.of(GROUP, Map.of(own, new OffsetAndMetadata(3))));
         assertThat(loop.replayFrom()).isZero();
+        assertThat(loop.replayUntil()).as("the previous run's committed offset").isEqualTo(2);
         assertThat(registry.get("oomsim.agent.commands").tag("mode", "replay").counter().count()).isEqualTo(2);
         assertThat(registry.get("oomsim.agent.commands").tag("mode", "live").counter().count()).isEqualTo(1);
     }
@@ -146,6 +147,7 @@ class CommandLogTest {
         assertThat(handler.trace).containsExactly("replay r1 @1", "live r2 @2", "after r2: transaction 1 committed");
         assertThat(progress()).containsExactly("r2");
         assertThat(loop.replayFrom()).isEqualTo(1);
+        assertThat(loop.replayUntil()).isEqualTo(2);
     }
 
     /** Runs the loop on this thread until the command consumer has handed out the whole log. */
