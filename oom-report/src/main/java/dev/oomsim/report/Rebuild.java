@@ -158,7 +158,7 @@ public record Rebuild(Map<String, Object> tree, Era era, String profile, int req
         boolean sysrq = r.header().order() < 0;
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("pid", requester);
-        event.put("gfp", Gfp.toModel(r.header(), notes));
+        event.put("gfp", Gfp.toModel(r.header(), profile, (String) tree.get("arch"), notes));
         event.put("order", Math.max(0, r.header().order()));
         event.put("node", firstNode(r, byNode));
         tree.put("events", List.of(Map.of("may_oom", event)));

@@ -54,4 +54,51 @@ class RealReportTest {
         assertThat(v.primary().victim()).isEqualTo(651);
         assertThat(v.matchesKernel()).isTrue();
     }
+
+    @Test
+    void tetsuoOrder2ForkFailureKillsGenxrefAndOnlyRootsCapabilityGivesThePrintedScore() {
+        ParsedReport r = Reports.only("tetsuo-4.5-x86_64-order-2.txt");
+        assertThat(r.header().order()).isEqualTo(2);
+        assertThat(r.header().gfpDecoded()).isEqualTo("GFP_KERNEL_ACCOUNT|__GFP_NOTRACK");
+        assertThat(r.tableColumns()).contains("nr_pmds");
+        assertThat(r.unrecognised()).isEmpty();
+        assertThat(Era.of(r)).isEqualTo(Era.V4_NR_PMDS);
+        assertThat(r.kernelVictim()).isEqualTo(15286);
+        assertThat(r.kills().get(0).comm()).isEqualTo("genxref");
+        assertThat(r.kernelScore()).isEqualTo(66L);
+        Verdict v = Verdict.of(r, WhatIf.NONE);
+        // genxref runs as uid 0: without CAP_SYS_ADMIN 30558 points -> 68; with it 3% off -> 29642 -> 66 (printed)
+        assertThat(v.primary().victim()).isEqualTo(15286);
+        assertThat(v.primary().score()).isEqualTo(68L);
+        assertThat(v.alternate().victim()).isEqualTo(15286);
+        assertThat(v.alternate().score()).isEqualTo(66L);
+        assertThat(v.capabilityDecides()).isTrue();
+        assertThat(v.matchesKernel()).isTrue();
+        assertThat(v.render()).contains("CAP_SYS_ADMIN of the uid-0 tasks (never printed) decides it")
+                .contains("GFP_KERNEL_ACCOUNT read as GFP_KERNEL");
+    }
+
+    @Test
+    void linux611ReportWithRssSplitColumnsKillsStressNg() {
+        ParsedReport r = Reports.only("qemu-6.11-x86_64-stress-ng.txt");
+        assertThat(r.requester().pid()).isEqualTo(116);
+        assertThat(r.requester().kernelRelease()).startsWith("6.11.0");
+        assertThat(r.tableColumns()).containsExactly("total_vm", "rss", "rss_anon", "rss_file", "rss_shmem",
+                "pgtables_bytes", "swapents", "oom_score_adj");
+        assertThat(r.tasks()).extracting(ParsedReport.TaskRow::pid).containsExactly(111, 114, 115, 116);
+        assertThat(r.tasks().get(3).pageTablePages()).isEqualTo(16052224L / 4096);
+        assertThat(r.summary().task()).isEqualTo("stress-ng-vm");
+        assertThat(r.unrecognised()).isEmpty();
+        assertThat(r.kernelVictim()).isEqualTo(116);
+        assertThat(r.kills().get(0).comm()).isEqualTo("stress-ng-vm");
+        assertThat(r.kernelScore()).isNull();
+        Verdict v = Verdict.of(r, WhatIf.NONE);
+        assertThat(Era.of(r)).isEqualTo(Era.MODERN);
+        assertThat(v.alternate()).isNull();
+        assertThat(v.primary().victim()).isEqualTo(116);
+        // rss 1995298 + pgtables 16052224 / 4096 = 3919 + oom_score_adj 1000 * (totalpages / 1000) = 2029000
+        assertThat(v.primary().outcome().chosen().pointsText()).isEqualTo("4028217");
+        assertThat(v.primary().totalpages()).isEqualTo(2097022L - 67366L);
+        assertThat(v.matchesKernel()).isTrue();
+    }
 }
