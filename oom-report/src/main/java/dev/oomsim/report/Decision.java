@@ -52,7 +52,14 @@ public record Decision(Rebuild rebuild, OomOutcome outcome, List<String> path, L
         OomOutcome outcome;
         List<String> path;
         List<String> log;
-        if (rebuild.sysrq()) {
+        if (rebuild.memcg() != null) {
+            KernelLog kl = new KernelLog();
+            Scenario.MayOomEvent e = (Scenario.MayOomEvent) scenario.events().get(0);
+            outcome = runner.oomKiller().memcgOutOfMemory(current, runner.machine().memcg(rebuild.memcg()), e.gfp(),
+                    e.order(), kl);
+            path = List.of("memcg:mem_cgroup_out_of_memory");
+            log = kl.lines();
+        } else if (rebuild.sysrq()) {
             KernelLog kl = new KernelLog();
             Scenario.MayOomEvent e = (Scenario.MayOomEvent) scenario.events().get(0);
             outcome = runner.oomKiller().outOfMemory(new OomControl(null, null, e.gfp(), 0, null), current, kl);

@@ -16,10 +16,18 @@ import java.util.TreeMap;
  * @param profile       the profile the scenario runs with
  * @param requesterPid  the pid the event runs as
  * @param sysrq         true for a sysrq-forced OOM ({@code order=-1}): no allocation to replay
+ * @param memcg         for a memcg OOM the memcg whose limit was hit (the decision is
+ *                      {@code mem_cgroup_out_of_memory} on it), else null
  * @param notes         what the rebuild could not take over exactly from the report
  */
 public record Rebuild(Map<String, Object> tree, Era era, String profile, int requesterPid, boolean sysrq,
-        List<String> notes) {
+        String memcg, List<String> notes) {
+
+    /**
+     * {@code PAGE_COUNTER_MAX} in kB as a v1/v2 memcg report prints an unlimited limit (x86_64); the model's page
+     * counts stop at 2^40, so such a limit stays the model's default (no limit).
+     */
+    static final long UNLIMITED_KB = 9007199254740988L;
 
     /** x86 pages: every kB figure of a report is divided by this. */
     static final long PAGE_KB = 4;
@@ -56,6 +64,9 @@ public record Rebuild(Map<String, Object> tree, Era era, String profile, int req
         }
         Era era = Era.of(r);
         String profile = change.profile() != null ? change.profile() : era.profile();
+        if (r.memcgOom()) {
+            return ofMemcg(r, change, capSysAdminForRoot, era, profile);
+        }
         List<String> notes = new ArrayList<>();
         Map<String, Object> tree = new LinkedHashMap<>();
         tree.put("profile", profile);
@@ -166,7 +177,90 @@ public record Rebuild(Map<String, Object> tree, Era era, String profile, int req
             notes.add("order=-1 is a sysrq-forced OOM: no allocation ran; the decision is out_of_memory called "
                     + "directly on the rebuilt machine");
         }
-        return new Rebuild(tree, era, profile, requester, sysrq, notes);
+        return new Rebuild(tree, era, profile, requester, sysrq, null, notes);
+    }
+
+    /**
+     * A memcg OOM: the report prints no Mem-Info, only the memcg's usage and limit and the memcg's tasks. The
+     * machine is one node whose NORMAL zone holds exactly the tasks' rss (the memcg OOM never looks at zones), the
+     * memcg carries the printed limits, and every listed task is in it.
+     */
+    private static Rebuild ofMemcg(ParsedReport r, WhatIf change, boolean capSysAdminForRoot, Era era,
+            String profile) {
+        List<String> notes = new ArrayList<>();
+        ParsedReport.MemcgInfo mi = r.memcg();
+        String name = r.memcgName();
+        Map<String, Object> tree = new LinkedHashMap<>();
+        tree.put("profile", profile);
+        tree.put("arch", "x86_64");
+        long swapPages = (r.swap() == null ? 0 : r.swap().totalKb() / PAGE_KB) + change.addSwapPages();
+        tree.put("swap_pages", swapPages);
+        if (r.swap() == null) {
+            notes.add("a memcg report prints no total swap: total_swap_pages taken as " + swapPages
+                    + ", so totalpages = the memcg limit" + (swapPages == 0 ? "" : " + that swap")
+                    + "; with more swap (and swappiness ≠ 0) every score would be lower");
+        }
+        long rssSum = r.tasks().stream().filter(t -> !change.removed().contains(t.pid()))
+                .mapToLong(ParsedReport.TaskRow::rss).sum();
+        Map<String, Object> zone = new LinkedHashMap<>();
+        zone.put("type", "NORMAL");
+        zone.put("managed_pages", rssSum);
+        tree.put("nodes", List.of(Map.of("id", 0, "zones", List.of(zone))));
+        notes.add("a memcg report prints no Mem-Info: the machine is rebuilt as one node holding the memcg's "
+                + rssSum + " rss pages; mem_cgroup_out_of_memory looks at no zone");
+        Map<String, Object> memcg = new LinkedHashMap<>();
+        memcg.put("name", name);
+        memcg.put("limit_pages", mi.limitKb() / PAGE_KB);
+        Long memsw = mi.memswLimitKb() != null ? mi.memswLimitKb()
+                : mi.swapLimitKb() != null && mi.swapLimitKb() < UNLIMITED_KB ? mi.limitKb() + mi.swapLimitKb()
+                        : null;
+        if (memsw != null && memsw < UNLIMITED_KB) {
+            memcg.put("memsw_limit_pages", memsw / PAGE_KB);
+        }
+        tree.put("memcgs", List.of(memcg));
+        notes.add("memcg " + name + ": usage " + mi.usageKb() + "kB, limit " + mi.limitKb() + "kB; its swappiness is "
+                + "not printed (model default 60)");
+        int requester = r.requester() != null ? r.requester().pid() : -1;
+        List<Object> tasks = new ArrayList<>();
+        boolean requesterListed = false;
+        for (ParsedReport.TaskRow row : r.tasks()) {
+            if (change.removed().contains(row.pid())) {
+                continue;
+            }
+            requesterListed |= row.pid() == requester;
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("pid", row.pid());
+            t.put("comm", row.name());
+            t.put("uid", row.uid());
+            t.put("rss", Map.of("0", Map.of("NORMAL", Map.of("anon", row.rss()))));
+            t.put("swapents", row.swapents());
+            t.put("nr_ptes", row.pageTablePages());
+            t.put("total_vm", row.totalVm());
+            t.put("oom_score_adj", change.oomScoreAdj().getOrDefault(row.pid(), row.oomScoreAdj()));
+            t.put("cap_sys_admin", capSysAdminForRoot && row.uid() == 0);
+            t.put("memcg", name);
+            tasks.add(t);
+        }
+        if (requester < 0) {
+            requester = Integer.MAX_VALUE / 2;
+            notes.add("no CPU/PID line: the requester runs as pid " + requester);
+        }
+        if (!requesterListed) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("pid", requester);
+            t.put("comm", r.requester() != null ? r.requester().comm() : r.header().comm());
+            t.put("memcg", name);
+            t.put("flags", List.of("no_mm"));
+            tasks.add(t);
+            notes.add("requester " + requester + " is not in the task table: rebuilt in the memcg without an mm");
+        }
+        tree.put("tasks", tasks);
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("pid", requester);
+        event.put("gfp", Gfp.toModel(r.header(), profile, "x86_64", notes));
+        event.put("order", Math.max(0, r.header().order()));
+        tree.put("events", List.of(Map.of("may_oom", event)));
+        return new Rebuild(tree, era, profile, requester, false, name, notes);
     }
 
     private static int firstNode(ParsedReport r, TreeMap<Integer, List<ParsedReport.ZoneInfo>> byNode) {

@@ -23,6 +23,8 @@ public final class ReportParser {
     }
 
     private static final Pattern PRIORITY = Pattern.compile("^<\\d+>");
+    /** Mail quoting ({@code > }) and the indentation a report gets when pasted into a mail or a page. */
+    private static final Pattern QUOTE = Pattern.compile("^(?:\\s*>)*\\s*");
     private static final Pattern SYSLOG = Pattern.compile(
             "^(?:[A-Z][a-z]{2} [ \\d]?\\d \\d\\d:\\d\\d:\\d\\d|\\d{4}-\\d\\d-\\d\\d[T ][\\d:.,+\\-]+) \\S+ kernel: ");
     private static final Pattern DMESG_TIME = Pattern.compile("^\\[\\s*\\d+\\.\\d+\\] ?");
@@ -53,6 +55,12 @@ public final class ReportParser {
                     + "(?:score (\\d+) or sacrifice child|sharing same memory)");
     private static final Pattern KILLED = Pattern.compile(
             "^(?:Out of memory(?: \\([a-z_]+\\))?: |Memory cgroup out of memory: )?Killed process (\\d+) \\((.*?)\\)");
+    private static final Pattern TASK_IN = Pattern.compile("^Task in (\\S+) killed as a result of limit of (\\S+)");
+    private static final Pattern MEMCG_USAGE = Pattern.compile(
+            "^(memory|memory\\+swap|swap|kmem): usage (\\d+)kB, limit (\\d+)kB, failcnt \\d+");
+    private static final Pattern MEMCG_STATS = Pattern.compile("^Memory cgroup stats for ([^:]+):?");
+    /** A cgroup v2 memory.stat line as the memcg report prints them after its stats heading. */
+    private static final Pattern MEMCG_STAT = Pattern.compile("^[a-z_]+ \\d+$");
     private static final Pattern REAPED = Pattern.compile("^oom_reaper: reaped process (\\d+) \\((.*?)\\)");
 
     /** Lines a report carries that the decision does not need: stack dumps, counters, hugepages, cache stats. */
@@ -70,7 +78,8 @@ public final class ReportParser {
             Pattern.compile("^\\s*r\\d+:[0-9a-f]+"), Pattern.compile("^\\[<[0-9a-f]+>\\] \\("),
             Pattern.compile("^Memory cgroup stats for "), Pattern.compile("^memory: usage "),
             Pattern.compile("^(?:memory\\+swap|kmem|swap): usage "), Pattern.compile("^Task in .* killed as a result"),
-            Pattern.compile("^\\S+ (?:mems_allowed|cpuset)="), Pattern.compile("^\\s*$"));
+            Pattern.compile("^\\S+ (?:mems_allowed|cpuset)="), Pattern.compile("^Tasks in .* are going to be killed"),
+            Pattern.compile("^\\s*$"));
 
     private ReportParser() {
     }
@@ -78,6 +87,7 @@ public final class ReportParser {
     /** Strips what the log tool put before the kernel's text: syslog/journal prefixes, timestamps, priorities. */
     static String strip(String raw) {
         String s = raw;
+        s = QUOTE.matcher(s).replaceFirst("");
         s = PRIORITY.matcher(s).replaceFirst("");
         s = SYSLOG.matcher(s).replaceFirst("");
         s = DMESG_T.matcher(s).replaceFirst("");
@@ -159,6 +169,14 @@ public final class ReportParser {
         List<String> columns;
         final List<ParsedReport.TaskRow> tasks = new ArrayList<>();
         ParsedReport.KillSummary summary;
+        int memcgLine;
+        String taskMemcg;
+        String limitMemcg;
+        Long memcgUsageKb;
+        Long memcgLimitKb;
+        Long memswLimitKb;
+        Long swapLimitKb;
+        String statsFor;
         final List<ParsedReport.KillLine> kills = new ArrayList<>();
         final List<ParsedReport.Unrecognised> unrecognised = new ArrayList<>();
         /** True after a kill line: only further kill lines still belong to the report. */
@@ -235,6 +253,36 @@ public final class ReportParser {
                 } else {
                     tasks.add(row);
                 }
+                return;
+            }
+            if ((m = TASK_IN.matcher(text)).find()) {
+                memcgLine = memcgLine == 0 ? line : memcgLine;
+                taskMemcg = m.group(1);
+                limitMemcg = m.group(2);
+                return;
+            }
+            if ((m = MEMCG_USAGE.matcher(text)).find()) {
+                memcgLine = memcgLine == 0 ? line : memcgLine;
+                long limit = Long.parseLong(m.group(3));
+                switch (m.group(1)) {
+                    case "memory" -> {
+                        memcgUsageKb = Long.parseLong(m.group(2));
+                        memcgLimitKb = limit;
+                    }
+                    case "memory+swap" -> memswLimitKb = limit;
+                    case "swap" -> swapLimitKb = limit;
+                    default -> {
+                        // kmem: not a limit the OOM killer reads
+                    }
+                }
+                return;
+            }
+            if ((m = MEMCG_STATS.matcher(text)).find()) {
+                memcgLine = memcgLine == 0 ? line : memcgLine;
+                statsFor = m.group(1).trim();
+                return;
+            }
+            if (statsFor != null && columns == null && MEMCG_STAT.matcher(text).find()) {
                 return;
             }
             if ((m = SUMMARY.matcher(text)).find()) {
@@ -358,7 +406,10 @@ public final class ReportParser {
                             : new ParsedReport.Swap(freeSwapKb == null ? 0 : freeSwapKb, totalSwapKb == null ? 0
                                     : totalSwapKb),
                     ram == null && reserved == null ? null : new ParsedReport.RamPages(ram, reserved, highmem),
-                    columns, tasks, summary, kills, unrecognised);
+                    columns, tasks, summary,
+                    memcgLine == 0 ? null : new ParsedReport.MemcgInfo(memcgLine, taskMemcg, limitMemcg, memcgUsageKb,
+                            memcgLimitKb, memswLimitKb, swapLimitKb, statsFor),
+                    kills, unrecognised);
         }
     }
 }

@@ -82,10 +82,21 @@ public record Verdict(ParsedReport report, WhatIf change, Decision primary, Deci
         return out;
     }
 
-    /** (RAM − reserved) + swap as the report prints them, in pages. */
+    /**
+     * The totalpages the report's own figures give, in pages: (RAM − reserved) + swap, or for a memcg OOM the memcg
+     * limit (+ swap where printed, capped by a printed memory+swap limit).
+     */
     public long reportTotalpages() {
-        long swap = report.swap() == null ? 0 : report.swap().totalKb() / Rebuild.PAGE_KB;
-        return report.ram().ram() - report.ram().reserved() + swap + change.addSwapPages();
+        long swap = (report.swap() == null ? 0 : report.swap().totalKb() / Rebuild.PAGE_KB) + change.addSwapPages();
+        if (report.memcgOom()) {
+            ParsedReport.MemcgInfo mi = report.memcg();
+            long limit = mi.limitKb() / Rebuild.PAGE_KB + swap;
+            if (mi.memswLimitKb() != null && mi.memswLimitKb() < Rebuild.UNLIMITED_KB) {
+                limit = Math.min(limit, mi.memswLimitKb() / Rebuild.PAGE_KB);
+            }
+            return Math.max(limit, 1);
+        }
+        return report.ram().ram() - report.ram().reserved() + swap;
     }
 
     private static Map<String, Object> decisionTree(Decision d) {
@@ -188,8 +199,8 @@ public record Verdict(ParsedReport report, WhatIf change, Decision primary, Deci
      */
     List<Map<String, Object>> watermarks() {
         List<Map<String, Object>> out = new ArrayList<>();
-        if (primary.rebuild().sysrq()) {
-            return out; // a forced OOM allocates nothing: no watermark was consulted
+        if (primary.rebuild().sysrq() || primary.rebuild().memcg() != null) {
+            return out; // a forced or memcg OOM: no zone watermark was consulted
         }
         GfpFlags gfp = Decision.gfp(primary.rebuild());
         boolean i386 = "i386".equals(primary.rebuild().tree().get("arch"));
@@ -276,8 +287,9 @@ public record Verdict(ParsedReport report, WhatIf change, Decision primary, Deci
             sb.append("; CAP_SYS_ADMIN of the uid-0 tasks (never printed) decides it: both outcomes above");
         }
         sb.append('\n');
-        sb.append("totalpages: model ").append(primary.totalpages()).append(", report (RAM − reserved) + swap ")
-                .append(reportTotalpages()).append('\n');
+        sb.append("totalpages: model ").append(primary.totalpages()).append(report.memcgOom()
+                ? ", report memcg limit + swap " : ", report (RAM − reserved) + swap ").append(reportTotalpages())
+                .append('\n');
         sb.append("top candidates (points = rss + swapents + pagetables + adj term").append(
                 primary.rebuild().profile().equals("seed") ? " + root bonus" : "").append("):\n");
         for (Map<String, Object> c : candidates(primary, 5)) {
@@ -294,7 +306,7 @@ public record Verdict(ParsedReport report, WhatIf change, Decision primary, Deci
                         s.get("why")));
             }
         }
-        if (!primary.rebuild().sysrq()) {
+        if (!primary.rebuild().sysrq() && primary.rebuild().memcg() == null) {
             sb.append("last chance (high watermark + lowmem_reserve) per zone:\n");
         }
         for (Map<String, Object> w : watermarks()) {

@@ -101,4 +101,66 @@ class RealReportTest {
         assertThat(v.primary().totalpages()).isEqualTo(2097022L - 67366L);
         assertThat(v.matchesKernel()).isTrue();
     }
+
+    @Test
+    void dockerMemcgReportOfV44KillsMainWithThePrintedScoreAndShowsTheWrappedStatsLine() {
+        ReportParser.Result result = ReportParser.parse(Reports.lines("go-blog-4.4-x86_64-memcg-docker.txt"));
+        ParsedReport r = result.reports().get(0);
+        assertThat(result.reports()).hasSize(1);
+        assertThat(r.memcgOom()).isTrue();
+        assertThat(r.memcg().taskMemcg()).startsWith("/docker/34186d9b");
+        assertThat(r.memcgName()).isEqualTo(r.memcg().taskMemcg());
+        assertThat(r.memcg().limitKb()).isEqualTo(204800L);
+        assertThat(r.memcg().memswLimitKb()).isEqualTo(9007199254740988L);
+        assertThat(r.missing()).isEmpty();
+        assertThat(r.tasks()).extracting(ParsedReport.TaskRow::name).containsExactly("go", "main");
+        // the blog broke the Memory cgroup stats line in two: its tail is shown with its number
+        assertThat(r.unrecognised()).extracting(ParsedReport.Unrecognised::line).containsExactly(30);
+        assertThat(r.unrecognised().get(0).text()).startsWith("ve_file:88KB");
+        assertThat(r.kernelVictim()).isEqualTo(11344);
+        assertThat(r.kills().get(0).comm()).isEqualTo("main");
+        assertThat(r.kernelScore()).isEqualTo(904L);
+        Verdict v = Verdict.of(r, WhatIf.NONE);
+        // totalpages = the 51200-page limit; main: 46185 + 113 + 5 = 46303 points -> 904. Root bonus (CAP_SYS_ADMIN,
+        // which docker drops) would make it 877.
+        assertThat(v.primary().totalpages()).isEqualTo(51200L);
+        assertThat(v.primary().outcome().constraint().name()).isEqualTo("CONSTRAINT_MEMCG");
+        assertThat(v.primary().victim()).isEqualTo(11344);
+        assertThat(v.primary().score()).isEqualTo(904L);
+        assertThat(v.alternate().victim()).isEqualTo(11344);
+        assertThat(v.alternate().score()).isEqualTo(877L);
+        assertThat(v.capabilityDecides()).isTrue();
+        assertThat(v.matchesKernel()).isTrue();
+        assertThat(v.render()).contains("report memcg limit + swap 51200").contains("line 30: ve_file:88KB")
+                .contains("a memcg report prints no total swap");
+    }
+
+    @Test
+    void cgroupV2MemcgReportOf67KillsTheLargerRsyncWhateverTheUnprintedSwap() {
+        ReportParser.Result result = ReportParser.parse(Reports.lines("chrisdown-6.7-x86_64-memcg-v2.txt"));
+        assertThat(result.reports()).hasSize(1);
+        assertThat(result.linesOutsideReports()).isEqualTo(1); // the previous kill's line, before the header
+        ParsedReport r = result.reports().get(0);
+        assertThat(r.firstLine()).isEqualTo(2);
+        assertThat(r.header().gfpDecoded()).isEqualTo("GFP_NOFS|__GFP_NOFAIL|__GFP_ZERO|__GFP_ACCOUNT");
+        assertThat(r.requester().kernelRelease()).isEqualTo("6.7.4-arch1-1");
+        assertThat(r.memcg().limitKb()).isEqualTo(32768L);
+        assertThat(r.memcg().swapLimitKb()).isEqualTo(9007199254740988L);
+        assertThat(r.summary().constraint()).isEqualTo("CONSTRAINT_MEMCG");
+        assertThat(r.memcgName()).isEqualTo("/user.slice/user-1000.slice/user@1000.service/app.slice/run-u640.service");
+        assertThat(r.unrecognised()).isEmpty();
+        assertThat(r.kernelVictim()).isEqualTo(128825);
+        assertThat(r.kills().get(0).comm()).isEqualTo("rsync");
+        assertThat(r.kernelScore()).isNull();
+        Verdict v = Verdict.of(r, WhatIf.NONE);
+        assertThat(v.primary().victim()).isEqualTo(128825);
+        assertThat(v.primary().outcome().chosen().comm()).isEqualTo("rsync");
+        assertThat(v.matchesKernel()).isTrue();
+        // total swap is not printed; both rsyncs have oom_score_adj 200, so any swap adds the same to both
+        for (long swap : new long[] {0, 1_000_000}) {
+            Verdict w = Verdict.of(r, new WhatIf(java.util.Map.of(), java.util.List.of(), null, swap));
+            assertThat(w.primary().victim()).isEqualTo(128825);
+        }
+        assertThat(v.primary().rebuild().notes()).anyMatch(n -> n.startsWith("a memcg report prints no total swap"));
+    }
 }
