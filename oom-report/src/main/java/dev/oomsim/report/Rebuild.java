@@ -16,12 +16,19 @@ import java.util.TreeMap;
  * @param profile       the profile the scenario runs with
  * @param requesterPid  the pid the event runs as
  * @param sysrq         true for a sysrq-forced OOM ({@code order=-1}): no allocation to replay
+ * @param pagefault     true for {@code pagefault_out_of_memory} ({@code gfp_mask=0x0}, order 0, v4.x – v5.15):
+ *                      no allocation to replay, {@code out_of_memory} ran directly
  * @param memcg         for a memcg OOM the memcg whose limit was hit (the decision is
  *                      {@code mem_cgroup_out_of_memory} on it), else null
  * @param notes         what the rebuild could not take over exactly from the report
  */
 public record Rebuild(Map<String, Object> tree, Era era, String profile, int requesterPid, boolean sysrq,
-        String memcg, List<String> notes) {
+        boolean pagefault, String memcg, List<String> notes) {
+
+    /** Whether the decision is {@code out_of_memory} called directly (sysrq or page fault), not an allocation. */
+    public boolean direct() {
+        return sysrq || pagefault;
+    }
 
     /**
      * {@code PAGE_COUNTER_MAX} in kB as a v1/v2 memcg report prints an unlimited limit (x86_64); the model's page
@@ -167,9 +174,17 @@ public record Rebuild(Map<String, Object> tree, Era era, String profile, int req
         tree.put("tasks", tasks);
 
         boolean sysrq = r.header().order() < 0;
+        boolean pagefault = r.header().gfpMask() == 0 && r.header().order() == 0;
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("pid", requester);
-        event.put("gfp", Gfp.toModel(r.header(), profile, (String) tree.get("arch"), notes));
+        if (pagefault) {
+            event.put("gfp", "GFP_KERNEL");
+            notes.add("gfp_mask=0x0 is pagefault_out_of_memory (v4.x – v5.15): no allocation ran; the decision is "
+                    + "out_of_memory called directly, with GFP_KERNEL standing in for the empty mask (the kernel let 0 "
+                    + "past its __GFP_FS check; no other step reads the mask when no zonelist is given)");
+        } else {
+            event.put("gfp", Gfp.toModel(r.header(), profile, (String) tree.get("arch"), notes));
+        }
         event.put("order", Math.max(0, r.header().order()));
         event.put("node", firstNode(r, byNode));
         tree.put("events", List.of(Map.of("may_oom", event)));
@@ -177,7 +192,7 @@ public record Rebuild(Map<String, Object> tree, Era era, String profile, int req
             notes.add("order=-1 is a sysrq-forced OOM: no allocation ran; the decision is out_of_memory called "
                     + "directly on the rebuilt machine");
         }
-        return new Rebuild(tree, era, profile, requester, sysrq, null, notes);
+        return new Rebuild(tree, era, profile, requester, sysrq, pagefault, null, notes);
     }
 
     /**
@@ -260,7 +275,7 @@ public record Rebuild(Map<String, Object> tree, Era era, String profile, int req
         event.put("gfp", Gfp.toModel(r.header(), profile, "x86_64", notes));
         event.put("order", Math.max(0, r.header().order()));
         tree.put("events", List.of(Map.of("may_oom", event)));
-        return new Rebuild(tree, era, profile, requester, false, name, notes);
+        return new Rebuild(tree, era, profile, requester, false, false, name, notes);
     }
 
     private static int firstNode(ParsedReport r, TreeMap<Integer, List<ParsedReport.ZoneInfo>> byNode) {

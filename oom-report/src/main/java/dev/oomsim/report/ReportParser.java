@@ -69,7 +69,7 @@ public final class ReportParser {
             Pattern.compile("^ ?\\[<[0-9a-f]+>\\]"), Pattern.compile("^ ?\\??\\s*[A-Za-z_.$0-9]+\\+0x[0-9a-f]+/0x"),
             Pattern.compile("^\\s*(?:[0-9a-f]{16} ?)+$"), Pattern.compile("^\\s*(?:[0-9a-f]{8} ?)+$"),
             Pattern.compile("^\\s*<(?:/?TASK|IRQ|EOI)>"),
-            Pattern.compile("^\\s*(?:RIP|RSP|RAX|RDX|RBP|R1[0-5]|R[89]):"), Pattern.compile("^Code: "),
+            Pattern.compile("^\\s*(?:RIP|EIP|RSP|RAX|RDX|RBP|EAX|ESI|DS|R1[0-5]|R[89]):"), Pattern.compile("^Code: "),
             Pattern.compile("^Mem-Info:"), Pattern.compile("^\\s*[a-z_]+:\\d+(?: [a-z_()]+:\\d+)*\\s*$"),
             Pattern.compile("^Node \\d+ active_anon:"), Pattern.compile("^Node \\d+ hugepages_"),
             Pattern.compile("^\\d+ total pagecache pages"), Pattern.compile("^\\d+ pages in swap cache"),

@@ -199,7 +199,7 @@ public record Verdict(ParsedReport report, WhatIf change, Decision primary, Deci
      */
     List<Map<String, Object>> watermarks() {
         List<Map<String, Object>> out = new ArrayList<>();
-        if (primary.rebuild().sysrq() || primary.rebuild().memcg() != null) {
+        if (primary.rebuild().direct() || primary.rebuild().memcg() != null) {
             return out; // a forced or memcg OOM: no zone watermark was consulted
         }
         GfpFlags gfp = Decision.gfp(primary.rebuild());
@@ -306,7 +306,7 @@ public record Verdict(ParsedReport report, WhatIf change, Decision primary, Deci
                         s.get("why")));
             }
         }
-        if (!primary.rebuild().sysrq() && primary.rebuild().memcg() == null) {
+        if (!primary.rebuild().direct() && primary.rebuild().memcg() == null) {
             sb.append("last chance (high watermark + lowmem_reserve) per zone:\n");
         }
         for (Map<String, Object> w : watermarks()) {

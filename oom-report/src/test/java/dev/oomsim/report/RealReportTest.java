@@ -163,4 +163,32 @@ class RealReportTest {
         }
         assertThat(v.primary().rebuild().notes()).anyMatch(n -> n.startsWith("a memcg report prints no total swap"));
     }
+
+    @Test
+    void i386HighMemPageFaultOomOf57KillsTheChromiumTabTheKernelKilled() {
+        ParsedReport r = Reports.only("machek-5.7-i386-highmem-pagefault.txt");
+        assertThat(r.header().gfpMask()).isZero();
+        assertThat(r.header().gfpDecoded()).isEmpty();
+        assertThat(r.zones()).extracting(ParsedReport.ZoneInfo::zone).containsExactly("DMA", "Normal", "HighMem");
+        assertThat(r.zones().get(2).managedKb()).isEqualTo(2229064L);
+        assertThat(r.buddies().get(2).orders().get(0).migrateTypes()).isEqualTo("UME");
+        assertThat(r.ram().highmem()).isEqualTo(557266L);
+        assertThat(r.tasks()).hasSize(132);
+        assertThat(r.unrecognised()).isEmpty();
+        assertThat(r.kernelVictim()).isEqualTo(5889);
+        assertThat(r.kills().get(0).comm()).isEqualTo("chromium");
+        assertThat(r.kernelScore()).isNull();
+        Verdict v = Verdict.of(r, WhatIf.NONE);
+        assertThat(v.primary().rebuild().tree().get("arch")).isEqualTo("i386");
+        assertThat(v.primary().rebuild().pagefault()).isTrue();
+        assertThat(v.primary().path()).containsExactly("pagefault:out_of_memory");
+        assertThat(v.primary().totalpages()).isEqualTo(783982L - 28603L + 2097148L / 4);
+        // 29449 + 3363 + 1261568 / 4096 + 300 * (1279666 / 1000) = 416820; chromium 14782 is next with 416091
+        assertThat(v.primary().victim()).isEqualTo(5889);
+        assertThat(v.primary().outcome().chosen().pointsText()).isEqualTo("416820");
+        assertThat(v.candidates(v.primary(), 2)).extracting(c -> c.get("pid")).containsExactly(5889, 14782);
+        assertThat(v.matchesKernel()).isTrue();
+        assertThat(v.watermarks()).isEmpty();
+        assertThat(v.skipped(v.primary())).extracting(m -> m.get("comm")).containsExactly("chromium", "unison");
+    }
 }
