@@ -144,7 +144,7 @@ public record Rebuild(Map<String, Object> tree, Era era, String profile, int req
             requesterListed |= row.pid() == requester;
             Map<String, Object> t = new LinkedHashMap<>();
             t.put("pid", row.pid());
-            t.put("comm", row.name());
+            t.put("comm", comm(row, notes));
             t.put("uid", row.uid());
             long overflow = placeRss(t, row.rss(), room);
             overflowTotal += overflow;
@@ -245,7 +245,7 @@ public record Rebuild(Map<String, Object> tree, Era era, String profile, int req
             requesterListed |= row.pid() == requester;
             Map<String, Object> t = new LinkedHashMap<>();
             t.put("pid", row.pid());
-            t.put("comm", row.name());
+            t.put("comm", comm(row, notes));
             t.put("uid", row.uid());
             t.put("rss", Map.of("0", Map.of("NORMAL", Map.of("anon", row.rss()))));
             t.put("swapents", row.swapents());
@@ -345,6 +345,17 @@ public record Rebuild(Map<String, Object> tree, Era era, String profile, int req
             }
         }
         return null;
+    }
+
+    /** The model's comm for a row: the kernel's comm has at most 15 characters (TASK_COMM_LEN 16). */
+    private static String comm(ParsedReport.TaskRow row, List<String> notes) {
+        if (row.name().length() <= 15) {
+            return row.name();
+        }
+        String cut = row.name().substring(0, 15);
+        notes.add("task " + row.pid() + ": name \"" + row.name() + "\" is longer than a comm; the model uses \"" + cut
+                + "\"");
+        return cut;
     }
 
     static String zoneType(String printed) {

@@ -36,7 +36,8 @@ public final class ReportParser {
             "^(.+?) invoked oom-killer: gfp_mask=(0x[0-9a-fA-F]+)(?:\\(([^)]*)\\))?,"
                     + "(?: nodemask=([^,]*),)? order=(-?\\d+), oom_score_adj=(-?\\d+)");
     private static final Pattern CPU = Pattern.compile(
-            "^CPU: (\\d+) (?:UID: \\d+ )?PID: (\\d+) Comm: (.+?) (?:Not tainted|Tainted: [A-Z ]*?) ?(\\d+\\.\\d+\\S*)");
+            "^CPU: (\\d+) (?:UID: \\d+ )?PID: (\\d+) Comm: (.+?) (?:Kdump: loaded )?"
+                    + "(?:Not tainted|Tainted: [A-Z ]*?) ?(\\d+\\.\\d+\\S*)");
     private static final Pattern CPUSET = Pattern.compile("^(.+?) cpuset=(\\S+) mems_allowed=(\\S+)$");
     private static final Pattern ZONE = Pattern.compile(
             "^(?:Node (\\d+) )?(DMA|DMA32|Normal|HighMem|Movable|Device) free:(\\d+)kB (.*)$");
@@ -49,6 +50,7 @@ public final class ReportParser {
     private static final Pattern PAGES = Pattern.compile("^(\\d+) pages (RAM|reserved|HighMem/MovableOnly)$");
     private static final Pattern TABLE_HEADER = Pattern.compile("^\\[\\s*pid\\s*\\]\\s+uid\\s+tgid\\s+(.*?)\\s+name$");
     private static final Pattern TABLE_ROW = Pattern.compile("^\\[\\s*(\\d+)\\]\\s+(.*)$");
+    private static final Pattern TRAILING = Pattern.compile("\\s{2,}");
     private static final Pattern SUMMARY = Pattern.compile("^oom-kill:(constraint=.*)$");
     private static final Pattern KILL = Pattern.compile(
             "^(?:Out of memory(?: \\([a-z_]+\\))?: |Memory cgroup out of memory: )?Kill process (\\d+) \\((.*)\\) "
@@ -111,6 +113,10 @@ public final class ReportParser {
             String raw = lines.get(i);
             int lineNo = i + 1;
             if (foreign(raw)) {
+                if (current != null && current.closed) {
+                    reports.add(current.build()); // the report ended with its kill line
+                    current = null;
+                }
                 if (current == null) {
                     outside++;
                 } else {
@@ -362,8 +368,16 @@ public final class ReportParser {
                 if (totalVm == null || rss == null || swapents == null || adj == null) {
                     return null;
                 }
+                String name = tok[numeric].trim();
+                Matcher extra = TRAILING.matcher(name);
+                if (extra.find()) {
+                    // a comm is at most 15 characters and has no run of blanks: what follows one was added later
+                    unrecognised.add(new ParsedReport.Unrecognised(line, "text after the task name: "
+                            + name.substring(extra.end())));
+                    name = name.substring(0, extra.start());
+                }
                 return new ParsedReport.TaskRow(line, pid, uid, tgid, totalVm, rss, nrPtes, nrPmds, pgtables, swapents,
-                        adj, tok[numeric]);
+                        adj, name);
             } catch (NumberFormatException e) {
                 return null;
             }

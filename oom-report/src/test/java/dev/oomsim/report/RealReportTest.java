@@ -191,4 +191,38 @@ class RealReportTest {
         assertThat(v.watermarks()).isEmpty();
         assertThat(v.skipped(v.primary())).extracting(m -> m.get("comm")).containsExactly("chromium", "unison");
     }
+
+    @Test
+    void rhel7TwoNodeSyslogReportKillsPaloBeAndOnlyRootsCapabilityGivesThePrintedScore() {
+        ReportParser.Result result = ReportParser.parse(Reports.lines("rhel7-3.10-862-x86_64-2-nodes-syslog.txt"));
+        assertThat(result.reports()).hasSize(1);
+        assertThat(result.linesOutsideReports()).isEqualTo(5); // systemd lines before and after the report
+        ParsedReport r = result.reports().get(0);
+        assertThat(r.firstLine()).isEqualTo(2);
+        assertThat(r.requester().comm()).isEqualTo("java");
+        assertThat(r.requester().kernelRelease()).isEqualTo("3.10.0-862.el7.x86_64");
+        assertThat(r.zones()).extracting(z -> z.node() + ":" + z.zone())
+                .containsExactly("0:DMA", "0:DMA32", "0:Normal", "1:Normal");
+        assertThat(r.buddies()).hasSize(4);
+        assertThat(r.tasks()).hasSize(14);
+        assertThat(r.tasks().get(8).name()).isEqualTo("palo_be");
+        // the poster's marker after the task name is shown with its line number; the kill lines still parse
+        assertThat(r.unrecognised()).extracting(u -> u.line() + " " + u.text())
+                .containsExactly("56 text after the task name: <============");
+        assertThat(r.kernelVictim()).isEqualTo(53549);
+        assertThat(r.kills().get(0).comm()).isEqualTo("palo_be");
+        assertThat(r.kernelScore()).isEqualTo(237L);
+        assertThat(Era.of(r)).isEqualTo(Era.V3_NR_PTES);
+        Verdict v = Verdict.of(r, WhatIf.NONE);
+        assertThat(v.primary().totalpages()).isEqualTo(33456799L - 603108L + 33554428L / 4);
+        // palo_be: 10068578 + 8552 + 27987 = 10105117 -> 245; as root with CAP_SYS_ADMIN 3% off -> 237 (printed)
+        assertThat(v.primary().victim()).isEqualTo(53549);
+        assertThat(v.primary().score()).isEqualTo(245L);
+        assertThat(v.alternate().victim()).isEqualTo(53549);
+        assertThat(v.alternate().score()).isEqualTo(237L);
+        assertThat(v.capabilityDecides()).isTrue();
+        assertThat(v.matchesKernel()).isTrue();
+        assertThat(v.watermarks()).extracting(w -> w.get("node") + ":" + w.get("zone"))
+                .containsExactly("0:DMA", "0:DMA32", "0:Normal", "1:Normal");
+    }
 }
