@@ -51,7 +51,8 @@ public record ParsedReport(int firstLine, Header header, Requester requester, Cp
 
     /**
      * {@code Node 0 Normal free:36692kB min:… low:… high:… present:… managed:… lowmem_reserve[]: 0 0 0 0}; the
-     * {@code lowmem_reserve[]} values (pages) may come on the next line.
+     * {@code lowmem_reserve[]} values (pages) may come on the next line. {@code managedKb} is {@code present:} where
+     * the era prints no {@code managed:}, and -1 where the line (cut short) prints neither.
      */
     public record ZoneInfo(int line, int node, String zone, long freeKb, long minKb, long lowKb, long highKb,
             long presentKb, long managedKb, List<Long> lowmemReserve) {
@@ -169,6 +170,12 @@ public record ParsedReport(int firstLine, Header header, Requester requester, Cp
             }
             if (ram == null || ram.ram() == null || ram.reserved() == null) {
                 out.add("pages RAM / pages reserved lines");
+            }
+            List<String> unsized = zones.stream().filter(z -> z.managedKb() < 0)
+                    .map(z -> "Node " + z.node() + " " + z.zone()).toList();
+            if (!unsized.isEmpty()) {
+                out.add("managed:/present: of " + String.join(", ", unsized)
+                        + " (the zone lines are cut short; only their sum, RAM − reserved, is printed)");
             }
         }
         if (tableColumns == null) {

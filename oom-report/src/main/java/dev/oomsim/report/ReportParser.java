@@ -72,7 +72,8 @@ public final class ReportParser {
             Pattern.compile("^\\s*(?:[0-9a-f]{16} ?)+$"), Pattern.compile("^\\s*(?:[0-9a-f]{8} ?)+$"),
             Pattern.compile("^\\s*<(?:/?TASK|IRQ|EOI)>"),
             Pattern.compile("^\\s*(?:RIP|EIP|RSP|RAX|RDX|RBP|EAX|ESI|DS|R1[0-5]|R[89]):"), Pattern.compile("^Code: "),
-            Pattern.compile("^Mem-Info:"), Pattern.compile("^\\s*[a-z_]+:\\d+(?: [a-z_()]+:\\d+)*\\s*$"),
+            Pattern.compile("^Mem-Info:"), Pattern.compile("^(?:Node \\d+ )?[A-Za-z0-9]+ per-cpu:$"),
+            Pattern.compile("^CPU\\s+\\d+: (?:hi|Hot):"), Pattern.compile("^\\s*[a-z_]+:\\d+(?: [a-z_()]+:\\d+)*\\s*$"),
             Pattern.compile("^Node \\d+ active_anon:"), Pattern.compile("^Node \\d+ hugepages_"),
             Pattern.compile("^\\d+ total pagecache pages"), Pattern.compile("^\\d+ pages in swap cache"),
             Pattern.compile("^Swap cache stats: "), Pattern.compile("^\\d+ pages (?:hwpoisoned|cma reserved)"),
@@ -319,7 +320,7 @@ public final class ReportParser {
             return new ParsedReport.ZoneInfo(line, node, m.group(2), Long.parseLong(m.group(3)),
                     kb.getOrDefault("min", 0L),
                     kb.getOrDefault("low", 0L), kb.getOrDefault("high", 0L), kb.getOrDefault("present", 0L),
-                    kb.getOrDefault("managed", kb.getOrDefault("present", 0L)), reserve);
+                    kb.getOrDefault("managed", kb.getOrDefault("present", -1L)), reserve);
         }
 
         private ParsedReport.BuddyLine buddy(int line, Matcher m) {

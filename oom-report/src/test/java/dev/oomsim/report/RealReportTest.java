@@ -1,6 +1,7 @@
 package dev.oomsim.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -224,5 +225,46 @@ class RealReportTest {
         assertThat(v.matchesKernel()).isTrue();
         assertThat(v.watermarks()).extracting(w -> w.get("node") + ":" + w.get("zone"))
                 .containsExactly("0:DMA", "0:DMA32", "0:Normal", "1:Normal");
+    }
+
+    @Test
+    void v40ReportWhoseZoneLinesWereCutSaysWhichZoneSizesItLacks() {
+        ParsedReport r = Reports.only("chinner-4.0-x86_64-cut-zone-lines.txt");
+        assertThat(r.header().comm()).isEqualTo("resvtest");
+        assertThat(r.requester().kernelRelease()).startsWith("4.0.0-rc1");
+        assertThat(Era.of(r)).isEqualTo(Era.V4_NR_PMDS);
+        assertThat(r.zones()).extracting(ParsedReport.ZoneInfo::managedKb).containsExactly(-1L, -1L);
+        assertThat(r.zones().get(1).minKb()).isEqualTo(3944L);
+        assertThat(r.tasks()).hasSize(33);
+        assertThat(r.unrecognised()).isEmpty();
+        assertThat(r.kernelVictim()).isEqualTo(4342);
+        assertThat(r.kills().get(0).comm()).isEqualTo("resvtest");
+        assertThat(r.kernelScore()).isEqualTo(803L);
+        assertThatThrownBy(() -> Verdict.of(r, WhatIf.NONE)).isInstanceOf(Rebuild.IncompleteReportException.class)
+                .hasMessage("report at line 1 lacks managed:/present: of Node 0 DMA, Node 0 DMA32 (the zone lines are "
+                        + "cut short; only their sum, RAM − reserved, is printed)");
+    }
+
+    @Test
+    void cpusetConstrainedReportWithoutTaskTableParsesAndNamesWhatTheRebuildLacks() {
+        ParsedReport r = Reports.only("fengtang-5.8-x86_64-cpuset-movable-node.txt");
+        assertThat(r.header().comm()).isEqualTo("runc:[2:INIT]");
+        assertThat(r.header().gfpDecoded()).isEqualTo("GFP_HIGHUSER|__GFP_ACCOUNT");
+        assertThat(r.requester().pid()).isEqualTo(8291);
+        assertThat(r.summary().constraint()).isEqualTo("CONSTRAINT_CPUSET");
+        assertThat(r.summary().memsAllowed()).isEqualTo("4");
+        assertThat(r.zones()).extracting(z -> z.node() + ":" + z.zone()).containsExactly("4:Movable");
+        assertThat(r.buddies().get(0).orders().get(10).count()).isEqualTo(31743L);
+        assertThat(r.kills()).extracting(ParsedReport.KillLine::kind).containsExactly(
+                ParsedReport.KillLine.Kind.KILLED_PROCESS, ParsedReport.KillLine.Kind.REAPED,
+                ParsedReport.KillLine.Kind.REAPED, ParsedReport.KillLine.Kind.REAPED,
+                ParsedReport.KillLine.Kind.REAPED, ParsedReport.KillLine.Kind.REAPED);
+        assertThat(r.unrecognised()).isEmpty();
+        assertThat(r.kernelVictim()).isEqualTo(4100);
+        assertThat(r.kills().get(0).comm()).isEqualTo("containerd");
+        assertThat(r.kernelScore()).isNull();
+        assertThatThrownBy(() -> Verdict.of(r, WhatIf.NONE)).isInstanceOf(Rebuild.IncompleteReportException.class)
+                .hasMessage("report at line 1 lacks pages RAM / pages reserved lines; task table header "
+                        + "([ pid ] uid tgid total_vm rss …)");
     }
 }
