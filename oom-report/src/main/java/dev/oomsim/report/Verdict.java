@@ -223,9 +223,30 @@ public record Verdict(ParsedReport report, WhatIf change, Decision primary, Deci
             m.put("last_chance_short_by", Math.max(0, high - free + 1));
             m.put("min_plus_reserve", min);
             m.put("min_short_by", Math.max(0, min - free + 1));
+            if (report.header().order() > 0) {
+                Integer largest = largestFreeOrder(z);
+                m.put("largest_free_order", largest);
+                m.put("block_fits_order", largest == null ? null : largest >= report.header().order());
+            }
             out.add(m);
         }
         return out;
+    }
+
+    /** The highest order with a free block on the zone's buddy line, -1 when all are empty; null without a line. */
+    private Integer largestFreeOrder(ParsedReport.ZoneInfo z) {
+        for (ParsedReport.BuddyLine b : report.buddies()) {
+            if (b.node() == z.node() && b.zone().equals(z.zone())) {
+                int largest = -1;
+                for (ParsedReport.FreeBlocks f : b.orders()) {
+                    if (f.count() > 0) {
+                        largest = Math.max(largest, f.order());
+                    }
+                }
+                return largest;
+            }
+        }
+        return null;
     }
 
     private static int zoneIdx(String zone, boolean i386) {
@@ -310,9 +331,16 @@ public record Verdict(ParsedReport report, WhatIf change, Decision primary, Deci
             sb.append("last chance (high watermark + lowmem_reserve) per zone:\n");
         }
         for (Map<String, Object> w : watermarks()) {
-            sb.append(String.format("  Node %s %-7s free %s, needs > %s: short by %s (min + reserve %s: short by %s)%n",
+            sb.append(String.format("  Node %s %-7s free %s, needs > %s: short by %s (min + reserve %s: short by %s)",
                     w.get("node"), w.get("zone"), w.get("free"), w.get("high_plus_reserve"),
                     w.get("last_chance_short_by"), w.get("min_plus_reserve"), w.get("min_short_by")));
+            if (w.get("largest_free_order") != null) {
+                sb.append("; largest free block order ").append(w.get("largest_free_order"));
+                if (Boolean.FALSE.equals(w.get("block_fits_order"))) {
+                    sb.append(" < order ").append(report.header().order()).append(": no block fits");
+                }
+            }
+            sb.append('\n');
         }
         if (!report.unrecognised().isEmpty()) {
             sb.append(report.unrecognised().size()).append(" unrecognised line(s):\n");

@@ -77,6 +77,11 @@ class RealReportTest {
         assertThat(v.matchesKernel()).isTrue();
         assertThat(v.render()).contains("CAP_SYS_ADMIN of the uid-0 tasks (never printed) decides it")
                 .contains("GFP_KERNEL_ACCOUNT read as GFP_KERNEL");
+        // DMA32 is above its watermark in pages but holds no block of order 2: fragmentation failed the request
+        assertThat(v.watermarks()).extracting(w -> w.get("zone") + ":" + w.get("last_chance_short_by") + ":"
+                + w.get("largest_free_order")).containsExactly("DMA:10:9", "DMA32:0:1");
+        assertThat(v.render()).contains("Node 0 DMA32   free 4539, needs > 1939: short by 0 (min + reserve 1293: "
+                + "short by 0); largest free block order 1 < order 2: no block fits");
     }
 
     @Test
