@@ -28,8 +28,8 @@ public final class ReportParser {
     private static final Pattern SYSLOG = Pattern.compile(
             "^(?:[A-Z][a-z]{2} [ \\d]?\\d \\d\\d:\\d\\d:\\d\\d|\\d{4}-\\d\\d-\\d\\d[T ][\\d:.,+\\-]+) \\S+ kernel: ");
     private static final Pattern DMESG_TIME = Pattern.compile("^\\[\\s*\\d+\\.\\d+\\] ?");
-    private static final Pattern DMESG_T = Pattern.compile("^\\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ \\d]?\\d [\\d:]{8} "
-            + "\\d{4}\\] ?");
+    /** {@code dmesg -T}: {@code [Tue Mar  7 10:01:02 2023]}, or in another locale {@code [月  1月 26 01:49:41 2026]}. */
+    private static final Pattern DMESG_T = Pattern.compile("^\\[[^\\]\\[]{0,40}?\\d\\d:\\d\\d:\\d\\d \\d{4}\\] ?");
     private static final Pattern CALLER = Pattern.compile("^\\[\\s*[TC]\\d+\\] ?");
 
     private static final Pattern HEADER = Pattern.compile(

@@ -272,4 +272,19 @@ class RealReportTest {
                 .hasMessage("report at line 1 lacks pages RAM / pages reserved lines; task table header "
                         + "([ pid ] uid tgid total_vm rss …)");
     }
+
+    @Test
+    void localisedDmesgTFragmentGivesTheKernelsVictimAndNamesEverythingTheRebuildLacks() {
+        ParsedReport r = Reports.only("stardust-rpi5-arm64-dmesg-T-ja-fragment.txt");
+        assertThat(r.header().comm()).isEqualTo("systemd");
+        assertThat(r.header().gfpDecoded()).isEqualTo("GFP_HIGHUSER_MOVABLE|__GFP_COMP");
+        assertThat(r.tableColumns()).contains("rss_anon", "pgtables_bytes");
+        assertThat(r.summary().memsAllowed()).isEqualTo("0-7");
+        assertThat(r.unrecognised()).isEmpty();
+        assertThat(r.kernelVictim()).isEqualTo(1888);
+        assertThat(r.kills().get(0).comm()).isEqualTo("astar-collator");
+        assertThat(r.kernelScore()).isNull();
+        assertThat(r.missing()).containsExactly("per-zone lines (Mem-Info: Node N ZONE free:… min:…)",
+                "pages RAM / pages reserved lines", "task table rows");
+    }
 }
