@@ -112,8 +112,9 @@ final class ExplainCommand implements Callable<Integer> {
                         err.println("oomsim explain: note: " + emitScenario + " replays the report's request as an "
                                 + "allocation; the kernel's decision here was " + (rb.memcg() != null
                                         ? "mem_cgroup_out_of_memory on " + rb.memcg()
-                                        : "out_of_memory called directly (" + (rb.sysrq() ? "sysrq" : "page fault")
-                                                + ")") + ", which simulate does not replay");
+                                        : "out_of_memory called directly (" + (rb.sysrq() ? "sysrq"
+                                                : rb.pagefault() ? "page fault" : "zone sizes not printed") + ")")
+                                + ", which simulate does not replay");
                     }
                 }
                 if (!original.matchesKernel()) {

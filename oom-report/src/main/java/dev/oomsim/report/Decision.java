@@ -63,7 +63,8 @@ public record Decision(Rebuild rebuild, OomOutcome outcome, List<String> path, L
             KernelLog kl = new KernelLog();
             Scenario.MayOomEvent e = (Scenario.MayOomEvent) scenario.events().get(0);
             outcome = runner.oomKiller().outOfMemory(new OomControl(null, null, e.gfp(), 0, null), current, kl);
-            path = List.of(rebuild.sysrq() ? "sysrq:out_of_memory" : "pagefault:out_of_memory");
+            path = List.of(rebuild.sysrq() ? "sysrq:out_of_memory"
+                    : rebuild.pagefault() ? "pagefault:out_of_memory" : "unsized-zones:out_of_memory");
             log = kl.lines();
         } else {
             EventResult.Alloc r = (EventResult.Alloc) runner.runEvent(0, scenario.events().get(0));

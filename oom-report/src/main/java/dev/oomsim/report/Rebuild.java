@@ -18,16 +18,18 @@ import java.util.TreeMap;
  * @param sysrq         true for a sysrq-forced OOM ({@code order=-1}): no allocation to replay
  * @param pagefault     true for {@code pagefault_out_of_memory} ({@code gfp_mask=0x0}, order 0, v4.x – v5.15):
  *                      no allocation to replay, {@code out_of_memory} ran directly
+ * @param unsizedZones  true when the zone lines were cut before their sizes: the zones hold RAM − reserved in
+ *                      total (the split is a guess, said in a note) and {@code out_of_memory} runs directly
  * @param memcg         for a memcg OOM the memcg whose limit was hit (the decision is
  *                      {@code mem_cgroup_out_of_memory} on it), else null
  * @param notes         what the rebuild could not take over exactly from the report
  */
 public record Rebuild(Map<String, Object> tree, Era era, String profile, int requesterPid, boolean sysrq,
-        boolean pagefault, String memcg, List<String> notes) {
+        boolean pagefault, boolean unsizedZones, String memcg, List<String> notes) {
 
-    /** Whether the decision is {@code out_of_memory} called directly (sysrq or page fault), not an allocation. */
+    /** Whether the decision is {@code out_of_memory} called directly, not an allocation replayed. */
     public boolean direct() {
-        return sysrq || pagefault;
+        return sysrq || pagefault || unsizedZones;
     }
 
     /**
@@ -66,6 +68,9 @@ public record Rebuild(Map<String, Object> tree, Era era, String profile, int req
     public static Rebuild of(ParsedReport r, WhatIf change, boolean capSysAdminForRoot) {
         List<String> missing = r.missing();
         missing.remove(missing.stream().filter(s -> s.startsWith("kill lines")).findFirst().orElse(""));
+        // zone lines cut before managed:/present: still give every task's points, from RAM − reserved
+        boolean ramKnown = r.ram() != null && r.ram().ram() != null && r.ram().reserved() != null;
+        boolean unsized = ramKnown && missing.removeIf(s -> s.startsWith("managed:/present: of "));
         if (!missing.isEmpty()) {
             throw new IncompleteReportException(r.firstLine(), missing);
         }
@@ -82,6 +87,7 @@ public record Rebuild(Map<String, Object> tree, Era era, String profile, int req
         long swapPages = (r.swap() == null ? 0 : r.swap().totalKb() / PAGE_KB) + change.addSwapPages();
         tree.put("swap_pages", swapPages);
 
+        Map<ParsedReport.ZoneInfo, Long> sizes = zoneSizes(r, notes);
         TreeMap<Integer, List<ParsedReport.ZoneInfo>> byNode = new TreeMap<>();
         for (ParsedReport.ZoneInfo z : r.zones()) {
             if (!z.zone().equals("Device")) {
@@ -99,7 +105,7 @@ public record Rebuild(Map<String, Object> tree, Era era, String profile, int req
             for (ParsedReport.ZoneInfo z : e.getValue()) {
                 Map<String, Object> zone = new LinkedHashMap<>();
                 String type = zoneType(z.zone());
-                long managed = z.managedKb() / PAGE_KB;
+                long managed = sizes.get(z);
                 long free = Math.min(z.freeKb() / PAGE_KB, managed);
                 zone.put("type", type);
                 zone.put("managed_pages", managed);
@@ -123,7 +129,7 @@ public record Rebuild(Map<String, Object> tree, Era era, String profile, int req
         }
         tree.put("nodes", nodes);
         long ramPages = r.ram().ram() - r.ram().reserved();
-        long managedSum = r.zones().stream().mapToLong(z -> z.managedKb() / PAGE_KB).sum();
+        long managedSum = sizes.values().stream().mapToLong(Long::longValue).sum();
         if (managedSum != ramPages) {
             notes.add("totalram: the model uses Σ managed of the zones = " + managedSum + " pages; the report's RAM − "
                     + "reserved = " + r.ram().ram() + " − " + r.ram().reserved() + " = " + ramPages + " pages");
@@ -175,6 +181,11 @@ public record Rebuild(Map<String, Object> tree, Era era, String profile, int req
 
         boolean sysrq = r.header().order() < 0;
         boolean pagefault = r.header().gfpMask() == 0 && r.header().order() == 0;
+        if (unsized && !sysrq && !pagefault) {
+            notes.add("the zone sizes are not printed, so the allocation is not replayed: out_of_memory is called "
+                    + "directly (the report shows the kernel reached it) on zones holding RAM − reserved in total, "
+                    + "which fixes totalpages and every task's points");
+        }
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("pid", requester);
         if (pagefault) {
@@ -192,7 +203,8 @@ public record Rebuild(Map<String, Object> tree, Era era, String profile, int req
             notes.add("order=-1 is a sysrq-forced OOM: no allocation ran; the decision is out_of_memory called "
                     + "directly on the rebuilt machine");
         }
-        return new Rebuild(tree, era, profile, requester, sysrq, pagefault, null, notes);
+        return new Rebuild(tree, era, profile, requester, sysrq, pagefault, unsized && !sysrq && !pagefault, null,
+                notes);
     }
 
     /**
@@ -275,7 +287,7 @@ public record Rebuild(Map<String, Object> tree, Era era, String profile, int req
         event.put("gfp", Gfp.toModel(r.header(), profile, "x86_64", notes));
         event.put("order", Math.max(0, r.header().order()));
         tree.put("events", List.of(Map.of("may_oom", event)));
-        return new Rebuild(tree, era, profile, requester, false, false, name, notes);
+        return new Rebuild(tree, era, profile, requester, false, false, false, name, notes);
     }
 
     private static int firstNode(ParsedReport r, TreeMap<Integer, List<ParsedReport.ZoneInfo>> byNode) {
@@ -345,6 +357,40 @@ public record Rebuild(Map<String, Object> tree, Era era, String profile, int req
             }
         }
         return null;
+    }
+
+    /**
+     * Managed pages per zone: as printed, or for zones whose line was cut before its size, what RAM − reserved
+     * leaves: each such zone but the last gets its free pages, the last the rest.
+     */
+    private static Map<ParsedReport.ZoneInfo, Long> zoneSizes(ParsedReport r, List<String> notes) {
+        Map<ParsedReport.ZoneInfo, Long> out = new java.util.IdentityHashMap<>();
+        List<ParsedReport.ZoneInfo> unsized = new ArrayList<>();
+        long known = 0;
+        for (ParsedReport.ZoneInfo z : r.zones()) {
+            if (z.managedKb() < 0) {
+                unsized.add(z);
+            } else {
+                out.put(z, z.managedKb() / PAGE_KB);
+                known += z.managedKb() / PAGE_KB;
+            }
+        }
+        if (unsized.isEmpty()) {
+            return out;
+        }
+        long left = r.ram().ram() - r.ram().reserved() - known;
+        List<String> split = new ArrayList<>();
+        for (int i = 0; i < unsized.size(); i++) {
+            ParsedReport.ZoneInfo z = unsized.get(i);
+            long free = z.freeKb() / PAGE_KB;
+            long size = i == unsized.size() - 1 ? Math.max(left, free) : Math.min(free, Math.max(left, 0));
+            left -= size;
+            out.put(z, size);
+            split.add("Node " + z.node() + " " + z.zone() + " " + size);
+        }
+        notes.add("zone sizes not printed: RAM − reserved = " + (r.ram().ram() - r.ram().reserved())
+                + " pages split as " + String.join(", ", split) + " (a guess; it decides no task's points)");
+        return out;
     }
 
     /** The model's comm for a row: the kernel's comm has at most 15 characters (TASK_COMM_LEN 16). */

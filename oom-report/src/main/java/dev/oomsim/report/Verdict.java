@@ -199,8 +199,9 @@ public record Verdict(ParsedReport report, WhatIf change, Decision primary, Deci
      */
     List<Map<String, Object>> watermarks() {
         List<Map<String, Object>> out = new ArrayList<>();
-        if (primary.rebuild().direct() || primary.rebuild().memcg() != null) {
-            return out; // a forced or memcg OOM: no zone watermark was consulted
+        Rebuild rb = primary.rebuild();
+        if (rb.sysrq() || rb.pagefault() || rb.memcg() != null) {
+            return out; // a forced, page-fault or memcg OOM: no zone watermark was consulted
         }
         GfpFlags gfp = Decision.gfp(primary.rebuild());
         boolean i386 = "i386".equals(primary.rebuild().tree().get("arch"));
@@ -327,7 +328,7 @@ public record Verdict(ParsedReport report, WhatIf change, Decision primary, Deci
                         s.get("why")));
             }
         }
-        if (!primary.rebuild().direct() && primary.rebuild().memcg() == null) {
+        if (!watermarks().isEmpty()) {
             sb.append("last chance (high watermark + lowmem_reserve) per zone:\n");
         }
         for (Map<String, Object> w : watermarks()) {

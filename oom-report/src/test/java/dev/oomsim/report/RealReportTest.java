@@ -233,21 +233,34 @@ class RealReportTest {
     }
 
     @Test
-    void v40ReportWhoseZoneLinesWereCutSaysWhichZoneSizesItLacks() {
+    void v40ReportWhoseZoneLinesWereCutStillReachesThePrintedScoreFromRamMinusReserved() {
         ParsedReport r = Reports.only("chinner-4.0-x86_64-cut-zone-lines.txt");
         assertThat(r.header().comm()).isEqualTo("resvtest");
         assertThat(r.requester().kernelRelease()).startsWith("4.0.0-rc1");
         assertThat(Era.of(r)).isEqualTo(Era.V4_NR_PMDS);
         assertThat(r.zones()).extracting(ParsedReport.ZoneInfo::managedKb).containsExactly(-1L, -1L);
         assertThat(r.zones().get(1).minKb()).isEqualTo(3944L);
+        assertThat(r.missing()).containsExactly("managed:/present: of Node 0 DMA, Node 0 DMA32 (the zone lines are "
+                + "cut short; only their sum, RAM − reserved, is printed)");
         assertThat(r.tasks()).hasSize(33);
         assertThat(r.unrecognised()).isEmpty();
         assertThat(r.kernelVictim()).isEqualTo(4342);
         assertThat(r.kills().get(0).comm()).isEqualTo("resvtest");
         assertThat(r.kernelScore()).isEqualTo(803L);
-        assertThatThrownBy(() -> Verdict.of(r, WhatIf.NONE)).isInstanceOf(Rebuild.IncompleteReportException.class)
-                .hasMessage("report at line 1 lacks managed:/present: of Node 0 DMA, Node 0 DMA32 (the zone lines are "
-                        + "cut short; only their sum, RAM − reserved, is printed)");
+        Verdict v = Verdict.of(r, WhatIf.NONE);
+        // the zone split is unknown, so out_of_memory runs directly on RAM − reserved + swap
+        assertThat(v.primary().rebuild().unsizedZones()).isTrue();
+        assertThat(v.primary().path()).containsExactly("unsized-zones:out_of_memory");
+        assertThat(v.primary().totalpages()).isEqualTo(262044L - 10253L + 497976L / 4);
+        // resvtest: 191159 + 119808 + 619 + 4 = 311590 -> 828; as root with CAP_SYS_ADMIN 302243 -> 803 (printed)
+        assertThat(v.primary().victim()).isEqualTo(4342);
+        assertThat(v.primary().score()).isEqualTo(828L);
+        assertThat(v.alternate().score()).isEqualTo(803L);
+        assertThat(v.capabilityDecides()).isTrue();
+        assertThat(v.matchesKernel()).isTrue();
+        assertThat(v.primary().rebuild().notes()).anyMatch(n -> n.startsWith("zone sizes not printed: RAM − reserved "
+                + "= 251791 pages split as Node 0 DMA 979, Node 0 DMA32 250812"));
+        assertThat(v.watermarks()).hasSize(2);
     }
 
     @Test
