@@ -5,6 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.oomsim.kernel.scenario.ScenarioException;
+import dev.oomsim.kernel.scenario.ScenarioParser;
+import dev.oomsim.kernel.scenario.ScenarioRunner;
 
 /**
  * A report turned into a scenario tree (the format of docs/scenario-format.md) that the kernel model runs: the
@@ -203,6 +209,7 @@ public record Rebuild(Map<String, Object> tree, Era era, String profile, int req
             notes.add("order=-1 is a sysrq-forced OOM: no allocation ran; the decision is out_of_memory called "
                     + "directly on the rebuilt machine");
         }
+        fitFreeBlocks(tree, r, notes);
         return new Rebuild(tree, era, profile, requester, sysrq, pagefault, unsized && !sysrq && !pagefault, null,
                 notes);
     }
@@ -391,6 +398,42 @@ public record Rebuild(Map<String, Object> tree, Era era, String profile, int req
         notes.add("zone sizes not printed: RAM − reserved = " + (r.ram().ram() - r.ram().reserved())
                 + " pages split as " + String.join(", ", split) + " (a guess; it decides no task's points)");
         return out;
+    }
+
+    private static final Pattern NO_FIT = Pattern.compile(
+            "nodes\\[(\\d+)\\]\\.zones\\[(\\d+)\\]: free blocks do not fit");
+
+    /**
+     * Boots the rebuilt machine; where a zone's buddy-line blocks do not fit the model's zone (it is contiguous and
+     * exactly managed pages long, a real zone spans holes that take the alignment slack), that zone keeps its free
+     * pages as order-0 pages instead, said in a note.
+     */
+    @SuppressWarnings("unchecked")
+    private static void fitFreeBlocks(Map<String, Object> tree, ParsedReport r, List<String> notes) {
+        for (int attempt = 0; attempt <= r.zones().size(); attempt++) {
+            try {
+                new ScenarioRunner(ScenarioParser.parse(tree));
+                return;
+            } catch (ScenarioException e) {
+                Matcher m = NO_FIT.matcher(String.valueOf(e.getMessage()));
+                if (!m.find()) {
+                    throw e;
+                }
+                Map<String, Object> node = (Map<String, Object>) ((List<Object>) tree.get("nodes"))
+                        .get(Integer.parseInt(m.group(1)));
+                Map<String, Object> zone = (Map<String, Object>) ((List<Object>) node.get("zones"))
+                        .get(Integer.parseInt(m.group(2)));
+                Map<String, Long> blocks = (Map<String, Long>) zone.remove("free");
+                long pages = 0;
+                for (Map.Entry<String, Long> b : blocks.entrySet()) {
+                    pages += b.getValue() << Integer.parseInt(b.getKey());
+                }
+                zone.put("free_pages", pages);
+                notes.add("Node " + node.get("id") + " " + zone.get("type") + ": the buddy line's free blocks do not "
+                        + "fit the model's zone (contiguous, managed pages long, no holes for alignment); its "
+                        + pages + " free pages are held as order-0 pages (only an order > 0 request would notice)");
+            }
+        }
     }
 
     /** The model's comm for a row: the kernel's comm has at most 15 characters (TASK_COMM_LEN 16). */

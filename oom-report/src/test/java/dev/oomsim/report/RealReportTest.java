@@ -300,4 +300,34 @@ class RealReportTest {
         assertThat(r.missing()).containsExactly("per-zone lines (Mem-Info: Node N ZONE free:… min:…)",
                 "pages RAM / pages reserved lines", "task table rows");
     }
+
+    @Test
+    void pageFaultOomOf52WithGigabytesFreeKillsXorgAsTheKernelDid() {
+        ReportParser.Result result = ReportParser.parse(Reports.lines("lindroth-5.2-x86_64-kmem-pagefault.txt"));
+        assertThat(result.reports()).hasSize(1);
+        assertThat(result.linesOutsideReports()).isEqualTo(2); // the perf lines before and after
+        ParsedReport r = result.reports().get(0);
+        assertThat(r.firstLine()).isEqualTo(2);
+        assertThat(r.header().gfpMask()).isZero();
+        assertThat(r.zones().get(2).freeKb()).isEqualTo(5661040L);
+        assertThat(r.tasks()).hasSize(68);
+        assertThat(r.unrecognised()).isEmpty();
+        assertThat(r.kills()).extracting(ParsedReport.KillLine::kind).containsExactly(
+                ParsedReport.KillLine.Kind.KILLED_PROCESS, ParsedReport.KillLine.Kind.REAPED);
+        assertThat(r.kernelVictim()).isEqualTo(2782);
+        assertThat(r.kills().get(0).comm()).isEqualTo("Xorg");
+        assertThat(r.kernelScore()).isNull();
+        Verdict v = Verdict.of(r, WhatIf.NONE);
+        assertThat(Era.of(r)).isEqualTo(Era.MODERN);
+        assertThat(v.primary().path()).containsExactly("pagefault:out_of_memory");
+        assertThat(v.primary().totalpages()).isEqualTo(2097020L - 52825L + 688124L / 4);
+        // Xorg: 9503 rss + 368640 / 4096 = 90 page-table pages; system-config-p is next with 8092 + 124
+        assertThat(v.primary().victim()).isEqualTo(2782);
+        assertThat(v.primary().outcome().chosen().pointsText()).isEqualTo("9593");
+        assertThat(v.candidates(v.primary(), 2)).extracting(c -> c.get("pid")).containsExactly(2782, 3181);
+        // DMA32 is 99.9% free in blocks of order 10: the model's hole-less zone cannot lay them out aligned
+        assertThat(v.primary().rebuild().notes()).anyMatch(n -> n.startsWith("Node 0 DMA32: the buddy line's free "
+                + "blocks do not fit the model's zone"));
+        assertThat(v.matchesKernel()).isTrue();
+    }
 }
