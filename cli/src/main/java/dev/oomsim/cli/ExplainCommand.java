@@ -105,7 +105,17 @@ final class ExplainCommand implements Callable<Integer> {
                 Verdict original = Verdict.of(r, WhatIf.NONE);
                 Verdict changed = change.isNone() ? null : Verdict.of(r, change);
                 if (first && emitScenario != null) {
-                    writeScenario(changed == null ? original : changed);
+                    Verdict emitted = changed == null ? original : changed;
+                    writeScenario(emitted);
+                    Rebuild rb = emitted.primary().rebuild();
+                    if (rb.memcg() != null || rb.direct()) {
+                        err.println("oomsim explain: note: " + emitScenario + " replays the report's request as an "
+                                + "allocation; the kernel's decision here was " + (rb.memcg() != null
+                                        ? "mem_cgroup_out_of_memory on " + rb.memcg()
+                                        : "out_of_memory called directly (" + (rb.sysrq() ? "sysrq"
+                                                : rb.pagefault() ? "page fault" : "zone sizes not printed") + ")")
+                                + ", which simulate does not replay");
+                    }
                 }
                 if (!original.matchesKernel()) {
                     status = Math.max(status, 1);

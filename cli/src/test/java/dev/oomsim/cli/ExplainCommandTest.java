@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,5 +91,84 @@ class ExplainCommandTest {
         assertThat(none.exit()).isEqualTo(2);
         assertThat(none.err()).contains("no OOM report (no 'invoked oom-killer' line in 2 lines)");
         assertThat(none.out()).isEmpty();
+    }
+
+    @Test
+    void memcgReportAsJsonCarriesBothCapabilityOutcomesAndTheUnrecognisedLine() throws IOException {
+        SimulateCommandTest.Result r = SimulateCommandTest.oomsim("explain", "--json",
+                REPORTS.resolve("go-blog-4.4-x86_64-memcg-docker.txt").toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out().lines()).hasSize(1);
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertThat(j.at("/kernel/victim").asInt()).isEqualTo(11344);
+        assertThat(j.at("/kernel/score").asLong()).isEqualTo(904L);
+        assertThat(j.at("/model/victim").asInt()).isEqualTo(11344);
+        assertThat(j.at("/model/score").asLong()).isEqualTo(904L);
+        assertThat(j.at("/model/constraint").asText()).isEqualTo("CONSTRAINT_MEMCG");
+        assertThat(j.at("/model/totalpages").asLong()).isEqualTo(51200L);
+        assertThat(j.at("/model_root_cap_sys_admin/score").asLong()).isEqualTo(877L);
+        assertThat(j.at("/cap_sys_admin_decides").asBoolean()).isTrue();
+        assertThat(j.at("/matches_kernel").asBoolean()).isTrue();
+        assertThat(j.at("/unrecognised_lines/0/line").asInt()).isEqualTo(30);
+        assertThat(j.at("/watermarks")).isEmpty();
+    }
+
+    @Test
+    void whatIfsOnTheOrder2ReportMoveTheKillDownTheList() throws IOException {
+        String tetsuo = REPORTS.resolve("tetsuo-4.5-x86_64-order-2.txt").toString();
+        SimulateCommandTest.Result r = SimulateCommandTest.oomsim("explain", tetsuo, "--kill", "15286", "--set",
+                "1821.oom_score_adj=-1000", "--profile", "modern", "--add-swap", "1000", "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertThat(j.at("/model/victim").asInt()).isEqualTo(15286);
+        JsonNode w = j.at("/what_if");
+        assertThat(w.at("/what_if").asText())
+                .isEqualTo("--set 1821.oom_score_adj=-1000 --kill 15286 --profile modern --add-swap 1000");
+        assertThat(w.at("/profile").asText()).isEqualTo("modern");
+        // genxref gone, firewalld unkillable: tuned (3351 rss + 95 page tables) is next; no root bonus in modern
+        assertThat(w.at("/model/victim").asInt()).isEqualTo(2704);
+        assertThat(w.at("/model/comm").asText()).isEqualTo("tuned");
+        assertThat(w.at("/model/totalpages").asLong()).isEqualTo(443846L + 1000L);
+        assertThat(w.at("/model/score").asLong()).isEqualTo(3446L * 1000 / 444846L);
+        assertThat(w.has("model_root_cap_sys_admin")).isFalse();
+        assertThat(w.at("/skipped_above_victim/0/pid").asInt()).isEqualTo(1821);
+    }
+
+    @Test
+    void everyStoredReportFileIsExplainedOrNamesWhatItLacks() {
+        SimulateCommandTest.Result memcg = SimulateCommandTest.oomsim("explain",
+                REPORTS.resolve("chrisdown-6.7-x86_64-memcg-v2.txt").toString());
+        assertThat(memcg.exit()).as(memcg.err()).isZero();
+        assertThat(memcg.out()).contains("kernel: killed 128825")
+                .contains("model: kills 128825 (rsync) points 2672 score 326, CONSTRAINT_MEMCG")
+                .contains("1 report(s), 108 lines, 1 outside any report");
+        SimulateCommandTest.Result i386 = SimulateCommandTest.oomsim("explain",
+                REPORTS.resolve("machek-5.7-i386-highmem-pagefault.txt").toString(), "--set", "5889.oom_score_adj=0");
+        assertThat(i386.exit()).as(i386.err()).isZero();
+        assertThat(i386.out()).contains("model: kills 5889 (chromium) points 416820 score 325")
+                .contains("--- what if --set 5889.oom_score_adj=0:")
+                .contains("model: kills 14782 (chromium) points 416091 score 325");
+        SimulateCommandTest.Result cut = SimulateCommandTest.oomsim("explain",
+                REPORTS.resolve("chinner-4.0-x86_64-cut-zone-lines.txt").toString());
+        assertThat(cut.exit()).as(cut.err()).isZero();
+        assertThat(cut.out()).contains("kernel: killed 4342 score 803")
+                .contains("model, uid-0 tasks with CAP_SYS_ADMIN: kills 4342 (resvtest) points 302243 score 803")
+                .contains("note: zone sizes not printed");
+        SimulateCommandTest.Result noTable = SimulateCommandTest.oomsim("explain",
+                REPORTS.resolve("fengtang-5.8-x86_64-cpuset-movable-node.txt").toString());
+        assertThat(noTable.exit()).isEqualTo(2);
+        assertThat(noTable.err()).contains("lacks pages RAM / pages reserved lines; task table header");
+    }
+
+    @Test
+    void emittingTheScenarioOfAMemcgReportSaysSimulateWillNotReplayItsDecision(@TempDir Path dir) {
+        Path scenario = dir.resolve("rebuilt.yaml");
+        SimulateCommandTest.Result r = SimulateCommandTest.oomsim("explain",
+                REPORTS.resolve("go-blog-4.4-x86_64-memcg-docker.txt").toString(), "--emit-scenario",
+                scenario.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(scenario).exists();
+        assertThat(r.err()).contains("the kernel's decision here was mem_cgroup_out_of_memory on /docker/34186d9b")
+                .contains("which simulate does not replay");
     }
 }

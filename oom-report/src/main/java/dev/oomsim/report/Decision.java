@@ -52,11 +52,19 @@ public record Decision(Rebuild rebuild, OomOutcome outcome, List<String> path, L
         OomOutcome outcome;
         List<String> path;
         List<String> log;
-        if (rebuild.sysrq()) {
+        if (rebuild.memcg() != null) {
+            KernelLog kl = new KernelLog();
+            Scenario.MayOomEvent e = (Scenario.MayOomEvent) scenario.events().get(0);
+            outcome = runner.oomKiller().memcgOutOfMemory(current, runner.machine().memcg(rebuild.memcg()), e.gfp(),
+                    e.order(), kl);
+            path = List.of("memcg:mem_cgroup_out_of_memory");
+            log = kl.lines();
+        } else if (rebuild.direct()) {
             KernelLog kl = new KernelLog();
             Scenario.MayOomEvent e = (Scenario.MayOomEvent) scenario.events().get(0);
             outcome = runner.oomKiller().outOfMemory(new OomControl(null, null, e.gfp(), 0, null), current, kl);
-            path = List.of("sysrq:out_of_memory");
+            path = List.of(rebuild.sysrq() ? "sysrq:out_of_memory"
+                    : rebuild.pagefault() ? "pagefault:out_of_memory" : "unsized-zones:out_of_memory");
             log = kl.lines();
         } else {
             EventResult.Alloc r = (EventResult.Alloc) runner.runEvent(0, scenario.events().get(0));

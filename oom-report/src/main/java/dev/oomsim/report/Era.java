@@ -5,9 +5,9 @@ package dev.oomsim.report;
  * table's columns. It decides the model profile and whether {@code oom_badness} has the 3% root bonus.
  */
 public enum Era {
-    /** v3.10 – v4.0: {@code nr_ptes}, root bonus, {@code Kill process … score}. */
+    /** v3.10 – v3.19: {@code nr_ptes}, root bonus, {@code Kill process … score}. */
     V3_NR_PTES("seed", true),
-    /** v4.1 – v4.14: {@code nr_ptes nr_pmds}, root bonus. */
+    /** v4.0 – v4.14: {@code nr_ptes nr_pmds} (nr_pmds came with v4.0-rc1), root bonus. */
     V4_NR_PMDS("seed", true),
     /** v4.15 – v4.16: {@code pgtables_bytes}, root bonus still. */
     V4_PGTABLES_BONUS("seed", true),
@@ -39,7 +39,7 @@ public enum Era {
             try {
                 int major = Integer.parseInt(v[0]);
                 int minor = Integer.parseInt(v[1]);
-                if (major < 4 || (major == 4 && minor == 0)) {
+                if (major < 4) {
                     return V3_NR_PTES;
                 }
                 if (major == 4 && minor <= 14) {

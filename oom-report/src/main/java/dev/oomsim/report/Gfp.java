@@ -2,7 +2,10 @@ package dev.oomsim.report;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+
+import dev.oomsim.kernel.mm.Arch;
+import dev.oomsim.kernel.mm.GfpFlags;
+import dev.oomsim.kernel.profile.Profile;
 
 /**
  * A report's gfp mask in the model's terms. Bit values moved between kernel versions (v4.4, v4.10, v4.13, v5.x),
@@ -10,25 +13,31 @@ import java.util.Set;
  * agrees on (the zone modifiers 0x01–0x08, {@code __GFP_IO} 0x40, {@code __GFP_FS} 0x80) plus reclaim.
  */
 final class Gfp {
-    /** Decoded names the model knows (docs/kernel-model.md's GfpFlags). */
-    private static final Set<String> KNOWN = Set.of("GFP_KERNEL", "GFP_USER", "GFP_HIGHUSER", "GFP_HIGHUSER_MOVABLE",
-            "GFP_NOFS", "GFP_NOIO", "GFP_ATOMIC", "GFP_NOWAIT", "GFP_KERNEL_ACCOUNT", "GFP_TRANSHUGE",
-            "GFP_TRANSHUGE_LIGHT", "GFP_DMA", "GFP_DMA32", "__GFP_DMA", "__GFP_HIGHMEM", "__GFP_DMA32", "__GFP_MOVABLE",
-            "__GFP_RECLAIMABLE", "__GFP_HIGH", "__GFP_IO", "__GFP_FS", "__GFP_COLD", "__GFP_NOWARN", "__GFP_REPEAT",
-            "__GFP_NOFAIL", "__GFP_NORETRY", "__GFP_MEMALLOC", "__GFP_COMP", "__GFP_ZERO", "__GFP_NOMEMALLOC",
-            "__GFP_HARDWALL", "__GFP_THISNODE", "__GFP_ATOMIC", "__GFP_ACCOUNT", "__GFP_DIRECT_RECLAIM",
-            "__GFP_KSWAPD_RECLAIM", "__GFP_RETRY_MAYFAIL", "__GFP_RECLAIM", "__GFP_WRITE");
-
     private Gfp() {
     }
 
-    /** The gfp text for the scenario's event; {@code notes} learns what was dropped. */
-    static String toModel(ParsedReport.Header h, List<String> notes) {
+    /**
+     * The gfp text for the scenario's event under {@code profile} on {@code arch}; {@code notes} learns what was
+     * dropped. A decoded name the profile does not know is dropped, except {@code GFP_KERNEL_ACCOUNT}, which the
+     * seed (v4.4, no {@code __GFP_ACCOUNT}) reads as {@code GFP_KERNEL}: the accounting bit only charges a memcg.
+     */
+    static String toModel(ParsedReport.Header h, String profile, String arch, List<String> notes) {
+        Profile p = Profile.parse(profile);
+        Arch a = Arch.parse(arch);
         if (h.gfpDecoded() != null && !h.gfpDecoded().isBlank()) {
             List<String> kept = new ArrayList<>();
             List<String> dropped = new ArrayList<>();
-            for (String name : h.gfpDecoded().split("\\|")) {
-                (KNOWN.contains(name.trim()) ? kept : dropped).add(name.trim());
+            for (String part : h.gfpDecoded().split("\\|")) {
+                String name = part.trim();
+                if (knows(name, p, a)) {
+                    kept.add(name);
+                } else if (name.equals("GFP_KERNEL_ACCOUNT") && knows("GFP_KERNEL", p, a)) {
+                    kept.add("GFP_KERNEL");
+                    notes.add("gfp: profile " + profile
+                            + " has no __GFP_ACCOUNT; GFP_KERNEL_ACCOUNT read as GFP_KERNEL");
+                } else {
+                    dropped.add(name);
+                }
             }
             if (!dropped.isEmpty()) {
                 notes.add("gfp: the model has no " + String.join(", ", dropped) + "; dropped from the request");
@@ -45,5 +54,17 @@ final class Gfp {
         notes.add(String.format("gfp: 0x%x has no decoded names; kept the version-stable bits as model gfp 0x%x",
                 h.gfpMask(), mask));
         return String.format("0x%x", mask);
+    }
+
+    private static boolean knows(String name, Profile p, Arch a) {
+        if (!name.startsWith("GFP_") && !name.startsWith("__GFP_")) {
+            return false; // a raw bit the decoder printed as 0x…
+        }
+        try {
+            GfpFlags.parse(name, p, a);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 }

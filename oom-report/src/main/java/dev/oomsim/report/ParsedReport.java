@@ -17,12 +17,14 @@ import java.util.List;
  * @param tableColumns the task table's column names between {@code [ pid ]} and {@code name}, null without a table
  * @param tasks        the task table rows in order
  * @param summary      the v4.19+ {@code oom-kill:} line
+ * @param memcg        the memory-cgroup lines of a memcg OOM ({@code Task in … killed as a result of limit of …},
+ *                     {@code memory: usage … limit …}, {@code Memory cgroup stats for …}), null without any
  * @param kills        the kill lines in order
  * @param unrecognised lines inside the report this parser does not understand
  */
 public record ParsedReport(int firstLine, Header header, Requester requester, CpusetLine cpuset, List<ZoneInfo> zones,
         List<BuddyLine> buddies, Swap swap, RamPages ram, List<String> tableColumns, List<TaskRow> tasks,
-        KillSummary summary, List<KillLine> kills, List<Unrecognised> unrecognised) {
+        KillSummary summary, MemcgInfo memcg, List<KillLine> kills, List<Unrecognised> unrecognised) {
 
     /** Copies the lists. */
     public ParsedReport {
@@ -49,7 +51,8 @@ public record ParsedReport(int firstLine, Header header, Requester requester, Cp
 
     /**
      * {@code Node 0 Normal free:36692kB min:… low:… high:… present:… managed:… lowmem_reserve[]: 0 0 0 0}; the
-     * {@code lowmem_reserve[]} values (pages) may come on the next line.
+     * {@code lowmem_reserve[]} values (pages) may come on the next line. {@code managedKb} is {@code present:} where
+     * the era prints no {@code managed:}, and -1 where the line (cut short) prints neither.
      */
     public record ZoneInfo(int line, int node, String zone, long freeKb, long minKb, long lowKb, long highKb,
             long presentKb, long managedKb, List<Long> lowmemReserve) {
@@ -103,6 +106,15 @@ public record ParsedReport(int firstLine, Header header, Requester requester, Cp
             String taskMemcg, String task, int pid, int uid) {
     }
 
+    /**
+     * The memcg lines: the memcg of the task and the one whose limit was hit (v3.x – v4.x {@code Task in} line), the
+     * usage and limits in kB ({@code memory:}, v1 {@code memory+swap:}, v2 {@code swap:}), and the memcg the stats
+     * were printed for. Fields the report does not print are null.
+     */
+    public record MemcgInfo(int line, String taskMemcg, String limitMemcg, Long usageKb, Long limitKb,
+            Long memswLimitKb, Long swapLimitKb, String statsFor) {
+    }
+
     /** A kill line: which kind, the pid and comm it names, and the score when the line prints one. */
     public record KillLine(int line, Kind kind, int pid, String comm, Long score) {
         /** The kill lines of every era. */
@@ -122,14 +134,49 @@ public record ParsedReport(int firstLine, Header header, Requester requester, Cp
     public record Unrecognised(int line, String text) {
     }
 
+    /**
+     * Whether the memory cgroup's limit invoked this OOM ({@code constraint=CONSTRAINT_MEMCG}, or before v4.19 a
+     * {@code memory: usage … limit …} line in the report).
+     */
+    public boolean memcgOom() {
+        return (summary != null && "CONSTRAINT_MEMCG".equals(summary.constraint()))
+                || (memcg != null && memcg.limitKb() != null);
+    }
+
+    /** The memcg whose limit was hit: {@code oom_memcg=}, else the {@code limit of} memcg, else the stats' memcg. */
+    public String memcgName() {
+        if (summary != null && summary.oomMemcg() != null) {
+            return summary.oomMemcg();
+        }
+        if (memcg == null) {
+            return null;
+        }
+        return memcg.limitMemcg() != null ? memcg.limitMemcg() : memcg.statsFor();
+    }
+
     /** The parts the rebuilt decision needs and this report lacks, by name; empty when it has them all. */
     public List<String> missing() {
         List<String> out = new java.util.ArrayList<>();
-        if (zones.isEmpty()) {
-            out.add("per-zone lines (Mem-Info: Node N ZONE free:… min:…)");
-        }
-        if (ram == null || ram.ram() == null || ram.reserved() == null) {
-            out.add("pages RAM / pages reserved lines");
+        if (memcgOom()) {
+            if (memcg == null || memcg.limitKb() == null) {
+                out.add("the memcg limit line (memory: usage …kB, limit …kB)");
+            }
+            if (memcgName() == null) {
+                out.add("the memcg's name (oom_memcg=, Task in … limit of …, or Memory cgroup stats for …)");
+            }
+        } else {
+            if (zones.isEmpty()) {
+                out.add("per-zone lines (Mem-Info: Node N ZONE free:… min:…)");
+            }
+            if (ram == null || ram.ram() == null || ram.reserved() == null) {
+                out.add("pages RAM / pages reserved lines");
+            }
+            List<String> unsized = zones.stream().filter(z -> z.managedKb() < 0)
+                    .map(z -> "Node " + z.node() + " " + z.zone()).toList();
+            if (!unsized.isEmpty()) {
+                out.add("managed:/present: of " + String.join(", ", unsized)
+                        + " (the zone lines are cut short; only their sum, RAM − reserved, is printed)");
+            }
         }
         if (tableColumns == null) {
             out.add("task table header ([ pid ] uid tgid total_vm rss …)");

@@ -23,18 +23,21 @@ public final class ReportParser {
     }
 
     private static final Pattern PRIORITY = Pattern.compile("^<\\d+>");
+    /** Mail quoting ({@code > }) and the indentation a report gets when pasted into a mail or a page. */
+    private static final Pattern QUOTE = Pattern.compile("^(?:\\s*>)*\\s*");
     private static final Pattern SYSLOG = Pattern.compile(
             "^(?:[A-Z][a-z]{2} [ \\d]?\\d \\d\\d:\\d\\d:\\d\\d|\\d{4}-\\d\\d-\\d\\d[T ][\\d:.,+\\-]+) \\S+ kernel: ");
     private static final Pattern DMESG_TIME = Pattern.compile("^\\[\\s*\\d+\\.\\d+\\] ?");
-    private static final Pattern DMESG_T = Pattern.compile("^\\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ \\d]?\\d [\\d:]{8} "
-            + "\\d{4}\\] ?");
+    /** {@code dmesg -T}: {@code [Tue Mar  7 10:01:02 2023]}, or in another locale {@code [月  1月 26 01:49:41 2026]}. */
+    private static final Pattern DMESG_T = Pattern.compile("^\\[[^\\]\\[]{0,40}?\\d\\d:\\d\\d:\\d\\d \\d{4}\\] ?");
     private static final Pattern CALLER = Pattern.compile("^\\[\\s*[TC]\\d+\\] ?");
 
     private static final Pattern HEADER = Pattern.compile(
             "^(.+?) invoked oom-killer: gfp_mask=(0x[0-9a-fA-F]+)(?:\\(([^)]*)\\))?,"
                     + "(?: nodemask=([^,]*),)? order=(-?\\d+), oom_score_adj=(-?\\d+)");
     private static final Pattern CPU = Pattern.compile(
-            "^CPU: (\\d+) (?:UID: \\d+ )?PID: (\\d+) Comm: (.+?) (?:Not tainted|Tainted: [A-Z ]*?) ?(\\d+\\.\\d+\\S*)");
+            "^CPU: (\\d+) (?:UID: \\d+ )?PID: (\\d+) Comm: (.+?) (?:Kdump: loaded )?"
+                    + "(?:Not tainted|Tainted: [A-Z ]*?) ?(\\d+\\.\\d+\\S*)");
     private static final Pattern CPUSET = Pattern.compile("^(.+?) cpuset=(\\S+) mems_allowed=(\\S+)$");
     private static final Pattern ZONE = Pattern.compile(
             "^(?:Node (\\d+) )?(DMA|DMA32|Normal|HighMem|Movable|Device) free:(\\d+)kB (.*)$");
@@ -47,12 +50,19 @@ public final class ReportParser {
     private static final Pattern PAGES = Pattern.compile("^(\\d+) pages (RAM|reserved|HighMem/MovableOnly)$");
     private static final Pattern TABLE_HEADER = Pattern.compile("^\\[\\s*pid\\s*\\]\\s+uid\\s+tgid\\s+(.*?)\\s+name$");
     private static final Pattern TABLE_ROW = Pattern.compile("^\\[\\s*(\\d+)\\]\\s+(.*)$");
+    private static final Pattern TRAILING = Pattern.compile("\\s{2,}");
     private static final Pattern SUMMARY = Pattern.compile("^oom-kill:(constraint=.*)$");
     private static final Pattern KILL = Pattern.compile(
             "^(?:Out of memory(?: \\([a-z_]+\\))?: |Memory cgroup out of memory: )?Kill process (\\d+) \\((.*)\\) "
                     + "(?:score (\\d+) or sacrifice child|sharing same memory)");
     private static final Pattern KILLED = Pattern.compile(
             "^(?:Out of memory(?: \\([a-z_]+\\))?: |Memory cgroup out of memory: )?Killed process (\\d+) \\((.*?)\\)");
+    private static final Pattern TASK_IN = Pattern.compile("^Task in (\\S+) killed as a result of limit of (\\S+)");
+    private static final Pattern MEMCG_USAGE = Pattern.compile(
+            "^(memory|memory\\+swap|swap|kmem): usage (\\d+)kB, limit (\\d+)kB, failcnt \\d+");
+    private static final Pattern MEMCG_STATS = Pattern.compile("^Memory cgroup stats for ([^:]+):?");
+    /** A cgroup v2 memory.stat line as the memcg report prints them after its stats heading. */
+    private static final Pattern MEMCG_STAT = Pattern.compile("^[a-z_]+ \\d+$");
     private static final Pattern REAPED = Pattern.compile("^oom_reaper: reaped process (\\d+) \\((.*?)\\)");
 
     /** Lines a report carries that the decision does not need: stack dumps, counters, hugepages, cache stats. */
@@ -61,8 +71,9 @@ public final class ReportParser {
             Pattern.compile("^ ?\\[<[0-9a-f]+>\\]"), Pattern.compile("^ ?\\??\\s*[A-Za-z_.$0-9]+\\+0x[0-9a-f]+/0x"),
             Pattern.compile("^\\s*(?:[0-9a-f]{16} ?)+$"), Pattern.compile("^\\s*(?:[0-9a-f]{8} ?)+$"),
             Pattern.compile("^\\s*<(?:/?TASK|IRQ|EOI)>"),
-            Pattern.compile("^\\s*(?:RIP|RSP|RAX|RDX|RBP|R1[0-5]|R[89]):"),
-            Pattern.compile("^Mem-Info:"), Pattern.compile("^\\s*[a-z_]+:\\d+(?: [a-z_()]+:\\d+)*\\s*$"),
+            Pattern.compile("^\\s*(?:RIP|EIP|RSP|RAX|RDX|RBP|EAX|ESI|DS|R1[0-5]|R[89]):"), Pattern.compile("^Code: "),
+            Pattern.compile("^Mem-Info:"), Pattern.compile("^(?:Node \\d+ )?[A-Za-z0-9]+ per-cpu:$"),
+            Pattern.compile("^CPU\\s+\\d+: (?:hi|Hot):"), Pattern.compile("^\\s*[a-z_]+:\\d+(?: [a-z_()]+:\\d+)*\\s*$"),
             Pattern.compile("^Node \\d+ active_anon:"), Pattern.compile("^Node \\d+ hugepages_"),
             Pattern.compile("^\\d+ total pagecache pages"), Pattern.compile("^\\d+ pages in swap cache"),
             Pattern.compile("^Swap cache stats: "), Pattern.compile("^\\d+ pages (?:hwpoisoned|cma reserved)"),
@@ -70,7 +81,8 @@ public final class ReportParser {
             Pattern.compile("^\\s*r\\d+:[0-9a-f]+"), Pattern.compile("^\\[<[0-9a-f]+>\\] \\("),
             Pattern.compile("^Memory cgroup stats for "), Pattern.compile("^memory: usage "),
             Pattern.compile("^(?:memory\\+swap|kmem|swap): usage "), Pattern.compile("^Task in .* killed as a result"),
-            Pattern.compile("^\\S+ (?:mems_allowed|cpuset)="), Pattern.compile("^\\s*$"));
+            Pattern.compile("^\\S+ (?:mems_allowed|cpuset)="), Pattern.compile("^Tasks in .* are going to be killed"),
+            Pattern.compile("^\\s*$"));
 
     private ReportParser() {
     }
@@ -78,6 +90,7 @@ public final class ReportParser {
     /** Strips what the log tool put before the kernel's text: syslog/journal prefixes, timestamps, priorities. */
     static String strip(String raw) {
         String s = raw;
+        s = QUOTE.matcher(s).replaceFirst("");
         s = PRIORITY.matcher(s).replaceFirst("");
         s = SYSLOG.matcher(s).replaceFirst("");
         s = DMESG_T.matcher(s).replaceFirst("");
@@ -101,6 +114,10 @@ public final class ReportParser {
             String raw = lines.get(i);
             int lineNo = i + 1;
             if (foreign(raw)) {
+                if (current != null && current.closed) {
+                    reports.add(current.build()); // the report ended with its kill line
+                    current = null;
+                }
                 if (current == null) {
                     outside++;
                 } else {
@@ -159,6 +176,14 @@ public final class ReportParser {
         List<String> columns;
         final List<ParsedReport.TaskRow> tasks = new ArrayList<>();
         ParsedReport.KillSummary summary;
+        int memcgLine;
+        String taskMemcg;
+        String limitMemcg;
+        Long memcgUsageKb;
+        Long memcgLimitKb;
+        Long memswLimitKb;
+        Long swapLimitKb;
+        String statsFor;
         final List<ParsedReport.KillLine> kills = new ArrayList<>();
         final List<ParsedReport.Unrecognised> unrecognised = new ArrayList<>();
         /** True after a kill line: only further kill lines still belong to the report. */
@@ -237,6 +262,36 @@ public final class ReportParser {
                 }
                 return;
             }
+            if ((m = TASK_IN.matcher(text)).find()) {
+                memcgLine = memcgLine == 0 ? line : memcgLine;
+                taskMemcg = m.group(1);
+                limitMemcg = m.group(2);
+                return;
+            }
+            if ((m = MEMCG_USAGE.matcher(text)).find()) {
+                memcgLine = memcgLine == 0 ? line : memcgLine;
+                long limit = Long.parseLong(m.group(3));
+                switch (m.group(1)) {
+                    case "memory" -> {
+                        memcgUsageKb = Long.parseLong(m.group(2));
+                        memcgLimitKb = limit;
+                    }
+                    case "memory+swap" -> memswLimitKb = limit;
+                    case "swap" -> swapLimitKb = limit;
+                    default -> {
+                        // kmem: not a limit the OOM killer reads
+                    }
+                }
+                return;
+            }
+            if ((m = MEMCG_STATS.matcher(text)).find()) {
+                memcgLine = memcgLine == 0 ? line : memcgLine;
+                statsFor = m.group(1).trim();
+                return;
+            }
+            if (statsFor != null && columns == null && MEMCG_STAT.matcher(text).find()) {
+                return;
+            }
             if ((m = SUMMARY.matcher(text)).find()) {
                 summary = summary(line, m.group(1));
                 return;
@@ -265,7 +320,7 @@ public final class ReportParser {
             return new ParsedReport.ZoneInfo(line, node, m.group(2), Long.parseLong(m.group(3)),
                     kb.getOrDefault("min", 0L),
                     kb.getOrDefault("low", 0L), kb.getOrDefault("high", 0L), kb.getOrDefault("present", 0L),
-                    kb.getOrDefault("managed", kb.getOrDefault("present", 0L)), reserve);
+                    kb.getOrDefault("managed", kb.getOrDefault("present", -1L)), reserve);
         }
 
         private ParsedReport.BuddyLine buddy(int line, Matcher m) {
@@ -314,8 +369,16 @@ public final class ReportParser {
                 if (totalVm == null || rss == null || swapents == null || adj == null) {
                     return null;
                 }
+                String name = tok[numeric].trim();
+                Matcher extra = TRAILING.matcher(name);
+                if (extra.find()) {
+                    // a comm is at most 15 characters and has no run of blanks: what follows one was added later
+                    unrecognised.add(new ParsedReport.Unrecognised(line, "text after the task name: "
+                            + name.substring(extra.end())));
+                    name = name.substring(0, extra.start());
+                }
                 return new ParsedReport.TaskRow(line, pid, uid, tgid, totalVm, rss, nrPtes, nrPmds, pgtables, swapents,
-                        adj, tok[numeric]);
+                        adj, name);
             } catch (NumberFormatException e) {
                 return null;
             }
@@ -358,7 +421,10 @@ public final class ReportParser {
                             : new ParsedReport.Swap(freeSwapKb == null ? 0 : freeSwapKb, totalSwapKb == null ? 0
                                     : totalSwapKb),
                     ram == null && reserved == null ? null : new ParsedReport.RamPages(ram, reserved, highmem),
-                    columns, tasks, summary, kills, unrecognised);
+                    columns, tasks, summary,
+                    memcgLine == 0 ? null : new ParsedReport.MemcgInfo(memcgLine, taskMemcg, limitMemcg, memcgUsageKb,
+                            memcgLimitKb, memswLimitKb, swapLimitKb, statsFor),
+                    kills, unrecognised);
         }
     }
 }

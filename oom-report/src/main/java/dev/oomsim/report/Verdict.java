@@ -82,10 +82,21 @@ public record Verdict(ParsedReport report, WhatIf change, Decision primary, Deci
         return out;
     }
 
-    /** (RAM − reserved) + swap as the report prints them, in pages. */
+    /**
+     * The totalpages the report's own figures give, in pages: (RAM − reserved) + swap, or for a memcg OOM the memcg
+     * limit (+ swap where printed, capped by a printed memory+swap limit).
+     */
     public long reportTotalpages() {
-        long swap = report.swap() == null ? 0 : report.swap().totalKb() / Rebuild.PAGE_KB;
-        return report.ram().ram() - report.ram().reserved() + swap + change.addSwapPages();
+        long swap = (report.swap() == null ? 0 : report.swap().totalKb() / Rebuild.PAGE_KB) + change.addSwapPages();
+        if (report.memcgOom()) {
+            ParsedReport.MemcgInfo mi = report.memcg();
+            long limit = mi.limitKb() / Rebuild.PAGE_KB + swap;
+            if (mi.memswLimitKb() != null && mi.memswLimitKb() < Rebuild.UNLIMITED_KB) {
+                limit = Math.min(limit, mi.memswLimitKb() / Rebuild.PAGE_KB);
+            }
+            return Math.max(limit, 1);
+        }
+        return report.ram().ram() - report.ram().reserved() + swap;
     }
 
     private static Map<String, Object> decisionTree(Decision d) {
@@ -188,8 +199,9 @@ public record Verdict(ParsedReport report, WhatIf change, Decision primary, Deci
      */
     List<Map<String, Object>> watermarks() {
         List<Map<String, Object>> out = new ArrayList<>();
-        if (primary.rebuild().sysrq()) {
-            return out; // a forced OOM allocates nothing: no watermark was consulted
+        Rebuild rb = primary.rebuild();
+        if (rb.sysrq() || rb.pagefault() || rb.memcg() != null) {
+            return out; // a forced, page-fault or memcg OOM: no zone watermark was consulted
         }
         GfpFlags gfp = Decision.gfp(primary.rebuild());
         boolean i386 = "i386".equals(primary.rebuild().tree().get("arch"));
@@ -212,9 +224,30 @@ public record Verdict(ParsedReport report, WhatIf change, Decision primary, Deci
             m.put("last_chance_short_by", Math.max(0, high - free + 1));
             m.put("min_plus_reserve", min);
             m.put("min_short_by", Math.max(0, min - free + 1));
+            if (report.header().order() > 0) {
+                Integer largest = largestFreeOrder(z);
+                m.put("largest_free_order", largest);
+                m.put("block_fits_order", largest == null ? null : largest >= report.header().order());
+            }
             out.add(m);
         }
         return out;
+    }
+
+    /** The highest order with a free block on the zone's buddy line, -1 when all are empty; null without a line. */
+    private Integer largestFreeOrder(ParsedReport.ZoneInfo z) {
+        for (ParsedReport.BuddyLine b : report.buddies()) {
+            if (b.node() == z.node() && b.zone().equals(z.zone())) {
+                int largest = -1;
+                for (ParsedReport.FreeBlocks f : b.orders()) {
+                    if (f.count() > 0) {
+                        largest = Math.max(largest, f.order());
+                    }
+                }
+                return largest;
+            }
+        }
+        return null;
     }
 
     private static int zoneIdx(String zone, boolean i386) {
@@ -276,8 +309,9 @@ public record Verdict(ParsedReport report, WhatIf change, Decision primary, Deci
             sb.append("; CAP_SYS_ADMIN of the uid-0 tasks (never printed) decides it: both outcomes above");
         }
         sb.append('\n');
-        sb.append("totalpages: model ").append(primary.totalpages()).append(", report (RAM − reserved) + swap ")
-                .append(reportTotalpages()).append('\n');
+        sb.append("totalpages: model ").append(primary.totalpages()).append(report.memcgOom()
+                ? ", report memcg limit + swap " : ", report (RAM − reserved) + swap ").append(reportTotalpages())
+                .append('\n');
         sb.append("top candidates (points = rss + swapents + pagetables + adj term").append(
                 primary.rebuild().profile().equals("seed") ? " + root bonus" : "").append("):\n");
         for (Map<String, Object> c : candidates(primary, 5)) {
@@ -294,13 +328,20 @@ public record Verdict(ParsedReport report, WhatIf change, Decision primary, Deci
                         s.get("why")));
             }
         }
-        if (!primary.rebuild().sysrq()) {
+        if (!watermarks().isEmpty()) {
             sb.append("last chance (high watermark + lowmem_reserve) per zone:\n");
         }
         for (Map<String, Object> w : watermarks()) {
-            sb.append(String.format("  Node %s %-7s free %s, needs > %s: short by %s (min + reserve %s: short by %s)%n",
+            sb.append(String.format("  Node %s %-7s free %s, needs > %s: short by %s (min + reserve %s: short by %s)",
                     w.get("node"), w.get("zone"), w.get("free"), w.get("high_plus_reserve"),
                     w.get("last_chance_short_by"), w.get("min_plus_reserve"), w.get("min_short_by")));
+            if (w.get("largest_free_order") != null) {
+                sb.append("; largest free block order ").append(w.get("largest_free_order"));
+                if (Boolean.FALSE.equals(w.get("block_fits_order"))) {
+                    sb.append(" < order ").append(report.header().order()).append(": no block fits");
+                }
+            }
+            sb.append('\n');
         }
         if (!report.unrecognised().isEmpty()) {
             sb.append(report.unrecognised().size()).append(" unrecognised line(s):\n");
