@@ -1,5 +1,5 @@
-// The coordinator's dashboard: polls /api/pressure and /api/kills once a second and redraws in place (no reload).
-// It fetches nothing but those two from the coordinator that served it.
+// The coordinator's dashboard: polls /api/pressure and /api/kills once a second and redraws in place (no reload);
+// a pasted OOM report is posted to /api/explain. It fetches nothing but those from the coordinator that served it.
 'use strict';
 
 const POLL_MS = 1000;
@@ -281,3 +281,71 @@ async function poll() {
 }
 
 poll();
+
+// ---- Explain a pasted OOM report (POST /api/explain) ----------------------------------------------------------------
+
+function explainedReport(r) {
+  const box = el('div', { class: 'verdict', 'data-report-line': String(r.report_line) });
+  if (r.error) {
+    box.append(el('div', { class: 'err' }, 'report at line ' + r.report_line + ': ' + r.error));
+    return box;
+  }
+  const k = r.kernel || {};
+  const m = r.model || {};
+  box.append(el('div', {},
+    'report at line ' + r.report_line + ' (' + r.era + ', profile ' + r.profile + '): the kernel killed ',
+    el('b', { class: 'kernel-victim' }, String(k.victim)), k.score === null ? '' : ' (score ' + k.score + ')',
+    '; the model kills ', el('b', { class: 'model-victim' }, String(m.victim) + ' ' + (m.comm || '')),
+    m.score === null || m.score === undefined ? '' : ' (score ' + m.score + ')', ' — ',
+    r.matches_kernel ? el('span', { class: 'ok' }, 'same decision') : el('span', { class: 'no' }, 'differs')));
+  const cands = r.candidates || [];
+  const top = cands.length ? Number(cands[0].points) : 0;
+  const table = el('table', { class: 'candidates' }, el('thead', {}, el('tr', {}, el('th', {}, 'pid'),
+    el('th', {}, 'comm'), el('th', { class: 'num' }, 'points'), el('th', {}, ''), el('th', { class: 'num' }, 'score'),
+    el('th', { class: 'num' }, 'rss'), el('th', { class: 'num' }, 'swap'), el('th', { class: 'num' }, 'page tables'),
+    el('th', { class: 'num' }, 'adj term'))));
+  const body = el('tbody');
+  cands.forEach(c => {
+    const w = el('span', { class: 'pts' });
+    w.style.width = (top > 0 ? Math.max(1, Math.round(160 * Number(c.points) / top)) : 0) + 'px';
+    body.append(el('tr', {}, el('td', { class: 'num' }, String(c.pid)), el('td', {}, c.comm),
+      el('td', { class: 'num' }, fmt(c.points)), el('td', {}, w), el('td', { class: 'num' }, fmt(c.score)),
+      el('td', { class: 'num' }, fmt(c.rss)), el('td', { class: 'num' }, fmt(c.swapents)),
+      el('td', { class: 'num' }, fmt(c.pagetables)), el('td', { class: 'num' }, fmt(c.adj_term))));
+  });
+  table.append(body);
+  box.append(table);
+  if (r.what_if) {
+    const w = r.what_if.model || {};
+    box.append(el('div', { class: 'what-if' }, 'what if ' + r.what_if.what_if + ': the model kills ',
+      el('b', { class: 'what-if-victim' }, String(w.victim) + ' ' + (w.comm || ''))));
+  }
+  box.append(el('pre', { class: 'explanation' }, r.text));
+  return box;
+}
+
+async function explain(ev) {
+  ev.preventDefault();
+  const out = document.getElementById('explain-result');
+  const q = new URLSearchParams();
+  [['set', 'explain-set'], ['kill', 'explain-kill'], ['profile', 'explain-profile'], ['add_swap', 'explain-swap']]
+    .forEach(([name, id]) => { const v = document.getElementById(id).value.trim(); if (v) { q.set(name, v); } });
+  out.replaceChildren(el('span', { class: 'empty' }, 'explaining…'));
+  try {
+    const res = await fetch('api/explain' + (q.toString() ? '?' + q : ''), {
+      method: 'POST', headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+      body: document.getElementById('explain-text').value });
+    const body = await res.json();
+    if (!res.ok) {
+      out.replaceChildren(el('div', { class: 'verdict' }, el('span', { class: 'err' },
+        body.code + ': ' + body.message)));
+      return;
+    }
+    out.replaceChildren(el('div', { class: 'legend' }, fmt(body.reports.length) + ' report(s) in ' + fmt(body.lines)
+      + ' lines, ' + fmt(body.lines_outside_reports) + ' outside any report'), ...body.reports.map(explainedReport));
+  } catch (e) {
+    out.replaceChildren(el('span', { class: 'err' }, 'explain failed: ' + e));
+  }
+}
+
+document.getElementById('explain-form').addEventListener('submit', explain);

@@ -6,21 +6,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import dev.oomsim.kernel.scenario.ScenarioException;
-import dev.oomsim.report.ParsedReport;
+import dev.oomsim.report.Explanation;
 import dev.oomsim.report.Rebuild;
-import dev.oomsim.report.ReportParser;
 import dev.oomsim.report.Verdict;
 import dev.oomsim.report.WhatIf;
 import picocli.CommandLine.Command;
@@ -38,7 +32,6 @@ import picocli.CommandLine.Spec;
 final class ExplainCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern SET = Pattern.compile("^(\\d+)\\.oom_score_adj=(-?\\d+)$");
 
     @Spec
     CommandSpec spec;
@@ -71,14 +64,12 @@ final class ExplainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         WhatIf change;
         try {
-            Map<Integer, Integer> adj = new HashMap<>();
-            for (String s : sets) {
-                Matcher m = SET.matcher(s);
-                if (!m.matches()) {
-                    err.println("oomsim explain: --set " + s + ": expected PID.oom_score_adj=N");
-                    return ExitCodes.BAD_INPUT;
-                }
-                adj.put(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+            Map<Integer, Integer> adj;
+            try {
+                adj = WhatIf.adjustments(sets);
+            } catch (IllegalArgumentException e) {
+                err.println("oomsim explain: --set " + e.getMessage());
+                return ExitCodes.BAD_INPUT;
             }
             change = new WhatIf(adj, kills, profile, addSwapPages);
         } catch (IllegalArgumentException e) {
@@ -92,57 +83,48 @@ final class ExplainCommand implements Callable<Integer> {
             err.println("oomsim explain: " + file + ": cannot read: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
         }
-        ReportParser.Result result = ReportParser.parse(lines);
-        if (result.reports().isEmpty()) {
+        Explanation explanation = Explanation.of(lines, change);
+        if (explanation.items().isEmpty()) {
             err.println("oomsim explain: " + file + ": no OOM report (no 'invoked oom-killer' line in "
-                    + result.lines() + " lines)");
+                    + explanation.lines() + " lines)");
             return ExitCodes.BAD_INPUT;
         }
         int status = ExitCodes.OK;
         boolean first = true;
-        for (ParsedReport r : result.reports()) {
-            try {
-                Verdict original = Verdict.of(r, WhatIf.NONE);
-                Verdict changed = change.isNone() ? null : Verdict.of(r, change);
-                if (first && emitScenario != null) {
-                    Verdict emitted = changed == null ? original : changed;
-                    writeScenario(emitted);
-                    Rebuild rb = emitted.primary().rebuild();
-                    if (rb.memcg() != null || rb.direct()) {
-                        err.println("oomsim explain: note: " + emitScenario + " replays the report's request as an "
-                                + "allocation; the kernel's decision here was " + (rb.memcg() != null
-                                        ? "mem_cgroup_out_of_memory on " + rb.memcg()
-                                        : "out_of_memory called directly (" + (rb.sysrq() ? "sysrq"
-                                                : rb.pagefault() ? "page fault" : "zone sizes not printed") + ")")
-                                + ", which simulate does not replay");
-                    }
-                }
-                if (!original.matchesKernel()) {
-                    status = Math.max(status, 1);
-                }
-                if (json) {
-                    Map<String, Object> line = new LinkedHashMap<>(original.toTree());
-                    if (changed != null) {
-                        line.put("what_if", changed.toTree());
-                    }
-                    out.println(JSON.writeValueAsString(line));
-                } else {
-                    out.print(original.render());
-                    if (changed != null) {
-                        out.println("--- what if " + change.describe() + ":");
-                        out.print(changed.render());
-                    }
-                    out.println();
-                }
-            } catch (Rebuild.IncompleteReportException | ScenarioException e) {
-                err.println("oomsim explain: " + file + ": " + e.getMessage());
+        for (Explanation.Item item : explanation.items()) {
+            if (item.error() != null) {
+                err.println("oomsim explain: " + file + ": " + item.error());
                 status = ExitCodes.BAD_INPUT;
+                first = false;
+                continue;
+            }
+            if (first && emitScenario != null) {
+                Verdict emitted = item.changed() == null ? item.original() : item.changed();
+                writeScenario(emitted);
+                Rebuild rb = emitted.primary().rebuild();
+                if (rb.memcg() != null || rb.direct()) {
+                    err.println("oomsim explain: note: " + emitScenario + " replays the report's request as an "
+                            + "allocation; the kernel's decision here was " + (rb.memcg() != null
+                                    ? "mem_cgroup_out_of_memory on " + rb.memcg()
+                                    : "out_of_memory called directly (" + (rb.sysrq() ? "sysrq"
+                                            : rb.pagefault() ? "page fault" : "zone sizes not printed") + ")")
+                            + ", which simulate does not replay");
+                }
+            }
+            if (!item.original().matchesKernel()) {
+                status = Math.max(status, 1);
+            }
+            if (json) {
+                out.println(JSON.writeValueAsString(item.toTree()));
+            } else {
+                out.print(item.render());
+                out.println();
             }
             first = false;
         }
         if (!json) {
-            out.println(result.reports().size() + " report(s), " + result.lines() + " lines, "
-                    + result.linesOutsideReports() + " outside any report");
+            out.println(explanation.items().size() + " report(s), " + explanation.lines() + " lines, "
+                    + explanation.linesOutsideReports() + " outside any report");
         }
         out.flush();
         return status;

@@ -37,6 +37,26 @@ public record WhatIf(Map<Integer, Integer> oomScoreAdj, List<Integer> removed, S
         }
     }
 
+    private static final java.util.regex.Pattern ADJUSTMENT =
+            java.util.regex.Pattern.compile("^(\\d+)\\.oom_score_adj=(-?\\d+)$");
+
+    /**
+     * The {@code oom_score_adj} changes {@code PID.oom_score_adj=N}, one per entry, by pid.
+     *
+     * @throws IllegalArgumentException naming the entry that is not of that form
+     */
+    public static Map<Integer, Integer> adjustments(List<String> entries) {
+        Map<Integer, Integer> adj = new java.util.HashMap<>();
+        for (String s : entries) {
+            java.util.regex.Matcher m = ADJUSTMENT.matcher(s);
+            if (!m.matches()) {
+                throw new IllegalArgumentException(s + ": expected PID.oom_score_adj=N");
+            }
+            adj.put(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+        }
+        return adj;
+    }
+
     /** Whether this changes anything. */
     public boolean isNone() {
         return oomScoreAdj.isEmpty() && removed.isEmpty() && profile == null && addSwapPages == 0;

@@ -25,7 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The coordinator's HTTP server (docs/coordinator.md, "HTTP API"): the JSON API over {@link StoreQueries},
+ * The coordinator's HTTP server (docs/coordinator.md, "HTTP API"): the JSON API over {@link StoreQueries}, a pasted
+ * OOM report explained ({@code POST /api/explain}, {@link ExplainEndpoint}),
  * {@code /health}, {@code /metrics} and the dashboard from the jar's {@code /dashboard/} resources at {@code /}.
  * It binds before Kafka Streams starts, so the bound port can be the instance's {@code application.server};
  * {@link #serve(StoreQueries)} hands it the queries once Streams exists.
@@ -101,9 +102,10 @@ public final class ApiServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             try {
-                if (!"GET".equals(exchange.getRequestMethod())) {
-                    respondJson(exchange, 405, error("method_not_allowed", "only GET is served here, not "
-                            + exchange.getRequestMethod()));
+                String method = "/api/explain".equals(exchange.getRequestURI().getPath()) ? "POST" : "GET";
+                if (!method.equals(exchange.getRequestMethod())) {
+                    respondJson(exchange, 405, error("method_not_allowed", "only " + method + " is served at "
+                            + exchange.getRequestURI().getPath() + ", not " + exchange.getRequestMethod()));
                     return;
                 }
                 route(exchange);
@@ -127,6 +129,8 @@ public final class ApiServer implements AutoCloseable {
             case "/api/pressure" -> respondJson(exchange, 200, queries().pressure(local));
             case "/api/lock" -> respondJson(exchange, 200, queries().lock(local));
             case "/api/dead-letters" -> respondJson(exchange, 200, queries().deadLetters(local));
+            case "/api/explain" -> respond(exchange, 200, JSON_TYPE, JSON.writeValueAsBytes(ExplainEndpoint.explain(
+                    exchange.getRequestBody().readNBytes(ExplainEndpoint.MAX_BYTES + 1), params)));
             case "/api/kills" -> {
                 long since = params.longIn("since", 0, 0, 9_999_999_999_999L);
                 int limit = (int) params.longIn("limit", DEFAULT_KILLS, 1, MAX_KILLS);

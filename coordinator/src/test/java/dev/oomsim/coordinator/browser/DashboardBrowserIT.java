@@ -33,7 +33,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
@@ -53,6 +56,7 @@ import org.openqa.selenium.logging.LoggingPreferences;
  * without a reload, a click shows why that victim, the node's memory bar is there, nothing is fetched from anywhere
  * but the coordinator, and a screenshot is left at {@code target/dashboard.png}.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserIT {
 
     @RegisterExtension
@@ -111,6 +115,7 @@ class DashboardBrowserIT {
     }
 
     @Test
+    @Order(1)
     void aKillAppearsWithoutReloadAndAClickShowsWhyThatVictim() throws IOException {
         browser.get(coordinator.httpUri().toString());
         await().atMost(DEADLINE).until(() -> text("#status").startsWith("live"));
@@ -175,6 +180,36 @@ class DashboardBrowserIT {
         Path shot = browser.getScreenshotAs(OutputType.FILE).toPath();
         Files.copy(shot, TARGET.resolve("dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
         assertThat(Files.size(TARGET.resolve("dashboard.png"))).isPositive();
+    }
+
+    /**
+     * A real OOM report pasted into the page (RHEL 7, two NUMA nodes: the kernel killed mysqld 6576, score 651) comes
+     * back explained, drawn as candidates with their points, and a what-if (mysqld made unkillable) beside it.
+     */
+    @Test
+    @Order(2)
+    void aPastedOomReportIsExplainedWithAWhatIfBesideIt() throws IOException {
+        String report = Files.readString(Path.of("..", "oom-report", "src", "test", "resources", "reports",
+                "rhel7-3.10-x86_64-2-nodes.txt"));
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                "document.getElementById('explain-text').value = arguments[0];", report);
+        browser.findElement(By.id("explain-set")).sendKeys("6576.oom_score_adj=-1000");
+        browser.findElement(By.id("explain-go")).click();
+
+        await().atMost(DEADLINE).until(() -> !browser.findElements(By.cssSelector("#explain-result .verdict"))
+                .isEmpty());
+        assertThat(text("#explain-result .kernel-victim")).isEqualTo("6576");
+        assertThat(text("#explain-result .model-victim")).isEqualTo("6576 mysqld");
+        assertThat(text("#explain-result .verdict")).contains("same decision").contains("score 651");
+        assertThat(browser.findElements(By.cssSelector("#explain-result table.candidates tbody tr")))
+                .as("the top candidates, drawn").isNotEmpty();
+        assertThat(text("#explain-result .what-if")).contains("--set 6576.oom_score_adj=-1000")
+                .doesNotContain("6576 mysqld");
+        assertThat(text("#explain-result pre.explanation")).contains("mysqld");
+
+        Path shot = browser.getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(shot, TARGET.resolve("dashboard-explain.png"), StandardCopyOption.REPLACE_EXISTING);
+        assertThat(Files.size(TARGET.resolve("dashboard-explain.png"))).isPositive();
     }
 
     private static String text(String css) {
