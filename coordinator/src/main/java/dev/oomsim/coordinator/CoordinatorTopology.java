@@ -25,7 +25,8 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <ol>
  *   <li>{@code node-state}, {@code progress} and {@code kills} are re-keyed by node id (the kill by its invoking
- *       node) into one repartition topic, {@code node-inputs}, and folded per node ({@link NodeFold}) into
+ *       node) into one repartition topic, {@code node-inputs} (a partition per node, {@link NodePartitioner}, so
+ *       instances sharing the application id share the nodes), and folded per node ({@link NodeFold}) into
  *       {@code node-pressure} and the {@code pressure} topic ({@code node-<id>});</li>
  *   <li>the node views, every kill and every dead letter are re-keyed {@code cluster} into one-partition repartition
  *       topics and folded with the one-partition {@code oom-lock} topic in a single task ({@link ClusterFold}) into
@@ -89,7 +90,8 @@ public final class CoordinatorTopology {
                         .map((k, v) -> KeyValue.pair(v.getInvokingNode(), (SpecificRecord) v)))
                 .repartition(Repartitioned.with(Serdes.Integer(),
                         (Serde<SpecificRecord>) new TaggedSerde(NodeState.class, ProgressEvent.class,
-                                KillEvent.class)).withName("node-inputs"));
+                                KillEvent.class)).withName("node-inputs")
+                        .withNumberOfPartitions(topics.nodes()).withStreamPartitioner(NodePartitioner.INSTANCE));
         KStream<String, SpecificRecord> nodeOut = nodeInputs.process(() -> new NodeFold(config),
                 StoreNames.NODE_PRESSURE, NodeFold.STATE_STORE);
         KStream<String, PressureView> nodeViews = views(nodeOut);
