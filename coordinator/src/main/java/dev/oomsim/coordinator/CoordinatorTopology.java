@@ -18,6 +18,8 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -61,18 +63,14 @@ public final class CoordinatorTopology {
         Serde<KillEvent> killSerde = killsTopic.valueSerde();
 
         StreamsBuilder b = new StreamsBuilder();
-        b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.NODE_PRESSURE),
-                Serdes.Integer(), pressureSerde));
-        b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NodeFold.STATE_STORE),
-                Serdes.Integer(), new JsonSerde<>(NodeFoldState.class)));
-        b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.CLUSTER_PRESSURE),
-                Serdes.String(), pressureSerde));
-        b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.RECENT_KILLS),
-                Serdes.String(), killSerde));
-        b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ClusterFold.STATE_STORE),
-                Serdes.String(), new JsonSerde<>(ClusterFoldState.class)));
-        b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ClusterFold.NODE_VIEWS_STORE),
-                Serdes.Integer(), pressureSerde));
+        // Cached stores: a commit writes each key's newest value once to its changelog, not every update of it; reads
+        // (and interactive queries) see the cache, so nothing is less visible.
+        b.addStateStore(cached(StoreNames.NODE_PRESSURE, Serdes.Integer(), pressureSerde));
+        b.addStateStore(cached(NodeFold.STATE_STORE, Serdes.Integer(), new JsonSerde<>(NodeFoldState.class)));
+        b.addStateStore(cached(StoreNames.CLUSTER_PRESSURE, Serdes.String(), pressureSerde));
+        b.addStateStore(cached(StoreNames.RECENT_KILLS, Serdes.String(), killSerde));
+        b.addStateStore(cached(ClusterFold.STATE_STORE, Serdes.String(), new JsonSerde<>(ClusterFoldState.class)));
+        b.addStateStore(cached(ClusterFold.NODE_VIEWS_STORE, Serdes.Integer(), pressureSerde));
 
         KStream<byte[], NodeState> states = decoded(b, nodeStateTopic, deadLetterTopic);
         KStream<byte[], ProgressEvent> progress = decoded(b, progressTopic, deadLetterTopic);
@@ -133,6 +131,12 @@ public final class CoordinatorTopology {
                 .mapValues(v -> ((DecodeInput.Bad) v).letter())
                 .to(deadLetterTopic.name(), Produced.with(deadLetterTopic.keySerde(), deadLetterTopic.valueSerde()));
         return out.filter((k, v) -> !(v instanceof DecodeInput.Bad)).mapValues(v -> (T) v);
+    }
+
+    private static <K, V> StoreBuilder<KeyValueStore<K, V>> cached(String name, Serde<K> keySerde,
+            Serde<V> valueSerde) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keySerde, valueSerde)
+                .withCachingEnabled();
     }
 
     private static KStream<String, PressureView> views(KStream<String, SpecificRecord> out) {
