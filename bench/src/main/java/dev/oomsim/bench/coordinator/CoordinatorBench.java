@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 
 import dev.oomsim.coordinator.CoordinatorConfig;
+import dev.oomsim.coordinator.CoordinatorService;
 import dev.oomsim.schemas.topics.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -28,8 +29,7 @@ import org.apache.kafka.streams.kstream.Produced;
 public final class CoordinatorBench {
 
     /** The coordinator's own default commit interval: how soon a folded view is visible. */
-    public static final Duration COMMIT_INTERVAL = dev.oomsim.coordinator.CoordinatorService.Spec
-            .DEFAULT_COMMIT_INTERVAL;
+    public static final Duration COMMIT_INTERVAL = CoordinatorService.Spec.DEFAULT_COMMIT_INTERVAL;
 
     private CoordinatorBench() {
     }
@@ -41,17 +41,15 @@ public final class CoordinatorBench {
     }
 
     /**
-     * The Streams settings of both the coordinator and its pass-through baseline, as {@code CoordinatorService} sets
-     * them: exactly-once v2, the commit interval, a state directory, one stream thread.
+     * The Streams settings of both the coordinator and its pass-through baseline, {@link CoordinatorService#tuning}
+     * (exactly-once v2, the commit interval, the producer's retry backoff), a state directory, one stream thread.
      */
     public static Properties streamsProperties(String bootstrapServers, String applicationId, Path stateDir,
             Duration commitInterval) {
-        Properties p = new Properties();
+        Properties p = CoordinatorService.tuning(commitInterval);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         return p;
     }
