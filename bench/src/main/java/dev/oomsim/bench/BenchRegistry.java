@@ -13,6 +13,9 @@ import dev.oomsim.bench.live.AgentHeapBenchmark;
 import dev.oomsim.bench.live.AgentThroughputBenchmark;
 import dev.oomsim.bench.live.AllocRequestProduceBenchmark;
 import dev.oomsim.bench.live.ClusterLockBenchmark;
+import dev.oomsim.bench.live.CoordinatorFoldBenchmark;
+import dev.oomsim.bench.live.CoordinatorHeapBenchmark;
+import dev.oomsim.bench.live.CoordinatorKillLatencyBenchmark;
 import dev.oomsim.bench.live.KernelHeapBenchmark;
 import dev.oomsim.bench.live.OomKillLatencyBenchmark;
 
@@ -34,6 +37,9 @@ public final class BenchRegistry {
                 new AgentThroughputBenchmark(),
                 new OomKillLatencyBenchmark(),
                 new AgentHeapBenchmark(),
+                new CoordinatorFoldBenchmark(),
+                new CoordinatorKillLatencyBenchmark(),
+                new CoordinatorHeapBenchmark(),
                 // The kernel issue's targets (docs/kernel-model.md): absolute, the model runs without Kafka.
                 JmhBenchmark.of("buddy allocator", BuddyBench.class,
                         JmhRow.of("allocFreePair", "order-0 alloc+free pairs, 16 GiB zone (JMH)", Target.atLeast(10e6))

@@ -28,7 +28,6 @@ import dev.oomsim.schemas.WatermarkLevel;
 import dev.oomsim.schemas.ZonePressure;
 import dev.oomsim.service.DeadLetterCategory;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -59,6 +58,13 @@ final class ClusterFold implements Processor<String, Object, String, SpecificRec
     private KeyValueStore<String, KillEvent> recentKills;
     private KeyValueStore<String, ClusterFoldState> stateStore;
     private KeyValueStore<Integer, PressureView> nodeViews;
+    /**
+     * The nodes' views and the fold's state as in {@link #nodeViews} and {@link #stateStore}, decoded once: every
+     * record updates both (the stores stay the truth a restore starts from), and {@link #init} reloads them, so a task
+     * restarted after an aborted transaction folds on from the restored stores.
+     */
+    private final java.util.TreeMap<Integer, PressureView> views = new java.util.TreeMap<>();
+    private ClusterFoldState state;
     private LockState lock;
 
     ClusterFold(CoordinatorConfig config) {
@@ -72,16 +78,23 @@ final class ClusterFold implements Processor<String, Object, String, SpecificRec
         this.recentKills = context.getStateStore(StoreNames.RECENT_KILLS);
         this.stateStore = context.getStateStore(STATE_STORE);
         this.nodeViews = context.getStateStore(NODE_VIEWS_STORE);
-        this.lock = replay(state());
+        views.clear();
+        try (KeyValueIterator<Integer, PressureView> it = nodeViews.all()) {
+            it.forEachRemaining(kv -> views.put(kv.key, kv.value));
+        }
+        ClusterFoldState stored = stateStore.get(CoordinatorTopology.CLUSTER_KEY);
+        this.state = stored != null ? stored : new ClusterFoldState(config.rateWindow().toMillis());
+        this.lock = replay(state);
     }
 
     @Override
     public void process(Record<String, Object> record) {
-        ClusterFoldState s = state();
+        ClusterFoldState s = state;
         long ts = record.timestamp();
         Object value = record.value();
         if (value instanceof PressureView v && v.getNode() != null) {
             nodeViews.put(v.getNode(), v);
+            views.put(v.getNode(), v);
         } else if (value instanceof KillEvent k) {
             foldKill(s, record, k);
         } else if (value instanceof DeadLetter d) {
@@ -96,11 +109,6 @@ final class ClusterFold implements Processor<String, Object, String, SpecificRec
         PressureView view = view(s, ts);
         clusterStore.put(CoordinatorTopology.CLUSTER_KEY, view);
         context.forward(record.withKey(CoordinatorTopology.CLUSTER_KEY).withValue((SpecificRecord) view));
-    }
-
-    private ClusterFoldState state() {
-        ClusterFoldState s = stateStore.get(CoordinatorTopology.CLUSTER_KEY);
-        return s != null ? s : new ClusterFoldState(config.rateWindow().toMillis());
     }
 
     private void foldKill(ClusterFoldState s, Record<String, Object> record, KillEvent k) {
@@ -238,43 +246,39 @@ final class ClusterFold implements Processor<String, Object, String, SpecificRec
         long someTotal = 0;
         long fullTotal = 0;
         boolean anyPsi = false;
-        try (KeyValueIterator<Integer, PressureView> it = nodeViews.all()) {
-            while (it.hasNext()) {
-                KeyValue<Integer, PressureView> e = it.next();
-                PressureView n = e.value;
-                managed += n.getManagedPages();
-                free += n.getFreePages();
-                requests += n.getRequests();
-                failed += n.getFailedAllocations();
-                mayOom += n.getMayOomCalls();
-                updated = Math.max(updated, n.getUpdatedAtMs());
-                if (!n.getZones().isEmpty()) {
-                    nodes++;
+        for (PressureView n : views.values()) {
+            managed += n.getManagedPages();
+            free += n.getFreePages();
+            requests += n.getRequests();
+            failed += n.getFailedAllocations();
+            mayOom += n.getMayOomCalls();
+            updated = Math.max(updated, n.getUpdatedAtMs());
+            if (!n.getZones().isEmpty()) {
+                nodes++;
+            }
+            level = Views.worst(level, n.getLevel());
+            zones.addAll(n.getZones());
+            AllocationPressure a = n.getAllocations();
+            if (a != null) {
+                anyAlloc = true;
+                PathCounts t = a.getTotals();
+                PathRates r = a.getPerSecond();
+                long[] tt = {t.getFastPath(), t.getSlowPath(), t.getReclaim(), t.getMayOom(), t.getNopage()};
+                double[] rr = {r.getFastPath(), r.getSlowPath(), r.getReclaim(), r.getMayOom(), r.getNopage()};
+                for (int i = 0; i < 5; i++) {
+                    totals[i] += tt[i];
+                    rates[i] += rr[i];
                 }
-                level = Views.worst(level, n.getLevel());
-                zones.addAll(n.getZones());
-                AllocationPressure a = n.getAllocations();
-                if (a != null) {
-                    anyAlloc = true;
-                    PathCounts t = a.getTotals();
-                    PathRates r = a.getPerSecond();
-                    long[] tt = {t.getFastPath(), t.getSlowPath(), t.getReclaim(), t.getMayOom(), t.getNopage()};
-                    double[] rr = {r.getFastPath(), r.getSlowPath(), r.getReclaim(), r.getMayOom(), r.getNopage()};
-                    for (int i = 0; i < 5; i++) {
-                        totals[i] += tt[i];
-                        rates[i] += rr[i];
-                    }
-                    retries += a.getRetries();
-                    stall += a.getStallMs();
-                }
-                PsiPressure p = n.getPsi();
-                if (p != null) {
-                    anyPsi = true;
-                    max(some, p.getSome());
-                    max(full, p.getFull());
-                    someTotal += p.getSome().getTotalMs();
-                    fullTotal += p.getFull().getTotalMs();
-                }
+                retries += a.getRetries();
+                stall += a.getStallMs();
+            }
+            PsiPressure p = n.getPsi();
+            if (p != null) {
+                anyPsi = true;
+                max(some, p.getSome());
+                max(full, p.getFull());
+                someTotal += p.getSome().getTotalMs();
+                fullTotal += p.getFull().getTotalMs();
             }
         }
         v.setManagedPages(managed).setFreePages(free).setRequests(requests).setFailedAllocations(failed)

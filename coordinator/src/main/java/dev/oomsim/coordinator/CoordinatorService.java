@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
@@ -31,6 +32,10 @@ import org.slf4j.LoggerFactory;
 public final class CoordinatorService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CoordinatorService.class);
+    /** The Streams producer's retry backoff ({@link #tuning}). */
+    public static final int PRODUCER_RETRY_BACKOFF_MS = 10;
+    /** How long an idle stream thread blocks in {@code poll} ({@link #tuning}). */
+    public static final long POLL_MS = 10;
 
     /**
      * What one instance needs.
@@ -100,14 +105,30 @@ public final class CoordinatorService implements AutoCloseable {
     }
 
     private Properties streamsProperties() {
-        Properties p = new Properties();
+        Properties p = tuning(spec.commitInterval());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, spec.config().applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, spec.bootstrapServers());
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, spec.httpHost() + ":" + httpPort());
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir().toString());
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, spec.commitInterval().toMillis());
         p.put(StreamsConfig.CLIENT_ID_CONFIG, spec.config().applicationId() + "-" + httpPort());
+        return p;
+    }
+
+    /**
+     * The Streams settings of every instance besides its names and addresses (the bench runs its baselines with the
+     * same): exactly-once v2, the commit interval, {@code poll.ms} {@value #POLL_MS} ms instead of 100, and a producer
+     * retry backoff of {@value #PRODUCER_RETRY_BACKOFF_MS} ms instead of 100. A stream thread commits only between
+     * polls, so an idle thread blocked in a 100 ms poll commits up to 100 ms late, and a kill waits in the uncommitted
+     * {@code cluster-kills} transaction that long (the bench measured a median of 195 ms from {@code kills} to
+     * {@code /api/kills} with 100, 140 ms with 5, commit interval 100 ms). Under transactions v2 a send that follows a
+     * commit before its markers are written is answered CONCURRENT_TRANSACTIONS and retried after the backoff.
+     */
+    public static Properties tuning(Duration commitInterval) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), PRODUCER_RETRY_BACKOFF_MS);
+        p.put(StreamsConfig.POLL_MS_CONFIG, POLL_MS);
         return p;
     }
 

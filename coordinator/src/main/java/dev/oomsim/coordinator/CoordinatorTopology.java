@@ -18,6 +18,8 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -25,7 +27,8 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <ol>
  *   <li>{@code node-state}, {@code progress} and {@code kills} are re-keyed by node id (the kill by its invoking
- *       node) into one repartition topic, {@code node-inputs}, and folded per node ({@link NodeFold}) into
+ *       node) into one repartition topic, {@code node-inputs} (a partition per node, {@link NodePartitioner}, so
+ *       instances sharing the application id share the nodes), and folded per node ({@link NodeFold}) into
  *       {@code node-pressure} and the {@code pressure} topic ({@code node-<id>});</li>
  *   <li>the node views, every kill and every dead letter are re-keyed {@code cluster} into one-partition repartition
  *       topics and folded with the one-partition {@code oom-lock} topic in a single task ({@link ClusterFold}) into
@@ -60,18 +63,14 @@ public final class CoordinatorTopology {
         Serde<KillEvent> killSerde = killsTopic.valueSerde();
 
         StreamsBuilder b = new StreamsBuilder();
-        b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.NODE_PRESSURE),
-                Serdes.Integer(), pressureSerde));
-        b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NodeFold.STATE_STORE),
-                Serdes.Integer(), new JsonSerde<>(NodeFoldState.class)));
-        b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.CLUSTER_PRESSURE),
-                Serdes.String(), pressureSerde));
-        b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.RECENT_KILLS),
-                Serdes.String(), killSerde));
-        b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ClusterFold.STATE_STORE),
-                Serdes.String(), new JsonSerde<>(ClusterFoldState.class)));
-        b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ClusterFold.NODE_VIEWS_STORE),
-                Serdes.Integer(), pressureSerde));
+        // Cached stores: a commit writes each key's newest value once to its changelog, not every update of it; reads
+        // (and interactive queries) see the cache, so nothing is less visible.
+        b.addStateStore(cached(StoreNames.NODE_PRESSURE, Serdes.Integer(), pressureSerde));
+        b.addStateStore(cached(NodeFold.STATE_STORE, Serdes.Integer(), new JsonSerde<>(NodeFoldState.class)));
+        b.addStateStore(cached(StoreNames.CLUSTER_PRESSURE, Serdes.String(), pressureSerde));
+        b.addStateStore(cached(StoreNames.RECENT_KILLS, Serdes.String(), killSerde));
+        b.addStateStore(cached(ClusterFold.STATE_STORE, Serdes.String(), new JsonSerde<>(ClusterFoldState.class)));
+        b.addStateStore(cached(ClusterFold.NODE_VIEWS_STORE, Serdes.Integer(), pressureSerde));
 
         KStream<byte[], NodeState> states = decoded(b, nodeStateTopic, deadLetterTopic);
         KStream<byte[], ProgressEvent> progress = decoded(b, progressTopic, deadLetterTopic);
@@ -89,7 +88,8 @@ public final class CoordinatorTopology {
                         .map((k, v) -> KeyValue.pair(v.getInvokingNode(), (SpecificRecord) v)))
                 .repartition(Repartitioned.with(Serdes.Integer(),
                         (Serde<SpecificRecord>) new TaggedSerde(NodeState.class, ProgressEvent.class,
-                                KillEvent.class)).withName("node-inputs"));
+                                KillEvent.class)).withName("node-inputs")
+                        .withNumberOfPartitions(topics.nodes()).withStreamPartitioner(NodePartitioner.INSTANCE));
         KStream<String, SpecificRecord> nodeOut = nodeInputs.process(() -> new NodeFold(config),
                 StoreNames.NODE_PRESSURE, NodeFold.STATE_STORE);
         KStream<String, PressureView> nodeViews = views(nodeOut);
@@ -131,6 +131,12 @@ public final class CoordinatorTopology {
                 .mapValues(v -> ((DecodeInput.Bad) v).letter())
                 .to(deadLetterTopic.name(), Produced.with(deadLetterTopic.keySerde(), deadLetterTopic.valueSerde()));
         return out.filter((k, v) -> !(v instanceof DecodeInput.Bad)).mapValues(v -> (T) v);
+    }
+
+    private static <K, V> StoreBuilder<KeyValueStore<K, V>> cached(String name, Serde<K> keySerde,
+            Serde<V> valueSerde) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keySerde, valueSerde)
+                .withCachingEnabled();
     }
 
     private static KStream<String, PressureView> views(KStream<String, SpecificRecord> out) {

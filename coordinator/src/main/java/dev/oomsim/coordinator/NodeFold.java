@@ -1,6 +1,8 @@
 package dev.oomsim.coordinator;
 
 import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
 
 import dev.oomsim.schemas.DeadLetter;
 import dev.oomsim.schemas.KillEvent;
@@ -30,6 +32,13 @@ final class NodeFold implements Processor<Integer, SpecificRecord, String, Speci
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<Integer, PressureView> views;
     private KeyValueStore<Integer, NodeFoldState> states;
+    /**
+     * The task's nodes' views and fold states as in {@link #views} and {@link #states}, decoded once: every record
+     * updates both (the stores stay the truth a restore starts from); {@link #init} forgets them, so a task restarted
+     * after an aborted transaction reads them again from the restored stores.
+     */
+    private final Map<Integer, PressureView> viewCache = new HashMap<>();
+    private final Map<Integer, NodeFoldState> stateCache = new HashMap<>();
 
     NodeFold(CoordinatorConfig config) {
         this.config = config;
@@ -41,6 +50,8 @@ final class NodeFold implements Processor<Integer, SpecificRecord, String, Speci
         this.context = context;
         this.views = context.getStateStore(StoreNames.NODE_PRESSURE);
         this.states = context.getStateStore(STATE_STORE);
+        viewCache.clear();
+        stateCache.clear();
     }
 
     @Override
@@ -48,12 +59,12 @@ final class NodeFold implements Processor<Integer, SpecificRecord, String, Speci
         int node = record.key();
         long ts = record.timestamp();
         long grace = config.grace().toMillis();
-        PressureView previous = views.get(node);
+        PressureView previous = viewCache.containsKey(node) ? viewCache.get(node) : views.get(node);
         PressureView.Builder view = previous == null
                 ? PressureView.newBuilder().setScope(Views.nodeScope(node)).setNode(node).setManagedPages(0)
                         .setFreePages(0)
                 : PressureView.newBuilder(previous);
-        NodeFoldState s = states.get(node);
+        NodeFoldState s = stateCache.containsKey(node) ? stateCache.get(node) : states.get(node);
         if (s == null) {
             s = new NodeFoldState(config.rateWindow().toMillis());
         }
@@ -82,6 +93,8 @@ final class NodeFold implements Processor<Integer, SpecificRecord, String, Speci
         PressureView built = view.build();
         states.put(node, s);
         views.put(node, built);
+        stateCache.put(node, s);
+        viewCache.put(node, built);
         context.forward(record.withKey(Views.nodeScope(node)).withValue(built));
     }
 

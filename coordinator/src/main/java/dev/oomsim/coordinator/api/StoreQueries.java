@@ -12,7 +12,10 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,6 +24,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.oomsim.coordinator.CoordinatorTopology;
 import dev.oomsim.coordinator.KillKeys;
+import dev.oomsim.coordinator.NodePartitioner;
 import dev.oomsim.coordinator.StoreNames;
 import dev.oomsim.schemas.KillEvent;
 import dev.oomsim.schemas.PressureView;
@@ -39,15 +43,15 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * The API's answers over Kafka Streams interactive queries. A key's answer comes from the instance that owns it
- * ({@link KafkaStreams#queryMetadataForKey}): this one reads its local store, another is asked over HTTP with
- * {@code ?local=true}. Answers that span keys ({@code /api/pressure}'s nodes, {@code /api/kills}) gather every
- * instance's local store. A store that is not queryable yet is {@link ApiException#restoring}.
+ * ({@link KafkaStreams#queryMetadataForKey}; a node through {@link NodePartitioner}, as the topology places it): this
+ * one reads its local store, another is asked over HTTP with {@code ?local=true} under the forward timeout. Answers
+ * that span keys ({@code /api/pressure}'s nodes, {@code /api/kills}) gather every instance's local store. A store that
+ * is not queryable yet is {@link ApiException#restoring}.
  */
 public final class StoreQueries {
 
     static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
-    private static final Serializer<Integer> NODE_KEY = Serdes.Integer().serializer();
     private static final Serializer<String> CLUSTER_KEY = Serdes.String().serializer();
 
     private final KafkaStreams streams;
@@ -66,17 +70,20 @@ public final class StoreQueries {
     public JsonNode pressure(boolean local) {
         ObjectNode body = F.objectNode();
         if (local) {
-            PressureView cluster = clusterStore()
-                    .get(CoordinatorTopology.CLUSTER_KEY);
-            body.set("cluster", AvroJson.toJson(cluster));
+            // An instance may host node views and not the cluster view (one task), or the other way round.
+            PressureView cluster = readLocal(StoreNames.CLUSTER_PRESSURE, String.class, PressureView.class,
+                    s -> s.get(CoordinatorTopology.CLUSTER_KEY)).orElse(null);
+            body.set("cluster", cluster == null ? F.nullNode() : AvroJson.toJson(cluster));
             ArrayNode nodes = body.putArray("nodes");
-            List<PressureView> views = new ArrayList<>();
-            try (KeyValueIterator<Integer, PressureView> it = nodeStore()
-                    .all()) {
-                it.forEachRemaining(kv -> views.add(kv.value));
-            }
-            views.sort(Comparator.comparing(v -> v.getNode() == null ? Integer.MAX_VALUE : v.getNode()));
-            views.forEach(v -> nodes.add(AvroJson.toJson(v)));
+            List<PressureView> views = readLocal(StoreNames.NODE_PRESSURE, Integer.class, PressureView.class, s -> {
+                List<PressureView> all = new ArrayList<>();
+                try (KeyValueIterator<Integer, PressureView> it = s.all()) {
+                    it.forEachRemaining(kv -> all.add(kv.value));
+                }
+                return all;
+            }).orElse(List.of());
+            views.stream().sorted(Comparator.comparing(v -> v.getNode() == null ? Integer.MAX_VALUE : v.getNode()))
+                    .forEach(v -> nodes.add(AvroJson.toJson(v)));
             return body;
         }
         JsonNode cluster = F.nullNode();
@@ -94,15 +101,26 @@ public final class StoreQueries {
         return body;
     }
 
-    /** {@code /api/nodes/{id}}: one node's view; {@link ApiException#unknownNode} when it never reported. */
+    /**
+     * {@code /api/nodes/{id}}: one node's view, read from the instance whose task owns the node's partition (this
+     * one, or another asked over HTTP); {@link ApiException#unknownNode} when it never reported.
+     */
     public JsonNode node(int node, boolean local) {
-        if (!local) {
-            HostInfo owner = owner(StoreNames.NODE_PRESSURE, node, NODE_KEY);
-            if (!owner.equals(self)) {
-                return forward(owner, "/api/nodes/" + node + "?local=true");
-            }
+        KeyQueryMetadata owner = metadata(StoreNames.NODE_PRESSURE, node,
+                () -> streams.queryMetadataForKey(StoreNames.NODE_PRESSURE, node, NodePartitioner.INSTANCE));
+        if (!local && !owner.activeHost().equals(self)) {
+            return forward(owner.activeHost(), "/api/nodes/" + node + "?local=true");
         }
-        PressureView view = nodeStore().get(node);
+        PressureView view;
+        try {
+            view = streams.store(StoreQueryParameters.fromNameAndType(StoreNames.NODE_PRESSURE,
+                    QueryableStoreTypes.<Integer, PressureView>keyValueStore()).withPartition(owner.partition()))
+                    .get(node);
+        } catch (InvalidStateStoreException e) {
+            throw ApiException.restoring("node " + node + "'s partition " + owner.partition() + " of "
+                    + StoreNames.NODE_PRESSURE + " is not queryable here (restoring, or moved to another instance): "
+                    + e.getMessage(), e);
+        }
         if (view == null) {
             throw ApiException.unknownNode(node);
         }
@@ -145,11 +163,16 @@ public final class StoreQueries {
     }
 
     private HostInfo clusterOwner() {
-        return owner(StoreNames.CLUSTER_PRESSURE, CoordinatorTopology.CLUSTER_KEY, CLUSTER_KEY);
+        return metadata(StoreNames.CLUSTER_PRESSURE, CoordinatorTopology.CLUSTER_KEY,
+                () -> streams.queryMetadataForKey(StoreNames.CLUSTER_PRESSURE, CoordinatorTopology.CLUSTER_KEY,
+                        CLUSTER_KEY)).activeHost();
     }
 
     private JsonNode localCluster() {
-        PressureView view = clusterStore().get(CoordinatorTopology.CLUSTER_KEY);
+        PressureView view = readLocal(StoreNames.CLUSTER_PRESSURE, String.class, PressureView.class,
+                s -> s.get(CoordinatorTopology.CLUSTER_KEY))
+                .orElseThrow(() -> ApiException.restoring("the cluster view is not hosted here (it moved to another "
+                        + "instance): ask again", null));
         if (view == null) {
             throw ApiException.notFound("no cluster view yet: nothing has been folded");
         }
@@ -160,16 +183,20 @@ public final class StoreQueries {
     public JsonNode kills(long sinceMs, int limit, boolean local) {
         List<JsonNode> kills = new ArrayList<>();
         if (local) {
-            ReadOnlyKeyValueStore<String, KillEvent> store =
-                    localStore(StoreNames.RECENT_KILLS, String.class, KillEvent.class);
-            try (KeyValueIterator<String, KillEvent> it = store.reverseRange(KillKeys.from(sinceMs), null)) {
-                while (it.hasNext() && kills.size() < limit) {
-                    KeyValue<String, KillEvent> kv = it.next();
-                    ObjectNode kill = (ObjectNode) AvroJson.toJson(kv.value);
-                    kill.put("timestampMs", KillKeys.timestampOf(kv.key));
-                    kills.add(kill);
-                }
-            }
+            kills.addAll(readLocal(StoreNames.RECENT_KILLS, String.class, KillEvent.class,
+                    store -> {
+                        List<JsonNode> found = new ArrayList<>();
+                        try (KeyValueIterator<String, KillEvent> it = store.reverseRange(KillKeys.from(sinceMs),
+                                null)) {
+                            while (it.hasNext() && found.size() < limit) {
+                                KeyValue<String, KillEvent> kv = it.next();
+                                ObjectNode kill = (ObjectNode) AvroJson.toJson(kv.value);
+                                kill.put("timestampMs", KillKeys.timestampOf(kv.key));
+                                found.add(kill);
+                            }
+                        }
+                        return found;
+                    }).orElse(List.of()));
         } else {
             for (HostInfo host : hostsOf(StoreNames.RECENT_KILLS)) {
                 JsonNode part = host.equals(self) ? kills(sinceMs, limit, true)
@@ -184,11 +211,12 @@ public final class StoreQueries {
         return body;
     }
 
-    private <K> HostInfo owner(String store, K key, Serializer<K> serializer) {
+    /** Where {@code key} of {@code store} lives; {@link ApiException#restoring} while no instance owns it. */
+    private KeyQueryMetadata metadata(String store, Object key, Supplier<KeyQueryMetadata> lookup) {
         requireQueryable();
         KeyQueryMetadata metadata;
         try {
-            metadata = streams.queryMetadataForKey(store, key, serializer);
+            metadata = lookup.get();
         } catch (InvalidStateStoreException | IllegalStateException e) {
             throw ApiException.restoring("the owner of '" + key + "' in " + store + " is not known yet: "
                     + e.getMessage(), e);
@@ -196,7 +224,7 @@ public final class StoreQueries {
         if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) {
             throw ApiException.restoring("no instance owns '" + key + "' in " + store + " yet", null);
         }
-        return metadata.activeHost();
+        return metadata;
     }
 
     private Collection<HostInfo> hostsOf(String... stores) {
@@ -221,20 +249,21 @@ public final class StoreQueries {
         }
     }
 
-    private ReadOnlyKeyValueStore<String, PressureView> clusterStore() {
-        return localStore(StoreNames.CLUSTER_PRESSURE, String.class, PressureView.class);
-    }
-
-    private ReadOnlyKeyValueStore<Integer, PressureView> nodeStore() {
-        return localStore(StoreNames.NODE_PRESSURE, Integer.class, PressureView.class);
-    }
-
-    private <K, V> ReadOnlyKeyValueStore<K, V> localStore(String name, Class<K> keyType, Class<V> valueType) {
+    /**
+     * {@code read} over this instance's part of {@code store}; empty when this instance hosts no task of it (another
+     * one does: the gathering answers ask every host). {@link ApiException#restoring} while its tasks restore.
+     */
+    private <K, V, T> Optional<T> readLocal(String store, Class<K> keyType, Class<V> valueType,
+            Function<ReadOnlyKeyValueStore<K, V>, T> read) {
         requireQueryable();
         try {
-            return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, V>keyValueStore()));
+            return Optional.ofNullable(read.apply(streams.store(StoreQueryParameters.fromNameAndType(store,
+                    QueryableStoreTypes.<K, V>keyValueStore()))));
         } catch (InvalidStateStoreException e) {
-            throw ApiException.restoring("store " + name + " is not queryable yet: " + e.getMessage(), e);
+            if (!hostsOf(store).contains(self)) {
+                return Optional.empty();
+            }
+            throw ApiException.restoring("store " + store + " is not queryable yet: " + e.getMessage(), e);
         }
     }
 
