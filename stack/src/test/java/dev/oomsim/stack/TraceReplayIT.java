@@ -95,7 +95,7 @@ class TraceReplayIT {
                     BufferedReader in = TraceFiles.open(TRACE);
                     LoadProducer producer = new LoadProducer(cluster.bootstrapServers(), topics)) {
                 replay = new TraceReplay(in, new TraceGfp(Profile.MODERN, Arch.X86_64), CpuNodeMap.parse("0:0,1:1"),
-                        7, outcomes);
+                        7, outcomes, 256);
                 produced = producer.run(replay, new Pacing.Unpaced(), System::nanoTime, () -> false, n -> { });
                 long requests = produced.requests();
                 await().atMost(Duration.ofSeconds(120)).until(() -> outcomes.answered() >= requests);

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -47,7 +48,7 @@ public final class OutcomeWatch implements ReplayOutcomes, AutoCloseable {
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong nulls = new AtomicLong();
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
-    private final List<String> deadLetterReasons = new ArrayList<>();
+    private final Map<String, Long> deadLetterReasons = new TreeMap<>();
     private final Thread thread;
     private volatile boolean closed;
 
@@ -147,8 +148,8 @@ public final class OutcomeWatch implements ReplayOutcomes, AutoCloseable {
         answered.incrementAndGet();
         deadLettered.incrementAndGet();
         synchronized (deadLetterReasons) {
-            if (deadLetterReasons.size() < TraceReplay.MAX_LISTED) {
-                deadLetterReasons.add(c.getCommandId() + ": " + d.getReason());
+            if (deadLetterReasons.size() < TraceReplay.MAX_LISTED || deadLetterReasons.containsKey(d.getReason())) {
+                deadLetterReasons.merge(d.getReason(), 1L, Long::sum);
             }
         }
         complete(c.getCommandId(), new NotGranted("dead-lettered: " + d.getReason()));
@@ -197,6 +198,29 @@ public final class OutcomeWatch implements ReplayOutcomes, AutoCloseable {
         }
     }
 
+    @Override
+    public boolean awaitAnswered(long requests) {
+        long seen = answered.get();
+        long end = System.nanoTime() + deadline.toNanos();
+        while (seen < requests) {
+            rethrow();
+            if (stop.getAsBoolean()) {
+                return false;
+            }
+            if (System.nanoTime() - end > 0) {
+                throw new IllegalStateException("the stack answered no request within " + deadline.toSeconds()
+                        + " s (" + seen + " answered, waiting for " + requests + "): are the agents running?");
+            }
+            LockSupport.parkNanos(1_000_000L);
+            long now = answered.get();
+            if (now > seen) {
+                seen = now;
+                end = System.nanoTime() + deadline.toNanos();
+            }
+        }
+        return true;
+    }
+
     /**
      * Waits until {@code requests} answers have been counted, {@code stop} says so or {@code wait} passes; returns
      * the count then. Told of progress through {@code progress}.
@@ -236,10 +260,10 @@ public final class OutcomeWatch implements ReplayOutcomes, AutoCloseable {
         return nulls.get();
     }
 
-    /** The first dead letters' request ids and reasons. */
-    public List<String> deadLetterReasons() {
+    /** How many of the replay's requests were dead-lettered for each reason (the first 100 reasons). */
+    public Map<String, Long> deadLetterReasons() {
         synchronized (deadLetterReasons) {
-            return List.copyOf(deadLetterReasons);
+            return new TreeMap<>(deadLetterReasons);
         }
     }
 

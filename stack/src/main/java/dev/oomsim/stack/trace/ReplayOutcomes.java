@@ -29,4 +29,11 @@ public interface ReplayOutcomes {
      * meanwhile. Throws {@link IllegalStateException} when no answer came within the implementation's deadline.
      */
     Optional<AllocOutcome> await(String requestId);
+
+    /**
+     * Waits until at least {@code requests} requests have been answered (outcomes and dead letters); false when the
+     * replay was stopped meanwhile. Throws {@link IllegalStateException} when the answers stop coming for longer than
+     * the implementation's deadline.
+     */
+    boolean awaitAnswered(long requests);
 }

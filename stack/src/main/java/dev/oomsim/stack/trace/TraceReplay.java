@@ -93,6 +93,7 @@ public final class TraceReplay implements Iterator<LoadRecord> {
     private final CpuNodeMap cpuNodes;
     private final long seed;
     private final ReplayOutcomes outcomes;
+    private final int window;
     private final TraceSummary summary;
     private final ArrayDeque<LoadRecord> pending = new ArrayDeque<>();
     private final Map<String, Integer> taskPids = new HashMap<>();
@@ -115,8 +116,17 @@ public final class TraceReplay implements Iterator<LoadRecord> {
     private final Skipped ordersAboveMax = new Skipped();
     private final Skipped reallocatedWithoutFree = new Skipped();
 
-    public TraceReplay(BufferedReader reader, TraceGfp gfp, CpuNodeMap cpuNodes, long seed,
-            ReplayOutcomes outcomes) {
+    /**
+     * A replay of {@code reader}'s lines with at most {@code window} requests unanswered at a time: the next request
+     * waits for answers to the earlier ones (an agent with thousands of requests in flight, each suspended on calls
+     * to another node, answers none of them for a long time).
+     */
+    public TraceReplay(BufferedReader reader, TraceGfp gfp, CpuNodeMap cpuNodes, long seed, ReplayOutcomes outcomes,
+            int window) {
+        if (window < 1) {
+            throw new IllegalArgumentException("window must be at least 1, got " + window);
+        }
+        this.window = window;
         this.reader = reader;
         this.gfp = gfp;
         this.cpuNodes = cpuNodes;
@@ -177,6 +187,9 @@ public final class TraceReplay implements Iterator<LoadRecord> {
             ordersAboveMax.add(a.line());
             return;
         }
+        if (!belowWindow()) {
+            return;
+        }
         int pid = task(a, at);
         String id = "replay-" + seed + "-" + a.line();
         if (a.failed()) {
@@ -216,11 +229,25 @@ public final class TraceReplay implements Iterator<LoadRecord> {
             freesNotGranted.add(f.line());
             return;
         }
+        if (!belowWindow()) {
+            return;
+        }
         frees++;
         pending.add(new LoadRecord.Request(at, g.node(), AllocRequest.newBuilder()
                 .setRequestId("replay-" + seed + "-" + f.line()).setSequence(f.line()).setOp(AllocOp.FREE)
                 .setPid(allocated.pid()).setGfpMask(0).setOrder(g.order()).setPreferredNode(g.node()).setPfn(g.pfn())
                 .build()));
+    }
+
+    /** Waits until one more request keeps at most {@code window} unanswered; false (and done) when stopped. */
+    private boolean belowWindow() {
+        long made = allocations + frees;
+        if (made >= window && !outcomes.awaitAnswered(made - window + 1)) {
+            stopped = true;
+            done = true;
+            return false;
+        }
+        return true;
     }
 
     /** The model pid of the event's (pid, comm), spawning the task first when it is new. */
