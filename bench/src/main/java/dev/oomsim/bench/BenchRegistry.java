@@ -13,7 +13,9 @@ import dev.oomsim.bench.live.AgentHeapBenchmark;
 import dev.oomsim.bench.live.AgentThroughputBenchmark;
 import dev.oomsim.bench.live.AllocRequestProduceBenchmark;
 import dev.oomsim.bench.live.ClusterLockBenchmark;
+import dev.oomsim.bench.live.DemoWallTimeBenchmark;
 import dev.oomsim.bench.live.KernelHeapBenchmark;
+import dev.oomsim.bench.live.LoadProduceBenchmark;
 import dev.oomsim.bench.live.OomKillLatencyBenchmark;
 
 /**
@@ -34,6 +36,8 @@ public final class BenchRegistry {
                 new AgentThroughputBenchmark(),
                 new OomKillLatencyBenchmark(),
                 new AgentHeapBenchmark(),
+                new LoadProduceBenchmark(),
+                new DemoWallTimeBenchmark(),
                 // The kernel issue's targets (docs/kernel-model.md): absolute, the model runs without Kafka.
                 JmhBenchmark.of("buddy allocator", BuddyBench.class,
                         JmhRow.of("allocFreePair", "order-0 alloc+free pairs, 16 GiB zone (JMH)", Target.atLeast(10e6))
