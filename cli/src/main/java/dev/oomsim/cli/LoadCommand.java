@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.oomsim.kernel.mm.Arch;
 import dev.oomsim.kernel.profile.Profile;
 import dev.oomsim.schemas.NodeState;
+import dev.oomsim.schemas.TaskState;
 import dev.oomsim.schemas.topics.Topics;
 import dev.oomsim.stack.ScenarioFeeder;
 import dev.oomsim.stack.load.LoadProducer;
@@ -276,8 +277,10 @@ final class LoadCommand implements Callable<Integer> {
             }
         }
         Profile stackProfile;
+        NodeState node0;
         try {
-            stackProfile = stackProfile(topics);
+            node0 = snapshot(topics);
+            stackProfile = Profile.valueOf(node0.getProfile().name());
         } catch (RuntimeException e) {
             in.close();
             throw e;
@@ -296,12 +299,14 @@ final class LoadCommand implements Callable<Integer> {
         long answered;
         long deadLettered;
         long nulls;
+        long spawnsDeadLettered;
         Map<String, Long> deadLetters;
         try (Interruption interruption = Interruption.install(); in;
                 OutcomeWatch outcomes = new OutcomeWatch(broker.bootstrap, topics, "replay-" + seed + "-",
                         ANSWER_DEADLINE, interruption::requested);
                 LoadProducer producer = new LoadProducer(broker.bootstrap, topics)) {
-            replay = new TraceReplay(in, new TraceGfp(stackProfile, Arch.X86_64), cpus, seed, outcomes, maxInFlight);
+            replay = new TraceReplay(in, new TraceGfp(stackProfile, Arch.X86_64), cpus, seed, outcomes, maxInFlight)
+                    .avoidPids(node0.getTasks().stream().map(TaskState::getPid).toList());
             TraceReplay progress = replay;
             r = producer.run(replay, replaySpeed > 0 ? new Pacing.Timestamps(replaySpeed) : new Pacing.Unpaced(),
                     System::nanoTime, interruption::requested,
@@ -312,6 +317,7 @@ final class LoadCommand implements Callable<Integer> {
             bar.erase();
             deadLettered = outcomes.deadLettered();
             nulls = outcomes.nulls();
+            spawnsDeadLettered = outcomes.taskEventsDeadLettered();
             deadLetters = outcomes.deadLetterReasons();
         } catch (IllegalStateException | org.apache.kafka.common.KafkaException | UncheckedIOException e) {
             bar.erase();
@@ -328,6 +334,7 @@ final class LoadCommand implements Callable<Integer> {
             t.put("seconds", r.nanos() / 1e9);
             t.put("answered", answered);
             t.put("deadLettered", deadLettered);
+            t.put("taskEventsDeadLettered", spawnsDeadLettered);
             t.put("deadLetterReasons", deadLetters);
             t.put("allocationsTheModelDidNotGrant", nulls);
             t.put("stopped", stopped);
@@ -337,9 +344,11 @@ final class LoadCommand implements Callable<Integer> {
         }
         if (!quiet || answered < r.requests()) {
             err.printf("oomsim load: %s (seed %d): %d tasks, %d allocations, %d frees in %.1f s (%.0f records/s);"
-                    + " %d of %d requests answered (%d dead-lettered, %d allocations NULL in the model)%s%n",
+                    + " %d of %d requests answered (%d dead-lettered, %d allocations NULL in the model), %d task"
+                    + " events dead-lettered%s%n",
                     name, seed, replay.tasks(), replay.allocations(), replay.frees(), r.nanos() / 1e9, r.rate(),
-                    answered, r.requests(), deadLettered, nulls, stopped ? "; stopped with Ctrl-C" : "");
+                    answered, r.requests(), deadLettered, nulls, spawnsDeadLettered,
+                    stopped ? "; stopped with Ctrl-C" : "");
             report(err, "frees of pages allocated before the trace began", replay.freesOfUnseenPages());
             report(err, "frees of allocations the model did not grant", replay.freesNotGranted());
             report(err, "frees of another order than the allocation", replay.freesOfOtherOrder());
@@ -396,11 +405,10 @@ final class LoadCommand implements Callable<Integer> {
         }
     }
 
-    /** The profile the stack's agents run, from node 0's answer to a snapshot request. */
-    private Profile stackProfile(Topics topics) {
+    /** Node 0's answer to a snapshot request: the stack's profile and its tasks. */
+    private NodeState snapshot(Topics topics) {
         try (ScenarioFeeder feeder = new ScenarioFeeder(broker.bootstrap, topics)) {
-            NodeState s = feeder.snapshot("replay-" + seed + "-profile-" + System.nanoTime(), 0);
-            return Profile.valueOf(s.getProfile().name());
+            return feeder.snapshot("replay-" + seed + "-profile-" + System.nanoTime(), 0);
         } catch (IllegalStateException | org.apache.kafka.common.KafkaException e) {
             throw new CommandFailure("the agent of node 0 at " + broker.bootstrap + " did not answer a snapshot"
                     + " request (to learn the stack's profile): " + e.getMessage(), e);

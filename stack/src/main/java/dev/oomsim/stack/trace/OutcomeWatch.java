@@ -47,6 +47,7 @@ public final class OutcomeWatch implements ReplayOutcomes, AutoCloseable {
     private final AtomicLong answered = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong nulls = new AtomicLong();
+    private final AtomicLong taskEventsDeadLettered = new AtomicLong();
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
     private final Map<String, Long> deadLetterReasons = new TreeMap<>();
     private final Thread thread;
@@ -131,6 +132,12 @@ public final class OutcomeWatch implements ReplayOutcomes, AutoCloseable {
     }
 
     private void deadLetter(DeadLetter d) {
+        if (d.getSourceTopic().equals(topics.taskEvents().name())) {
+            // A spawn the agents refused since the watch began: the replay's (or another load's running beside it).
+            taskEventsDeadLettered.incrementAndGet();
+            tally("task-events: " + d.getReason());
+            return;
+        }
         if (!d.getSourceTopic().equals(topics.allocRequests().name()) || d.getValue() == null) {
             return;
         }
@@ -147,12 +154,16 @@ public final class OutcomeWatch implements ReplayOutcomes, AutoCloseable {
         }
         answered.incrementAndGet();
         deadLettered.incrementAndGet();
+        tally(d.getReason());
+        complete(c.getCommandId(), new NotGranted("dead-lettered: " + d.getReason()));
+    }
+
+    private void tally(String reason) {
         synchronized (deadLetterReasons) {
-            if (deadLetterReasons.size() < TraceReplay.MAX_LISTED || deadLetterReasons.containsKey(d.getReason())) {
-                deadLetterReasons.merge(d.getReason(), 1L, Long::sum);
+            if (deadLetterReasons.size() < TraceReplay.MAX_LISTED || deadLetterReasons.containsKey(reason)) {
+                deadLetterReasons.merge(reason, 1L, Long::sum);
             }
         }
-        complete(c.getCommandId(), new NotGranted("dead-lettered: " + d.getReason()));
     }
 
     private void complete(String id, AllocOutcome o) {
@@ -255,12 +266,20 @@ public final class OutcomeWatch implements ReplayOutcomes, AutoCloseable {
         return deadLettered.get();
     }
 
+    /** Task events (spawns) dead-lettered since the watch began. */
+    public long taskEventsDeadLettered() {
+        return taskEventsDeadLettered.get();
+    }
+
     /** Allocations the model answered with NULL so far. */
     public long nulls() {
         return nulls.get();
     }
 
-    /** How many of the replay's requests were dead-lettered for each reason (the first 100 reasons). */
+    /**
+     * How many of the replay's requests were dead-lettered for each reason (the first 100 reasons); task events
+     * dead-lettered since the watch began under {@code task-events: <reason>}.
+     */
     public Map<String, Long> deadLetterReasons() {
         synchronized (deadLetterReasons) {
             return new TreeMap<>(deadLetterReasons);

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -27,10 +28,10 @@ import dev.oomsim.stack.load.LoadRecord;
  * line by line:
  * <ul>
  * <li>each distinct (pid, comm) of the trace becomes a task, spawned ({@code task-events} SPAWN) before its first
- * request: the trace pid when it is free, else a pid from {@link #EXTRA_PID_BASE} up (pid 0, or a pid seen before
- * under another comm, e.g. after an exec). pid 0 ({@code <idle>}) and comms of kernel threads ({@code ksoftirqd/1},
- * {@code kworker/0:1}, anything with a {@code /}, and {@code kswapd*}, {@code kcompactd*}, {@code khugepaged})
- * become kernel threads: no mm, never OOM victims;
+ * request: the trace pid when it is free, else a pid from {@link #EXTRA_PID_BASE} up (pid 0, a pid seen before
+ * under another comm, e.g. after an exec, or one of the stack's own tasks, {@link #avoidPids}). pid 0 ({@code <idle>})
+ * and comms of kernel threads ({@code ksoftirqd/1}, {@code kworker/0:1}, anything with a {@code /}, and {@code
+ * kswapd*}, {@code kcompactd*}, {@code khugepaged}) become kernel threads: no mm, never OOM victims;
  * <li>each {@code mm_page_alloc} an ALLOC of its order and gfp (mapped by name to the profile, {@link TraceGfp}) on
  * the node of its CPU ({@link CpuNodeMap});
  * <li>each {@code mm_page_free} a FREE of the block the <em>model</em> handed out for the allocation of that trace
@@ -133,6 +134,17 @@ public final class TraceReplay implements Iterator<LoadRecord> {
         this.seed = seed;
         this.outcomes = outcomes;
         this.summary = new TraceSummary(gfp, cpuNodes);
+    }
+
+    /**
+     * Keeps {@code pids} (the stack's tasks, which pids are never reused for) from the trace's tasks: a trace pid
+     * among them gets a pid from {@link #EXTRA_PID_BASE} up. Call before the first record.
+     */
+    public TraceReplay avoidPids(Collection<Integer> pids) {
+        for (int pid : pids) {
+            pidOwners.putIfAbsent(pid, "the stack's task");
+        }
+        return this;
     }
 
     @Override
@@ -257,7 +269,7 @@ public final class TraceReplay implements Iterator<LoadRecord> {
         if (known != null) {
             return known;
         }
-        int pid = e.pid() > 0 && !pidOwners.containsKey(e.pid()) ? e.pid() : nextExtraPid++;
+        int pid = e.pid() > 0 && !pidOwners.containsKey(e.pid()) ? e.pid() : nextExtraPid();
         pidOwners.put(pid, key);
         taskPids.put(key, pid);
         tasks++;
@@ -272,6 +284,13 @@ public final class TraceReplay implements Iterator<LoadRecord> {
         }
         pending.add(new LoadRecord.Task(at, spawn.build()));
         return pid;
+    }
+
+    private int nextExtraPid() {
+        while (pidOwners.containsKey(nextExtraPid)) {
+            nextExtraPid++;
+        }
+        return nextExtraPid++;
     }
 
     /** Whether a trace's (pid, comm) is a kernel thread: the idle task, or a kthread's name. */

@@ -92,6 +92,23 @@ class TraceReplayTest {
     }
 
     @Test
+    void aTracePidTheStackAlreadyHasGetsAnotherPid() {
+        Answers answers = new Answers();
+        TraceReplay r = new TraceReplay(new BufferedReader(new StringReader(TRACE)),
+                new TraceGfp(Profile.MODERN, Arch.X86_64), CpuNodeMap.parse("0:0,1:1"), 5, answers, 100)
+                .avoidPids(List.of(301, TraceReplay.EXTRA_PID_BASE));
+        List<Integer> pids = new ArrayList<>();
+        r.forEachRemaining(x -> {
+            if (x instanceof LoadRecord.Task t) {
+                pids.add(t.event().getPid());
+            }
+        });
+
+        assertThat(pids).containsExactly(300, TraceReplay.EXTRA_PID_BASE + 1, TraceReplay.EXTRA_PID_BASE + 2,
+                TraceReplay.EXTRA_PID_BASE + 3);
+    }
+
+    @Test
     void aFreeNamesTheModelsBlockAndTheAllocatingTaskWhoeverFreedIt() {
         List<AllocRequest> requests = requests(replay(new Answers(), 100));
 
