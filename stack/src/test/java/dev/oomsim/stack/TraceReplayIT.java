@@ -21,6 +21,7 @@ import dev.oomsim.schemas.NodeCommand;
 import dev.oomsim.schemas.NodeState;
 import dev.oomsim.schemas.ProgressEvent;
 import dev.oomsim.schemas.ZoneState;
+import dev.oomsim.schemas.topics.TopicEnsurer;
 import dev.oomsim.schemas.topics.Topics;
 import dev.oomsim.stack.load.LoadProducer;
 import dev.oomsim.stack.load.Pacing;
@@ -116,6 +117,35 @@ class TraceReplayIT {
             assertThat(answers).hasSize((int) produced.requests());
             assertThat(answers.values()).allMatch(n -> n == 1);
             assertThat(freePages(cluster, "after")).isEqualTo(freeBefore - trace.pagesLeftAllocated());
+        }
+    }
+
+    @Test
+    void atSpeedTwoEachRecordGoesOutAtHalfItsTraceTime() throws IOException {
+        Topics topics = new Topics(KAFKA.uniqueTopic("speed") + ".", 2);
+        new TopicEnsurer(KAFKA.admin(), (short) 1).ensure(topics.all());
+        StringBuilder trace = new StringBuilder("# tracer: nop\n");
+        for (int i = 0; i < 6; i++) {
+            trace.append(String.format(java.util.Locale.ROOT, "  bash-300  [001] .....  %d.%06d: mm_page_alloc: page=0"
+                    + " pfn=0x%x order=0 migratetype=0 gfp_flags=GFP_KERNEL%n", 100 + i / 5, (i % 5) * 200_000,
+                    0x1000 + i));
+        }
+        try (OutcomeWatch outcomes = new OutcomeWatch(KAFKA.bootstrapServers(), topics, "replay-3-",
+                Duration.ofSeconds(60), () -> false);
+                LoadProducer producer = new LoadProducer(KAFKA.bootstrapServers(), topics)) {
+            TraceReplay replay = new TraceReplay(new BufferedReader(new java.io.StringReader(trace.toString())),
+                    new TraceGfp(Profile.MODERN, Arch.X86_64), CpuNodeMap.parse("0:0,1:1"), 3, outcomes, 100);
+            producer.run(replay, new Pacing.Timestamps(2), System::nanoTime, () -> false, n -> { });
+        }
+
+        List<ConsumerRecord<byte[], byte[]>> sent = KAFKA.readAll(topics.allocRequests().name());
+        assertThat(sent).hasSize(6);
+        long first = sent.get(0).timestamp();
+        List<Long> times = sent.stream().map(ConsumerRecord::timestamp).toList();
+        for (int i = 1; i < sent.size(); i++) {
+            // Line i + 2 is at i * 200 ms of trace time: at speed 2, 100 ms of wall time per line from the first,
+            // never earlier (20 ms for the first record's own send after the schedule started).
+            assertThat(times.get(i) - first).as("record %d of %s", i, times).isGreaterThanOrEqualTo(i * 100L - 20);
         }
     }
 

@@ -90,6 +90,10 @@ public final class LoadProducer implements AutoCloseable {
                 Math.max(1, r.perSecond() / 100), nanoClock) : null;
         double speed = pacing instanceof Pacing.Timestamps t ? t.speed() : 0;
         long start = nanoClock.getAsLong();
+        // Timestamps: the schedule starts once the first record is out (the first send waits for metadata), so the
+        // records after it keep their spacing instead of catching up on the producer's start.
+        boolean scheduled = false;
+        long origin = 0;
         long tasks = 0;
         long requests = 0;
         boolean stopped = false;
@@ -105,8 +109,8 @@ public final class LoadProducer implements AutoCloseable {
             long wait = 0;
             if (bucket != null) {
                 wait = bucket.nanosUntil(1);
-            } else if (speed > 0) {
-                wait = start + (long) (next.atNanos() / speed) - nanoClock.getAsLong();
+            } else if (speed > 0 && scheduled) {
+                wait = origin + (long) (next.atNanos() / speed) - nanoClock.getAsLong();
             }
             if (wait > 0) {
                 // Bounded so that Ctrl-C is seen within 100 ms even in a long gap of a trace.
@@ -124,6 +128,10 @@ public final class LoadProducer implements AutoCloseable {
             } else {
                 sendRequest((LoadRecord.Request) r);
                 requests++;
+            }
+            if (speed > 0 && !scheduled) {
+                scheduled = true;
+                origin = nanoClock.getAsLong() - (long) (r.atNanos() / speed);
             }
             rethrow();
             if (((tasks + requests) & 0xfff) == 0) {
