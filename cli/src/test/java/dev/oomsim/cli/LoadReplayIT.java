@@ -18,6 +18,7 @@ import dev.oomsim.stack.OomsimCluster;
 import dev.oomsim.testkit.EmbeddedKafkaExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code oomsim load --replay} end to end: the real trace into a running two-node stack too small for it (agents and
@@ -66,6 +67,29 @@ class LoadReplayIT {
                 List<String> lines = p.out().lines().toList();
                 assertThat(lines).anyMatch(l -> l.startsWith("cluster ") && l.endsWith("30984 (python3)"));
             });
+        }
+    }
+
+    @Test
+    void ctrlCStopsASlowReplayWithTheSummarySoFar(@TempDir Path dir) throws IOException, InterruptedException {
+        Scenario machine = Machines.fromFile(Path.of("src", "test", "resources", "replay-small-2-nodes.yaml"));
+        String prefix = KAFKA.uniqueTopic("ctrlc") + ".";
+        Topics topics = new Topics(prefix, 2);
+        try (OomsimCluster cluster = OomsimCluster.builder(machine).bootstrapServers(KAFKA.bootstrapServers())
+                .topics(topics).pollTimeout(Duration.ofMillis(20)).start()) {
+            await().atMost(DEADLINE).until(cluster::isLive);
+            // The trace's 277 ms at a hundredth of its speed: half a minute.
+            try (ChildOomsim load = ChildOomsim.start(dir.resolve("load.log"), "load", "--replay", TRACE,
+                    "--bootstrap", KAFKA.bootstrapServers(), "--topic-prefix", prefix, "--cpu-node", "0:0,1:1",
+                    "--speed", "0.01", "--seed", "9")) {
+                await().atMost(DEADLINE).until(() -> KAFKA.readAll(topics.progress().name()).stream()
+                        .map(r -> topics.progress().valueSerde().deserializer().deserialize(r.topic(), r.value()))
+                        .anyMatch(p -> p.getRequestId().startsWith("replay-9-")));
+
+                assertThat(load.interrupt(Duration.ofSeconds(60))).isEqualTo(ExitCodes.INTERRUPTED);
+                assertThat(load.output()).contains("oomsim load: kmem-python-gzip-2cpu.trace.gz (seed 9): ")
+                        .contains("stopped with Ctrl-C");
+            }
         }
     }
 
