@@ -16,7 +16,9 @@ import dev.oomsim.bench.live.ClusterLockBenchmark;
 import dev.oomsim.bench.live.CoordinatorFoldBenchmark;
 import dev.oomsim.bench.live.CoordinatorHeapBenchmark;
 import dev.oomsim.bench.live.CoordinatorKillLatencyBenchmark;
+import dev.oomsim.bench.live.DemoWallTimeBenchmark;
 import dev.oomsim.bench.live.KernelHeapBenchmark;
+import dev.oomsim.bench.live.LoadProduceBenchmark;
 import dev.oomsim.bench.live.OomKillLatencyBenchmark;
 
 /**
@@ -40,6 +42,8 @@ public final class BenchRegistry {
                 new CoordinatorFoldBenchmark(),
                 new CoordinatorKillLatencyBenchmark(),
                 new CoordinatorHeapBenchmark(),
+                new LoadProduceBenchmark(),
+                new DemoWallTimeBenchmark(),
                 // The kernel issue's targets (docs/kernel-model.md): absolute, the model runs without Kafka.
                 JmhBenchmark.of("buddy allocator", BuddyBench.class,
                         JmhRow.of("allocFreePair", "order-0 alloc+free pairs, 16 GiB zone (JMH)", Target.atLeast(10e6))

@@ -27,7 +27,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@code alloc-requests} keyed and partitioned by node, each wrapped in a {@link NodeCommand} (origin -1) stamped
  * with the end of {@code task-events} after the last spawn it depends on, so an agent applies the spawn before the
  * task's first request. Idempotent, batching producer (acks=all, linger 5 ms); requests are sent asynchronously,
- * spawns synchronously (their offset is the stamp). Paced by a {@link TokenBucket} on the given clock.
+ * spawns synchronously (their offset is the stamp). Paced ({@link Pacing}) by a {@link TokenBucket} or by the records'
+ * own times, on the given clock.
  */
 public final class LoadProducer implements AutoCloseable {
 
@@ -75,32 +76,62 @@ public final class LoadProducer implements AutoCloseable {
      */
     public Result run(Iterator<LoadRecord> records, double ratePerSecond, LongSupplier nanoClock,
             BooleanSupplier stop, Progress progress) {
-        TokenBucket bucket = ratePerSecond > 0 ? new TokenBucket(ratePerSecond, Math.max(1, ratePerSecond / 100),
-                nanoClock) : null;
+        return run(records, Pacing.rate(ratePerSecond), nanoClock, stop, progress);
+    }
+
+    /**
+     * Produces {@code records} paced by {@code pacing} on {@code nanoClock} until they run out or {@code stop} says
+     * so, then flushes. Waits park the thread for the computed time (never counted sleeps: the deadline comes from the
+     * clock), and {@code stop} is checked before every record.
+     */
+    public Result run(Iterator<LoadRecord> records, Pacing pacing, LongSupplier nanoClock, BooleanSupplier stop,
+            Progress progress) {
+        TokenBucket bucket = pacing instanceof Pacing.Rate r ? new TokenBucket(r.perSecond(),
+                Math.max(1, r.perSecond() / 100), nanoClock) : null;
+        double speed = pacing instanceof Pacing.Timestamps t ? t.speed() : 0;
         long start = nanoClock.getAsLong();
+        // Timestamps: the schedule starts once the first record is out (the first send waits for metadata), so the
+        // records after it keep their spacing instead of catching up on the producer's start.
+        boolean scheduled = false;
+        long origin = 0;
         long tasks = 0;
         long requests = 0;
         boolean stopped = false;
-        while (records.hasNext()) {
+        LoadRecord next = null;
+        while (next != null || records.hasNext()) {
             if (stop.getAsBoolean()) {
                 stopped = true;
                 break;
             }
+            if (next == null) {
+                next = records.next();
+            }
+            long wait = 0;
             if (bucket != null) {
-                long wait = bucket.nanosUntil(1);
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                    continue;
-                }
+                wait = bucket.nanosUntil(1);
+            } else if (speed > 0 && scheduled) {
+                wait = origin + (long) (next.atNanos() / speed) - nanoClock.getAsLong();
+            }
+            if (wait > 0) {
+                // Bounded so that Ctrl-C is seen within 100 ms even in a long gap of a trace.
+                LockSupport.parkNanos(Math.min(wait, 100_000_000L));
+                continue;
+            }
+            if (bucket != null) {
                 bucket.tryTake(1);
             }
-            LoadRecord r = records.next();
+            LoadRecord r = next;
+            next = null;
             if (r instanceof LoadRecord.Task t) {
                 sendTask(t);
                 tasks++;
             } else {
                 sendRequest((LoadRecord.Request) r);
                 requests++;
+            }
+            if (speed > 0 && !scheduled) {
+                scheduled = true;
+                origin = nanoClock.getAsLong() - (long) (r.atNanos() / speed);
             }
             rethrow();
             if (((tasks + requests) & 0xfff) == 0) {
