@@ -207,14 +207,19 @@ public final class KernelNode implements CommandHandler {
         run.out = out;
         if (event instanceof Scenario.FreeEvent) {
             // A free of this node's block touches only this node's zones: it never waits, so no thread hand-off.
-            settle(scheduler.runInline(run.id, suspension -> runner.runEvent(index, event)), out);
+            settle(scheduler.runInline(run.id, suspension -> runEvent(index, event, r)), out);
             return;
         }
         settle(scheduler.start(run.id, suspension -> {
             run.suspension = suspension;
             current.set(run);
-            return runner.runEvent(index, event);
+            return runEvent(index, event, r);
         }), out);
+    }
+
+    /** Runs the request's event at the logical time it carries, if any. */
+    private EventResult runEvent(int index, Scenario.Event event, AllocRequest r) {
+        return r.getAtMs() == null ? runner.runEvent(index, event) : runner.runEvent(index, event, r.getAtMs());
     }
 
     /**

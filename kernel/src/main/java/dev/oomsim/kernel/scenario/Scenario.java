@@ -19,15 +19,32 @@ import dev.oomsim.kernel.task.TaskFlag;
  */
 public record Scenario(Profile profile, Arch arch, SysctlSpec sysctl, long swapPages, boolean suspendedStorage,
         boolean oomKillerDisabled, boolean oomLockHeld, long oomNotifierFreesPages, List<NodeSpec> nodes,
-        List<Cpuset> cpusets, List<Memcg> memcgs, List<TaskSpec> tasks, List<Event> events, Options options) {
+        List<Cpuset> cpusets, List<Memcg> memcgs, List<TaskSpec> tasks, List<Event> events, Options options,
+        List<Long> eventClockMs) {
 
-    /** Copies the lists. */
+    /** The logical clock of an event that runs with none: the rate limits are off. */
+    public static final long NO_CLOCK = -1;
+
+    /** Copies the lists; {@code eventClockMs} has one entry per event, {@link #NO_CLOCK} or a time in ms. */
     public Scenario {
         nodes = List.copyOf(nodes);
         cpusets = List.copyOf(cpusets);
         memcgs = List.copyOf(memcgs);
         tasks = List.copyOf(tasks);
         events = List.copyOf(events);
+        eventClockMs = List.copyOf(eventClockMs);
+        if (eventClockMs.size() != events.size()) {
+            throw new IllegalArgumentException("eventClockMs: one entry per event expected, got "
+                    + eventClockMs.size() + " for " + events.size() + " events");
+        }
+    }
+
+    /**
+     * The logical time event {@code index} runs at (docs/scenario-format.md, {@code at_ms} and
+     * {@code options.time_ms_per_event}), or {@link #NO_CLOCK}.
+     */
+    public long clockMs(int index) {
+        return eventClockMs.get(index);
     }
 
     /** The {@code sysctl} block; null fields mean "computed / arch default". */

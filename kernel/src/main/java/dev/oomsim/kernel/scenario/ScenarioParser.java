@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,6 +42,10 @@ import dev.oomsim.kernel.task.TaskFlag;
  */
 public final class ScenarioParser {
     private static final long MAX_PAGES = 1L << 40;
+    /** The upper bound on a logical time in ms (the same as {@code options.time_ms_per_event}'s). */
+    private static final long MAX_TIME_MS = 1L << 40;
+    /** The field every event kind accepts: the logical time it runs at. */
+    private static final String AT_MS = "at_ms";
     private static final Set<String> TOP = Set.of("profile", "arch", "sysctl", "swap_pages", "suspended_storage",
             "oom_killer_disabled", "oom_lock", "oom_notifier_frees", "nodes", "cpusets", "memcgs", "tasks", "events",
             "options");
@@ -77,10 +82,11 @@ public final class ScenarioParser {
         List<Cpuset> cpusets = cpusets(root.get("cpusets"), nodes.size());
         List<Memcg> memcgs = memcgs(root.get("memcgs"));
         List<Scenario.TaskSpec> tasks = tasks(root.get("tasks"), nodes, arch, cpusets, memcgs);
-        List<Scenario.Event> events = events(root.get("events"), profile, arch, tasks, nodes.size());
         Scenario.Options options = options(root.get("options"));
+        List<Long> clock = new ArrayList<>();
+        List<Scenario.Event> events = events(root.get("events"), profile, arch, tasks, nodes.size(), options, clock);
         return new Scenario(profile, arch, sysctl, swap, suspended, disabled, lock.equals("held"), notifier, nodes,
-                cpusets, memcgs, tasks, events, options);
+                cpusets, memcgs, tasks, events, options, clock);
     }
 
     private interface Parse<T> {
@@ -452,8 +458,12 @@ public final class ScenarioParser {
         return out;
     }
 
+    /**
+     * The events, and into {@code clock} the logical time of each: its {@code at_ms}, else the time of the event before
+     * it (0 for the first) when some event gives one, else {@code i × options.time_ms_per_event}, else none.
+     */
     private static List<Scenario.Event> events(Object v, Profile profile, Arch arch, List<Scenario.TaskSpec> tasks,
-            int nrNodes) {
+            int nrNodes, Scenario.Options options, List<Long> clock) {
         List<Scenario.Event> out = new ArrayList<>();
         if (v == null) {
             return out;
@@ -461,6 +471,8 @@ public final class ScenarioParser {
         Set<Integer> pids = new HashSet<>();
         tasks.forEach(t -> pids.add(t.pid()));
         List<Object> l = list(v, "events");
+        List<Long> atMs = new ArrayList<>();
+        boolean hasAt = false;
         for (int i = 0; i < l.size(); i++) {
             String path = index("events", i);
             Map<Object, Object> m = map(l.get(i), path);
@@ -474,7 +486,18 @@ public final class ScenarioParser {
             if (!Set.of("alloc", "may_oom", "free", "exit", "set", "charge", "oom_score").contains(kind)) {
                 throw new ScenarioException(kp, "unknown field");
             }
-            Map<Object, Object> body = map(e.getValue(), kp);
+            Map<Object, Object> body = new LinkedHashMap<>(map(e.getValue(), kp));
+            Long at = optionalInteger(body, AT_MS, kp, 0, MAX_TIME_MS);
+            if (at != null && options.timeMsPerEvent() != null) {
+                throw new ScenarioException(join(kp, AT_MS), "cannot be combined with options.time_ms_per_event");
+            }
+            if (at != null && !atMs.isEmpty() && at < atMs.get(atMs.size() - 1)) {
+                throw new ScenarioException(join(kp, AT_MS), "must be >= " + atMs.get(atMs.size() - 1)
+                        + " (the time of the event before it), got " + at);
+            }
+            atMs.add(at != null ? at : atMs.isEmpty() ? 0L : atMs.get(atMs.size() - 1));
+            body.remove(AT_MS);
+            hasAt |= at != null;
             int pid = (int) integer(require(body, "pid", kp), join(kp, "pid"), 1, Integer.MAX_VALUE - 1);
             if (!pids.contains(pid)) {
                 throw new ScenarioException(join(kp, "pid"), "no task with pid " + pid);
@@ -515,6 +538,10 @@ public final class ScenarioParser {
                 }
             }
         }
+        for (int i = 0; i < out.size(); i++) {
+            clock.add(hasAt ? atMs.get(i)
+                    : options.timeMsPerEvent() != null ? i * options.timeMsPerEvent() : Scenario.NO_CLOCK);
+        }
         return out;
     }
 
@@ -531,7 +558,7 @@ public final class ScenarioParser {
         return new Scenario.Options((int) integer(m, "max_retries", "options", 5, 0, 100000),
                 bool(m, "exit_victims_before_retry", "options", true),
                 optionalInteger(m, "reclaim_pages_per_pass", "options", 0, MAX_PAGES), compaction.equals("succeed"),
-                optionalInteger(m, "time_ms_per_event", "options", 0, 1L << 40),
+                optionalInteger(m, "time_ms_per_event", "options", 0, MAX_TIME_MS),
                 bool(m, "reclaim_quirk_44", "options", false));
     }
 }

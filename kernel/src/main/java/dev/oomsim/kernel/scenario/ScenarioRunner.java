@@ -233,7 +233,7 @@ public final class ScenarioRunner {
         List<EventResult> results = new ArrayList<>();
         List<Scenario.Event> events = scenario.events();
         for (int i = 0; i < events.size() && !runner.machine.panicked(); i++) {
-            results.add(runner.runEvent(i, events.get(i)));
+            results.add(runner.runEvent(i, events.get(i), scenario.clockMs(i)));
         }
         return new ScenarioRun(boot, results, runner.stateReport());
     }
@@ -278,13 +278,28 @@ public final class ScenarioRunner {
     }
 
     /**
-     * Runs event {@code index} of the scenario and returns its result. With {@code options.time_ms_per_event} the
-     * logical clock first moves to {@code index} times that, wherever the event runs (in process or in an agent).
+     * Runs event {@code index} of the scenario and returns its result, for a caller that knows no time for it: with
+     * {@code options.time_ms_per_event} the logical clock first moves to {@code index} times that; otherwise it stays.
      */
     public EventResult runEvent(int index, Scenario.Event event) {
         if (scenario.options().timeMsPerEvent() != null) {
             machine.setNowMs(index * scenario.options().timeMsPerEvent());
         }
+        return runEventNow(index, event);
+    }
+
+    /**
+     * Runs event {@code index} at logical time {@code clockMs} ({@link Scenario#clockMs}; {@link Scenario#NO_CLOCK}
+     * leaves the clock as it is), wherever the event runs (in process, or in an agent given the time by the request).
+     */
+    public EventResult runEvent(int index, Scenario.Event event, long clockMs) {
+        if (clockMs != Scenario.NO_CLOCK) {
+            machine.setNowMs(clockMs);
+        }
+        return runEventNow(index, event);
+    }
+
+    private EventResult runEventNow(int index, Scenario.Event event) {
         try {
             if (event instanceof Scenario.AllocEvent a) {
                 return afterOom(allocate(index, new AllocRequest(a.pid(), a.gfp(), a.order(), a.node())));

@@ -44,6 +44,12 @@ class ScenarioParserTest {
         "type: DMA,#type: HIGHMEM,#nodes[0].zones[0].type: HIGHMEM does not exist on x86_64",
         "tasks:#cpusets: [{name: /a, mems: [2]}]\\ntasks:#cpusets[0].mems[0]: must be in [0, 0], got 2",
         "alloc: {pid#exit: {pid#events[0].exit.gfp: unknown field",
+        "order: 0}#order: 0, at_ms: -5}#events[0].alloc.at_ms: must be in [0, 1099511627776], got -5",
+        "order: 0}#order: 0, at_ms: 1.5}#events[0].alloc.at_ms: expected a whole number, got 1.5",
+        "order: 0}#order: 0, at_ms: 5}\\noptions: {time_ms_per_event: 100}#events[0].alloc.at_ms: cannot be combined "
+        + "with options.time_ms_per_event",
+        "order: 0}#order: 0, at_ms: 5}\\n  - exit: {pid: 900, at_ms: 4}#events[1].exit.at_ms: must be >= 5 (the time "
+        + "of the event before it), got 4",
     })
     void badInputIsRejectedNamingTheFieldByPath(String from, String to, String message) {
         String yaml = BASE.replace(from, to.replace("\\n", "\n"));
