@@ -65,12 +65,18 @@ public record Scenario(Profile profile, Arch arch, SysctlSpec sysctl, long swapP
         }
     }
 
-    /** One task. {@code mm} is the id of the mm it uses (its own pid by default). */
+    /**
+     * One task. {@code mm} is the id of the mm it uses (its own pid by default); {@code shmemPages} is its mm's
+     * {@code MM_SHMEMPAGES}, a counter of the mm on no node (docs/kernel-model.md §3).
+     */
     public record TaskSpec(int pid, int tgid, String comm, int uid, int parent, int mm, List<RssSpec> rss,
-            long swapents, long nrPtes, long nrPmds, long totalVmPages, int oomScoreAdj, boolean capSysAdmin,
-            String cpuset, Mempolicy mempolicy, String memcg, Set<TaskFlag> flags) {
+            long swapents, long nrPtes, long nrPmds, long totalVmPages, long shmemPages, int oomScoreAdj,
+            boolean capSysAdmin, String cpuset, Mempolicy mempolicy, String memcg, Set<TaskFlag> flags) {
         /** Validates the identity fields and copies the collections. */
         public TaskSpec {
+            if (shmemPages < 0) {
+                throw new IllegalArgumentException("shmem_pages: must be >= 0, got " + shmemPages);
+            }
             if (pid <= 0) {
                 throw new IllegalArgumentException("pid: must be > 0, got " + pid);
             }

@@ -55,8 +55,8 @@ public final class ScenarioParser {
     private static final Set<String> ZONE = Set.of("type", "managed_pages", "start_pfn", "free", "free_pages",
             "free_blocks", "reclaimable_pages", "watermarks", "reserved_highatomic");
     private static final Set<String> TASK = Set.of("pid", "tgid", "comm", "uid", "parent", "mm", "rss", "swapents",
-            "nr_ptes", "nr_pmds", "total_vm", "oom_score_adj", "cap_sys_admin", "cpuset", "mempolicy", "memcg",
-            "flags");
+            "nr_ptes", "nr_pmds", "total_vm", "shmem_pages", "oom_score_adj", "cap_sys_admin", "cpuset", "mempolicy",
+            "memcg", "flags");
     private static final Set<String> OPTIONS = Set.of("max_retries", "exit_victims_before_retry",
             "reclaim_pages_per_pass", "compaction", "time_ms_per_event", "reclaim_quirk_44");
 
@@ -336,7 +336,7 @@ public final class ScenarioParser {
                 throw new ScenarioException(join(path, "mm"), "mm " + mm + " must be the pid of a task defined before");
             }
             if (!owner) {
-                for (String k : List.of("rss", "swapents", "nr_ptes", "nr_pmds", "total_vm")) {
+                for (String k : List.of("rss", "swapents", "nr_ptes", "nr_pmds", "total_vm", "shmem_pages")) {
                     if (m.get(k) != null) {
                         throw new ScenarioException(join(path, k), "a task sharing mm " + mm
                                 + " leaves the counters to the mm's owner");
@@ -365,6 +365,7 @@ public final class ScenarioParser {
             out.add(new Scenario.TaskSpec(pid, tgid, comm, uid, parent, mm, rss,
                     integer(m, "swapents", path, 0, 0, MAX_PAGES), integer(m, "nr_ptes", path, 0, 0, MAX_PAGES),
                     integer(m, "nr_pmds", path, 0, 0, MAX_PAGES), integer(m, "total_vm", path, 0, 0, MAX_PAGES),
+                    integer(m, "shmem_pages", path, 0, 0, MAX_PAGES),
                     (int) integer(m, "oom_score_adj", path, 0, Task.OOM_SCORE_ADJ_MIN, Task.OOM_SCORE_ADJ_MAX),
                     bool(m, "cap_sys_admin", path, false), cpuset, pol, memcg, flags));
         }

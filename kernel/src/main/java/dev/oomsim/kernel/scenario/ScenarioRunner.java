@@ -158,6 +158,7 @@ public final class ScenarioRunner {
                 }
                 mm = new Mm(ts.pid(), machine.nodes().size());
                 mm.setCounters(ts.swapents(), ts.nrPtes(), ts.nrPmds(), ts.totalVmPages());
+                mm.setShmemPages(ts.shmemPages());
                 mms.put(ts.pid(), mm);
                 ownMm = true;
             }

@@ -34,6 +34,10 @@ class ScenarioParserTest {
         "{pid: 900, comm: java#{pid: 900, comm: averyveryverylongname#tasks[0].comm: must be 1..15 characters, got "
         + "\"averyveryverylongname\"",
         "rss: {0: {anon: 100}}#rss: {0: {anon: 100, shmem: 4}}#tasks[0].rss.0.shmem: unknown field",
+        "rss: {0: {anon: 100}}#rss: {0: {anon: 100}}, shmem_pages: -1#tasks[0].shmem_pages: must be in [0, "
+        + "1099511627776], got -1",
+        "rss: {0: {anon: 100}}}#rss: {0: {anon: 100}}}\\n  - {pid: 901, comm: thr, mm: 900, shmem_pages: 4}#"
+        + "tasks[1].shmem_pages: a task sharing mm 900 leaves the counters to the mm's owner",
         "rss: {0: {anon: 100}}#rss: {3: {anon: 100}}#tasks[0].rss.3: must be in [0, 0], got 3",
         "rss: {0: {anon: 100}}#rss: {0: {anon: 100}}, oom_score_adj: 1001#tasks[0].oom_score_adj: must be in [-1000, "
         + "1000], got 1001",
