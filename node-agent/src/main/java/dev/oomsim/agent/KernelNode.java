@@ -205,21 +205,18 @@ public final class KernelNode implements CommandHandler {
             meters.request(r.getOp().name());
         }
         run.out = out;
-        if (event instanceof Scenario.FreeEvent) {
-            // A free of this node's block touches only this node's zones: it never waits, so no thread hand-off.
-            settle(scheduler.runInline(run.id, suspension -> runEvent(index, event, r)), out);
+        long clockMs = r.getAtMs() == null ? runner.defaultClockMs(index) : r.getAtMs();
+        if (event instanceof Scenario.FreeEvent && !runner.oomReaperDueAt(clockMs)) {
+            // A free of this node's block touches only this node's zones: it never waits, so no thread hand-off (unless
+            // the oom_reaper runs first: it reaches every node's memory).
+            settle(scheduler.runInline(run.id, suspension -> runner.runEvent(index, event, clockMs)), out);
             return;
         }
         settle(scheduler.start(run.id, suspension -> {
             run.suspension = suspension;
             current.set(run);
-            return runEvent(index, event, r);
+            return runner.runEvent(index, event, clockMs);
         }), out);
-    }
-
-    /** Runs the request's event at the logical time it carries, if any. */
-    private EventResult runEvent(int index, Scenario.Event event, AllocRequest r) {
-        return r.getAtMs() == null ? runner.runEvent(index, event) : runner.runEvent(index, event, r.getAtMs());
     }
 
     /**
@@ -422,7 +419,8 @@ public final class KernelNode implements CommandHandler {
             }
             if (!out.replaying()) {
                 EventResult outcome = done.outcome();
-                meters.outcome(outcome.kind(), outcome instanceof EventResult.Alloc a ? a.path() : List.of(), inAgent);
+                EventResult own = outcome instanceof EventResult.Reaped reaped ? reaped.result() : outcome;
+                meters.outcome(own.kind(), own instanceof EventResult.Alloc a ? a.path() : List.of(), inAgent);
             }
         } else if (step instanceof RequestScheduler.Failed<Await, EventResult> failed) {
             RuntimeException e = failed.error();

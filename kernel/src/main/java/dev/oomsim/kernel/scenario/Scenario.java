@@ -89,11 +89,17 @@ public record Scenario(Profile profile, Arch arch, SysctlSpec sysctl, long swapP
         }
     }
 
-    /** Run options: retry budget, victim exits, reclaim and compaction models, logical time per event (null: none). */
+    /**
+     * Run options: retry budget, victim exits, reclaim and compaction models, logical time per event (null: none), the
+     * modern oom_reaper's delay.
+     */
     public record Options(int maxRetries, boolean exitVictimsBeforeRetry, Long reclaimPagesPerPass,
-            boolean compactionSucceeds, Long timeMsPerEvent, boolean reclaimQuirk44) {
+            boolean compactionSucceeds, Long timeMsPerEvent, boolean reclaimQuirk44, long oomReaperDelayMs) {
         /** Validates the numbers. */
         public Options {
+            if (oomReaperDelayMs < 0) {
+                throw new IllegalArgumentException("oom_reaper_delay_ms: must be >= 0, got " + oomReaperDelayMs);
+            }
             if (maxRetries < 0) {
                 throw new IllegalArgumentException("max_retries: must be >= 0, got " + maxRetries);
             }

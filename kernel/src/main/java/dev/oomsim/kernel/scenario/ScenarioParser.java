@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import dev.oomsim.kernel.Machine;
 import dev.oomsim.kernel.mm.Arch;
 import dev.oomsim.kernel.mm.GfpFlags;
 import dev.oomsim.kernel.mm.NodeMask;
@@ -58,7 +59,7 @@ public final class ScenarioParser {
             "nr_ptes", "nr_pmds", "total_vm", "shmem_pages", "oom_score_adj", "cap_sys_admin", "cpuset", "mempolicy",
             "memcg", "flags");
     private static final Set<String> OPTIONS = Set.of("max_retries", "exit_victims_before_retry",
-            "reclaim_pages_per_pass", "compaction", "time_ms_per_event", "reclaim_quirk_44");
+            "reclaim_pages_per_pass", "compaction", "time_ms_per_event", "reclaim_quirk_44", "oom_reaper_delay_ms");
 
     private ScenarioParser() {
     }
@@ -548,7 +549,7 @@ public final class ScenarioParser {
 
     private static Scenario.Options options(Object v) {
         if (v == null) {
-            return new Scenario.Options(5, true, null, false, null, false);
+            return new Scenario.Options(5, true, null, false, null, false, Machine.DEFAULT_OOM_REAPER_DELAY_MS);
         }
         Map<Object, Object> m = map(v, "options");
         onlyFields(m, "options", OPTIONS);
@@ -560,6 +561,7 @@ public final class ScenarioParser {
                 bool(m, "exit_victims_before_retry", "options", true),
                 optionalInteger(m, "reclaim_pages_per_pass", "options", 0, MAX_PAGES), compaction.equals("succeed"),
                 optionalInteger(m, "time_ms_per_event", "options", 0, MAX_TIME_MS),
-                bool(m, "reclaim_quirk_44", "options", false));
+                bool(m, "reclaim_quirk_44", "options", false),
+                integer(m, "oom_reaper_delay_ms", "options", Machine.DEFAULT_OOM_REAPER_DELAY_MS, 0, MAX_TIME_MS));
     }
 }

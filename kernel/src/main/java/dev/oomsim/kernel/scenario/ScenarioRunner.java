@@ -112,6 +112,7 @@ public final class ScenarioRunner {
         this.machine = new Machine(profile, arch, nodes, tasks, sysctl, scenario.swapPages(),
                 scenario.suspendedStorage(), scenario.oomKillerDisabled(), lock, scenario.oomNotifierFreesPages(),
                 scenario.memcgs(), reclaim, compaction, o.exitVictimsBeforeRetry(), o.maxRetries(), memoryFactory);
+        machine.setOomReaperDelayMs(o.oomReaperDelayMs());
         loadTasks();
         this.oomKiller = new OomKiller(machine);
         this.allocator = new PageAllocator(machine, oomKiller);
@@ -283,10 +284,33 @@ public final class ScenarioRunner {
      * {@code options.time_ms_per_event} the logical clock first moves to {@code index} times that; otherwise it stays.
      */
     public EventResult runEvent(int index, Scenario.Event event) {
-        if (scenario.options().timeMsPerEvent() != null) {
-            machine.setNowMs(index * scenario.options().timeMsPerEvent());
+        return runEvent(index, event, defaultClockMs(index));
+    }
+
+    /**
+     * The time of event {@code index} for a caller that knows none: {@code index × options.time_ms_per_event}, or
+     * {@link Scenario#NO_CLOCK}.
+     */
+    public long defaultClockMs(int index) {
+        Long perEvent = scenario.options().timeMsPerEvent();
+        return perEvent == null ? Scenario.NO_CLOCK : index * perEvent;
+    }
+
+    /**
+     * Whether an event run at {@code clockMs} (as {@link #runEvent(int, Scenario.Event, long)} takes it) first wakes
+     * the modern oom_reaper: some task's reaper timer has expired by then.
+     */
+    public boolean oomReaperDueAt(long clockMs) {
+        long now = clockMs == Scenario.NO_CLOCK ? machine.nowMs() : clockMs;
+        if (machine.profile() == Profile.SEED || now < 0) {
+            return false;
         }
-        return runEventNow(index, event);
+        for (Task t : machine.tasks().all()) {
+            if (t.oomReapAtMs() != Task.NO_REAP && t.oomReapAtMs() <= now) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -301,6 +325,12 @@ public final class ScenarioRunner {
     }
 
     private EventResult runEventNow(int index, Scenario.Event event) {
+        List<String> reaped = machine.profile() == Profile.SEED ? List.of() : oomKiller.oomReaper();
+        EventResult result = runEventAfterReaper(index, event);
+        return reaped.isEmpty() ? result : new EventResult.Reaped(result, reaped);
+    }
+
+    private EventResult runEventAfterReaper(int index, Scenario.Event event) {
         try {
             if (event instanceof Scenario.AllocEvent a) {
                 return afterOom(allocate(index, new AllocRequest(a.pid(), a.gfp(), a.order(), a.node())));
