@@ -487,6 +487,14 @@ public final class KernelNode implements CommandHandler {
             for (int pid : report.outcome().signalled()) {
                 killTokenByPid.put(pid, token);
             }
+            for (int pid : report.outcome().killed()) {
+                // memory.oom.group members die under the same grant as the victim (their mms too).
+                killTokenByPid.put(pid, token);
+                Task member = machine.tasks().get(pid);
+                if (member != null && member.mm() != null) {
+                    killTokenByMm.put(member.mm().id(), token);
+                }
+            }
         }
     }
 

@@ -537,6 +537,56 @@ public final class OomKiller {
                 }
             }
         }
+        Memcg oomGroup = seed ? null : memcgGetOomGroup(victim, oc.memcg());
+        killVictim(call, victim, message, log, true);
+        if (oomGroup != null) {
+            // mem_cgroup_print_oom_group, then mem_cgroup_scan_tasks(oom_group, oom_kill_memcg_member): every process
+            // of the group's subtree, the victim again included, unless OOM_SCORE_ADJ_MIN or global init.
+            log.print("Tasks in " + oomGroup.name() + " are going to be killed due to memory.oom.group set");
+            for (Task q : m.tasks().live()) {
+                if (q.isThreadGroupLeader() && oomGroup.contains(q.memcg())
+                        && q.oomScoreAdj() != Task.OOM_SCORE_ADJ_MIN && !q.isGlobalInit()) {
+                    killVictim(call, q, message, log, false);
+                }
+            }
+        }
+    }
+
+    /**
+     * Mirrors {@code mem_cgroup_get_oom_group} (v6.1 mm/memcontrol.c): from the victim's memcg up to the OOM's memcg
+     * ({@code oomDomain}; the root for a global OOM), the highest memcg with {@code memory.oom.group} set, or null. A
+     * victim in the root memcg, or outside the OOM's memcg, has none. Ancestors the scenario does not list have it
+     * unset.
+     */
+    Memcg memcgGetOomGroup(Task victim, String oomDomain) {
+        String name = victim.memcg();
+        if (name == null || name.equals("/")) {
+            return null;
+        }
+        Memcg domain = oomDomain == null ? null : m.memcg(oomDomain);
+        if (domain != null && !domain.contains(name)) {
+            return null;
+        }
+        Memcg oomGroup = null;
+        for (String path = name; !path.isEmpty(); path = path.substring(0, path.lastIndexOf('/'))) {
+            Memcg memcg = m.memcg(path);
+            if (memcg != null && memcg.oomGroup()) {
+                oomGroup = memcg;
+            }
+            if (path.equals(oomDomain)) {
+                break;
+            }
+        }
+        return oomGroup;
+    }
+
+    /**
+     * Mirrors {@code __oom_kill_process} (modern; the seed's tail of {@code oom_kill_process}): SIGKILL and TIF_MEMDIE
+     * for {@code victim} (a thread of it with an mm), its kill line, SIGKILL for the processes sharing its mm.
+     * {@code primary}: the chosen victim, whose rss the report carries (a memory.oom.group member is not).
+     */
+    private void killVictim(Call call, Task victim, String message, KernelLog log, boolean primary) {
+        boolean seed = m.profile() == Profile.SEED;
         Task withMm = m.tasks().findTaskMm(victim);
         if (withMm == null) {
             if (!seed) {
@@ -555,11 +605,16 @@ public final class OomKiller {
         }
         markOomVictim(victim);
         victim.setKilled();
-        call.killed.add(victim.pid());
-        call.victim = victimRss(victim, mm);
+        if (!call.killed.contains(victim.pid())) {
+            call.killed.add(victim.pid());
+        }
+        OomReport.Victim rss = victimRss(victim, mm);
+        if (primary) {
+            call.victim = rss;
+        }
         long anon = 0;
         long file = 0;
-        for (OomReport.NodeRss r : call.victim.rss()) {
+        for (OomReport.NodeRss r : rss.rss()) {
             anon += r.anonPages();
             file += r.filePages();
         }

@@ -81,7 +81,7 @@ public final class ScenarioParser {
         long notifier = integer(root, "oom_notifier_frees", "", 0, 0, MAX_PAGES);
         List<NodeSpec> nodes = nodes(require(root, "nodes", ""), arch);
         List<Cpuset> cpusets = cpusets(root.get("cpusets"), nodes.size());
-        List<Memcg> memcgs = memcgs(root.get("memcgs"));
+        List<Memcg> memcgs = memcgs(root.get("memcgs"), profile);
         List<Scenario.TaskSpec> tasks = tasks(root.get("tasks"), nodes, arch, cpusets, memcgs);
         Scenario.Options options = options(root.get("options"));
         List<Long> clock = new ArrayList<>();
@@ -274,7 +274,7 @@ public final class ScenarioParser {
         return out;
     }
 
-    private static List<Memcg> memcgs(Object v) {
+    private static List<Memcg> memcgs(Object v, Profile profile) {
         List<Memcg> out = new ArrayList<>();
         if (v == null) {
             return out;
@@ -283,7 +283,8 @@ public final class ScenarioParser {
         for (int i = 0; i < l.size(); i++) {
             String path = index("memcgs", i);
             Map<Object, Object> m = map(l.get(i), path);
-            onlyFields(m, path, Set.of("name", "limit_pages", "memsw_limit_pages", "swappiness"));
+            onlyFields(m, path, Set.of("name", "limit_pages", "memsw_limit_pages", "swappiness", "oom_group",
+                    "oom_kill_disable"));
             String name = string(require(m, "name", path), join(path, "name"));
             if (!name.startsWith("/")) {
                 throw new ScenarioException(join(path, "name"), "expected a path like /web, got " + name);
@@ -291,7 +292,20 @@ public final class ScenarioParser {
             long limit = integer(require(m, "limit_pages", path), join(path, "limit_pages"), 0, MAX_PAGES);
             long memsw = integer(m, "memsw_limit_pages", path, MAX_PAGES, 0, MAX_PAGES);
             int swappiness = (int) integer(m, "swappiness", path, 60, 0, 200);
-            out.add(new Memcg(name, limit, memsw, swappiness));
+            boolean oomGroup = bool(m, "oom_group", path, false);
+            if (oomGroup && profile == Profile.SEED) {
+                throw new ScenarioException(join(path, "oom_group"), "memory.oom.group exists only under profile"
+                        + " modern (it came in v4.19)");
+            }
+            if (oomGroup && name.equals("/")) {
+                throw new ScenarioException(join(path, "oom_group"), "the root memory cgroup has no memory.oom.group");
+            }
+            boolean killDisable = bool(m, "oom_kill_disable", path, false);
+            if (oomGroup && killDisable) {
+                throw new ScenarioException(path, "oom_group (cgroup v2) and oom_kill_disable (cgroup v1) cannot both"
+                        + " be set");
+            }
+            out.add(new Memcg(name, limit, memsw, swappiness, oomGroup, killDisable));
         }
         return out;
     }

@@ -452,6 +452,11 @@ public final class ScenarioRunner {
             if (modern && ((passedOom && dying) || order > PageAllocator.PAGE_ALLOC_COSTLY_ORDER)) {
                 break; // nomem: GFP_KERNEL has neither NOFAIL nor HIGH, so -ENOMEM
             }
+            if (memcg.oomKillDisable()) {
+                // mem_cgroup_oom: oom_kill_disable leaves the OOM to user space; the fault then sleeps in
+                // mem_cgroup_oom_synchronize (not modelled), and the charge has failed.
+                break;
+            }
             if (modern && dying) {
                 passedOom = true; // mem_cgroup_out_of_memory: task_is_dying() || out_of_memory(); no kill
                 continue;
