@@ -44,6 +44,9 @@ import dev.oomsim.kernel.task.TaskTable;
  * ({@link #memory}); by default every node's is a {@link LocalNodeMemory}.
  */
 public final class Machine implements NodeMemories {
+    /** {@code OOM_REAPER_DELAY} (v6.1, mm/oom_kill.c): 2 × HZ. */
+    public static final long DEFAULT_OOM_REAPER_DELAY_MS = 2000;
+
     private final Profile profile;
     private final Arch arch;
     private final List<NumaNode> nodes;
@@ -63,6 +66,7 @@ public final class Machine implements NodeMemories {
     private final Ratelimit oomReportRatelimit = Ratelimit.kernelDefault();
     private final Ratelimit nopageRatelimit = Ratelimit.kernelDefault();
     private long nowMs = -1;
+    private long oomReaperDelayMs = DEFAULT_OOM_REAPER_DELAY_MS;
     private boolean panicked;
 
     /**
@@ -253,6 +257,19 @@ public final class Machine implements NodeMemories {
     /** The logical time in ms for rate limits; -1 when there is no clock (nothing limited). */
     public long nowMs() {
         return nowMs;
+    }
+
+    /** How long after a kill the modern profile's oom_reaper timer expires, in logical ms. */
+    public long oomReaperDelayMs() {
+        return oomReaperDelayMs;
+    }
+
+    /** Sets the oom_reaper delay (the scenario's {@code options.oom_reaper_delay_ms}). */
+    public void setOomReaperDelayMs(long delayMs) {
+        if (delayMs < 0) {
+            throw new IllegalArgumentException("oom_reaper_delay_ms: must be >= 0, got " + delayMs);
+        }
+        this.oomReaperDelayMs = delayMs;
     }
 
     /** Sets the logical time. */

@@ -77,8 +77,11 @@ public final class ScenarioPlayback {
             List<Scenario.Event> events = scenario.events();
             for (int i = 0; i < events.size(); i++) {
                 Scenario.Event event = events.get(i);
-                ProgressEvent outcome = feeder.request(command("event-" + i, i, event, scenario.profile()),
-                        originNode(event, machine));
+                AllocRequest request = command("event-" + i, i, event, scenario.profile());
+                if (scenario.clockMs(i) != Scenario.NO_CLOCK) {
+                    request.setAtMs(scenario.clockMs(i));
+                }
+                ProgressEvent outcome = feeder.request(request, originNode(event, machine));
                 results.add(OutcomeMapper.toResult(outcome));
                 if (outcome.getPanic() != null) {
                     break;

@@ -234,6 +234,63 @@ public final class LocalNodeMemory implements NodeMemory {
         mm.subRss(node.id(), mm.anonPages(node.id()) + mm.filePages(node.id()));
     }
 
+    /**
+     * Frees as many of the mm's pages here as it has anonymous pages, keeping as many as it has file pages: the blocks
+     * it allocated at run time first (allocations are charged as anon), in zone then pfn order, then its boot-time
+     * pages from the highest rank down (boot does not say which of a task's pages are anon, so the model picks).
+     */
+    @Override
+    public void reapMm(Mm mm) {
+        int nodeId = node.id();
+        long held = 0;
+        for (Map.Entry<Long, Mm.Holding> e : mm.holdings().entrySet()) {
+            if (Mm.keyNode(e.getKey()) == nodeId) {
+                for (int order : e.getValue().blocks().values()) {
+                    held += 1L << order;
+                }
+                for (long[] r : e.getValue().rankRanges()) {
+                    held += r[1] - r[0];
+                }
+            }
+        }
+        long remaining = Math.max(0, Math.min(mm.anonPages(nodeId), held - mm.filePages(nodeId)));
+        for (Map.Entry<Long, Mm.Holding> e : mm.holdings().entrySet()) {
+            if (Mm.keyNode(e.getKey()) != nodeId) {
+                continue;
+            }
+            Zone zone = node.zone(Mm.keyZone(e.getKey()));
+            Iterator<Map.Entry<Long, Integer>> blocks = e.getValue().blocks().entrySet().iterator();
+            while (blocks.hasNext() && remaining > 0) {
+                Map.Entry<Long, Integer> b = blocks.next();
+                long size = 1L << b.getValue();
+                if (size <= remaining) {
+                    zone.freeOneBlock(b.getKey(), b.getValue());
+                    blocks.remove();
+                    remaining -= size;
+                }
+            }
+        }
+        for (Map.Entry<Long, Mm.Holding> e : mm.holdings().entrySet()) {
+            if (Mm.keyNode(e.getKey()) != nodeId) {
+                continue;
+            }
+            Zone zone = node.zone(Mm.keyZone(e.getKey()));
+            List<long[]> ranges = e.getValue().rankRanges();
+            for (int i = ranges.size() - 1; i >= 0 && remaining > 0; i--) {
+                long[] r = ranges.get(i);
+                long n = Math.min(remaining, r[1] - r[0]);
+                zone.freeLoadRanks(r[1] - n, r[1]);
+                remaining -= n;
+                if (n == r[1] - r[0]) {
+                    ranges.remove(i);
+                } else {
+                    ranges.set(i, new long[] {r[0], r[1] - n});
+                }
+            }
+        }
+        mm.setRss(nodeId, 0, mm.filePages(nodeId));
+    }
+
     @Override
     public NodeImage captureImage(List<Mm> mms) {
         int nodeId = node.id();

@@ -86,6 +86,12 @@ public interface NodeMemory {
      */
     void releaseMm(Mm mm);
 
+    /**
+     * Mirrors {@code __oom_reap_task_mm} for this node (modern oom_reaper): the mm's anonymous pages here go back to
+     * the buddy lists and its {@code MM_ANONPAGES} here drops to 0; its file pages stay.
+     */
+    void reapMm(Mm mm);
+
     /** {@code MM_ANONPAGES} of {@code mm} on this node (badness, the kill line, the task dump and reports). */
     long anonPages(Mm mm);
 

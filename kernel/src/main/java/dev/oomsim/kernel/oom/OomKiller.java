@@ -107,6 +107,7 @@ public final class OomKiller {
         } else {
             if (taskWillFreeMemModern(current)) {
                 markOomVictim(current);
+                queueOomReaper(current);
                 return call.outcome(true);
             }
             if (!oc.gfp().has(GfpFlags.FS)) {
@@ -443,6 +444,60 @@ public final class OomKiller {
         t.set(TaskFlag.MEMDIE, true);
     }
 
+    /**
+     * Mirrors {@code queue_oom_reaper} (v6.1): arms the victim's timer to expire {@code OOM_REAPER_DELAY} (the
+     * machine's {@link Machine#oomReaperDelayMs}) from now, unless its mm is already queued (a task of it has a timer
+     * pending) or already skipped. Without a clock there is no timer: the model cannot tell when it would fire.
+     */
+    void queueOomReaper(Task t) {
+        Mm mm = t.mm();
+        if (mm == null || m.nowMs() < 0 || mm.oomSkip()) {
+            return;
+        }
+        for (Task q : m.tasks().all()) {
+            if (q.mm() == mm && q.oomReapAtMs() != Task.NO_REAP) {
+                return;
+            }
+        }
+        t.setOomReapAtMs(m.nowMs() + m.oomReaperDelayMs());
+    }
+
+    /**
+     * Mirrors the {@code oom_reaper} kthread woken by expired timers ({@code wake_oom_reaper}, {@code oom_reap_task},
+     * {@code oom_reap_task_mm}): for every task whose timer expired by now, in task-list order, the anonymous pages of
+     * its mm go back on every node and {@code MMF_OOM_SKIP} is set, so the next OOM search passes over the victim. An
+     * mm already skipped, or gone with its exited task, is left alone and logs nothing. Returns the log lines.
+     */
+    public List<String> oomReaper() {
+        KernelLog log = new KernelLog();
+        if (m.nowMs() < 0) {
+            return log.lines();
+        }
+        for (Task t : m.tasks().all()) {
+            if (t.oomReapAtMs() == Task.NO_REAP || m.nowMs() < t.oomReapAtMs()) {
+                continue;
+            }
+            t.setOomReapAtMs(Task.NO_REAP);
+            Mm mm = t.mm();
+            if (mm == null || mm.oomSkip()) {
+                continue;
+            }
+            for (NumaNode node : m.nodes()) {
+                m.memory(node.id()).reapMm(mm);
+            }
+            log.print("oom_reaper: reaped process " + t.pid() + " (" + t.comm() + "), now anon-rss:"
+                    + OomReportFormat.kb(m.anonPages(mm)) + "kB, file-rss:" + OomReportFormat.kb(m.filePages(mm))
+                    + "kB, shmem-rss:" + OomReportFormat.kb(mm.shmemPages()) + "kB");
+            mm.setOomSkip(true);
+            for (Task q : m.tasks().all()) {
+                if (q.mm() == mm) {
+                    q.markChanged();
+                }
+            }
+        }
+        return log.lines();
+    }
+
     // ------------------------------------------------------------------ kill
 
     /** Mirrors {@code oom_kill_process} (seed with the child rule; modern {@code __oom_kill_process}). */
@@ -451,6 +506,9 @@ public final class OomKiller {
         boolean seed = m.profile() == Profile.SEED;
         if (seed ? (p.mm() != null && p.willFreeMem()) : taskWillFreeMemModern(p)) {
             markOomVictim(p);
+            if (!seed) {
+                queueOomReaper(p);
+            }
             call.killed.add(p.pid());
             return;
         }
@@ -479,6 +537,56 @@ public final class OomKiller {
                 }
             }
         }
+        Memcg oomGroup = seed ? null : memcgGetOomGroup(victim, oc.memcg());
+        killVictim(call, victim, message, log, true);
+        if (oomGroup != null) {
+            // mem_cgroup_print_oom_group, then mem_cgroup_scan_tasks(oom_group, oom_kill_memcg_member): every process
+            // of the group's subtree, the victim again included, unless OOM_SCORE_ADJ_MIN or global init.
+            log.print("Tasks in " + oomGroup.name() + " are going to be killed due to memory.oom.group set");
+            for (Task q : m.tasks().live()) {
+                if (q.isThreadGroupLeader() && oomGroup.contains(q.memcg())
+                        && q.oomScoreAdj() != Task.OOM_SCORE_ADJ_MIN && !q.isGlobalInit()) {
+                    killVictim(call, q, message, log, false);
+                }
+            }
+        }
+    }
+
+    /**
+     * Mirrors {@code mem_cgroup_get_oom_group} (v6.1 mm/memcontrol.c): from the victim's memcg up to the OOM's memcg
+     * ({@code oomDomain}; the root for a global OOM), the highest memcg with {@code memory.oom.group} set, or null. A
+     * victim in the root memcg, or outside the OOM's memcg, has none. Ancestors the scenario does not list have it
+     * unset.
+     */
+    Memcg memcgGetOomGroup(Task victim, String oomDomain) {
+        String name = victim.memcg();
+        if (name == null || name.equals("/")) {
+            return null;
+        }
+        Memcg domain = oomDomain == null ? null : m.memcg(oomDomain);
+        if (domain != null && !domain.contains(name)) {
+            return null;
+        }
+        Memcg oomGroup = null;
+        for (String path = name; !path.isEmpty(); path = path.substring(0, path.lastIndexOf('/'))) {
+            Memcg memcg = m.memcg(path);
+            if (memcg != null && memcg.oomGroup()) {
+                oomGroup = memcg;
+            }
+            if (path.equals(oomDomain)) {
+                break;
+            }
+        }
+        return oomGroup;
+    }
+
+    /**
+     * Mirrors {@code __oom_kill_process} (modern; the seed's tail of {@code oom_kill_process}): SIGKILL and TIF_MEMDIE
+     * for {@code victim} (a thread of it with an mm), its kill line, SIGKILL for the processes sharing its mm.
+     * {@code primary}: the chosen victim, whose rss the report carries (a memory.oom.group member is not).
+     */
+    private void killVictim(Call call, Task victim, String message, KernelLog log, boolean primary) {
+        boolean seed = m.profile() == Profile.SEED;
         Task withMm = m.tasks().findTaskMm(victim);
         if (withMm == null) {
             if (!seed) {
@@ -489,6 +597,7 @@ public final class OomKiller {
         }
         victim = withMm;
         Mm mm = victim.mm();
+        boolean canOomReap = true;
         if (!seed) {
             for (Task t : m.tasks().threads(victim)) {
                 t.sendSigkill();
@@ -496,11 +605,16 @@ public final class OomKiller {
         }
         markOomVictim(victim);
         victim.setKilled();
-        call.killed.add(victim.pid());
-        call.victim = victimRss(victim, mm);
+        if (!call.killed.contains(victim.pid())) {
+            call.killed.add(victim.pid());
+        }
+        OomReport.Victim rss = victimRss(victim, mm);
+        if (primary) {
+            call.victim = rss;
+        }
         long anon = 0;
         long file = 0;
-        for (OomReport.NodeRss r : call.victim.rss()) {
+        for (OomReport.NodeRss r : rss.rss()) {
             anon += r.anonPages();
             file += r.filePages();
         }
@@ -521,6 +635,7 @@ public final class OomKiller {
                 log.print("Kill process " + q.pid() + " (" + q.comm() + ") sharing same memory");
             } else {
                 if (q.isGlobalInit()) {
+                    canOomReap = false;
                     mm.setOomSkip(true);
                     log.print("oom killer " + victim.pid() + " (" + victim.comm() + ") has mm pinned by " + q.pid()
                             + " (" + q.comm() + ")");
@@ -539,6 +654,8 @@ public final class OomKiller {
             for (Task t : m.tasks().threads(victim)) {
                 t.sendSigkill();
             }
+        } else if (canOomReap) {
+            queueOomReaper(victim);
         }
     }
 
@@ -639,6 +756,9 @@ public final class OomKiller {
         }
         if (seed ? (current.has(TaskFlag.FATAL_SIGNAL) || current.willFreeMem()) : taskWillFreeMemModern(current)) {
             markOomVictim(current);
+            if (!seed) {
+                queueOomReaper(current);
+            }
             return call.outcome(true);
         }
         call.constraint = OomConstraint.CONSTRAINT_MEMCG;

@@ -37,11 +37,15 @@ public enum OomReportFormat {
             return message + ": Kill process " + p.pid() + " (" + p.comm() + ") score " + score + " or sacrifice child";
         }
 
+        /**
+         * v4.4 {@code oom_kill_process}: file-rss is {@code get_mm_counter(mm, MM_FILEPAGES)}, which in v4.4 still
+         * counts shmem pages (MM_SHMEMPAGES split them off in v4.5).
+         */
         @Override
         public String killedLine(String message, Task victim, long anonPages, long filePages) {
             Mm mm = victim.mm();
             return "Killed process " + victim.pid() + " (" + victim.comm() + ") total-vm:" + kb(mm.totalVmPages())
-                    + "kB, anon-rss:" + kb(anonPages) + "kB, file-rss:" + kb(filePages) + "kB";
+                    + "kB, anon-rss:" + kb(anonPages) + "kB, file-rss:" + kb(filePages + mm.shmemPages()) + "kB";
         }
     },
     /** v6.1. */

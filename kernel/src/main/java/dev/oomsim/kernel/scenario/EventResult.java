@@ -12,7 +12,7 @@ import dev.oomsim.kernel.oom.OomOutcome;
 
 /** The result of one scenario event; {@link #toTree()} gives the exact JSON shape of docs/scenario-format.md. */
 public sealed interface EventResult
-        permits EventResult.Alloc, EventResult.OomScore, EventResult.Charge, EventResult.Simple {
+        permits EventResult.Alloc, EventResult.OomScore, EventResult.Charge, EventResult.Simple, EventResult.Reaped {
 
     /** The event's index. */
     int event();
@@ -103,6 +103,37 @@ public sealed interface EventResult
         public Map<String, Object> toTree() {
             Map<String, Object> t = head(event, kind);
             t.put("pid", pid);
+            return t;
+        }
+    }
+
+    /**
+     * An event before which the modern oom_reaper reaped (its timers expired by the event's time): the event's own
+     * result, and the reaper's log lines, printed as {@code oom_reaper} after the event's own fields.
+     */
+    record Reaped(EventResult result, List<String> oomReaperLog) implements EventResult {
+        /** Copies the lines; the result is not itself a {@code Reaped}. */
+        public Reaped {
+            if (result == null || result instanceof Reaped) {
+                throw new IllegalArgumentException("result: must be an event's own result, got " + result);
+            }
+            oomReaperLog = List.copyOf(oomReaperLog);
+        }
+
+        @Override
+        public int event() {
+            return result.event();
+        }
+
+        @Override
+        public String kind() {
+            return result.kind();
+        }
+
+        @Override
+        public Map<String, Object> toTree() {
+            Map<String, Object> t = result.toTree();
+            t.put("oom_reaper", new ArrayList<>(oomReaperLog));
             return t;
         }
     }

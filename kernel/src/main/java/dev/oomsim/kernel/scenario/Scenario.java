@@ -19,15 +19,32 @@ import dev.oomsim.kernel.task.TaskFlag;
  */
 public record Scenario(Profile profile, Arch arch, SysctlSpec sysctl, long swapPages, boolean suspendedStorage,
         boolean oomKillerDisabled, boolean oomLockHeld, long oomNotifierFreesPages, List<NodeSpec> nodes,
-        List<Cpuset> cpusets, List<Memcg> memcgs, List<TaskSpec> tasks, List<Event> events, Options options) {
+        List<Cpuset> cpusets, List<Memcg> memcgs, List<TaskSpec> tasks, List<Event> events, Options options,
+        List<Long> eventClockMs) {
 
-    /** Copies the lists. */
+    /** The logical clock of an event that runs with none: the rate limits are off. */
+    public static final long NO_CLOCK = -1;
+
+    /** Copies the lists; {@code eventClockMs} has one entry per event, {@link #NO_CLOCK} or a time in ms. */
     public Scenario {
         nodes = List.copyOf(nodes);
         cpusets = List.copyOf(cpusets);
         memcgs = List.copyOf(memcgs);
         tasks = List.copyOf(tasks);
         events = List.copyOf(events);
+        eventClockMs = List.copyOf(eventClockMs);
+        if (eventClockMs.size() != events.size()) {
+            throw new IllegalArgumentException("eventClockMs: one entry per event expected, got "
+                    + eventClockMs.size() + " for " + events.size() + " events");
+        }
+    }
+
+    /**
+     * The logical time event {@code index} runs at (docs/scenario-format.md, {@code at_ms} and
+     * {@code options.time_ms_per_event}), or {@link #NO_CLOCK}.
+     */
+    public long clockMs(int index) {
+        return eventClockMs.get(index);
     }
 
     /** The {@code sysctl} block; null fields mean "computed / arch default". */
@@ -48,12 +65,18 @@ public record Scenario(Profile profile, Arch arch, SysctlSpec sysctl, long swapP
         }
     }
 
-    /** One task. {@code mm} is the id of the mm it uses (its own pid by default). */
+    /**
+     * One task. {@code mm} is the id of the mm it uses (its own pid by default); {@code shmemPages} is its mm's
+     * {@code MM_SHMEMPAGES}, a counter of the mm on no node (docs/kernel-model.md §3).
+     */
     public record TaskSpec(int pid, int tgid, String comm, int uid, int parent, int mm, List<RssSpec> rss,
-            long swapents, long nrPtes, long nrPmds, long totalVmPages, int oomScoreAdj, boolean capSysAdmin,
-            String cpuset, Mempolicy mempolicy, String memcg, Set<TaskFlag> flags) {
+            long swapents, long nrPtes, long nrPmds, long totalVmPages, long shmemPages, int oomScoreAdj,
+            boolean capSysAdmin, String cpuset, Mempolicy mempolicy, String memcg, Set<TaskFlag> flags) {
         /** Validates the identity fields and copies the collections. */
         public TaskSpec {
+            if (shmemPages < 0) {
+                throw new IllegalArgumentException("shmem_pages: must be >= 0, got " + shmemPages);
+            }
             if (pid <= 0) {
                 throw new IllegalArgumentException("pid: must be > 0, got " + pid);
             }
@@ -66,11 +89,17 @@ public record Scenario(Profile profile, Arch arch, SysctlSpec sysctl, long swapP
         }
     }
 
-    /** Run options: retry budget, victim exits, reclaim and compaction models, logical time per event (null: none). */
+    /**
+     * Run options: retry budget, victim exits, reclaim and compaction models, logical time per event (null: none), the
+     * modern oom_reaper's delay.
+     */
     public record Options(int maxRetries, boolean exitVictimsBeforeRetry, Long reclaimPagesPerPass,
-            boolean compactionSucceeds, Long timeMsPerEvent, boolean reclaimQuirk44) {
+            boolean compactionSucceeds, Long timeMsPerEvent, boolean reclaimQuirk44, long oomReaperDelayMs) {
         /** Validates the numbers. */
         public Options {
+            if (oomReaperDelayMs < 0) {
+                throw new IllegalArgumentException("oom_reaper_delay_ms: must be >= 0, got " + oomReaperDelayMs);
+            }
             if (maxRetries < 0) {
                 throw new IllegalArgumentException("max_retries: must be >= 0, got " + maxRetries);
             }

@@ -15,11 +15,13 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import dev.oomsim.kernel.Machine;
 import dev.oomsim.kernel.mm.Arch;
 import dev.oomsim.kernel.mm.GfpFlags;
 import dev.oomsim.kernel.mm.NodeMask;
@@ -41,6 +43,10 @@ import dev.oomsim.kernel.task.TaskFlag;
  */
 public final class ScenarioParser {
     private static final long MAX_PAGES = 1L << 40;
+    /** The upper bound on a logical time in ms (the same as {@code options.time_ms_per_event}'s). */
+    private static final long MAX_TIME_MS = 1L << 40;
+    /** The field every event kind accepts: the logical time it runs at. */
+    private static final String AT_MS = "at_ms";
     private static final Set<String> TOP = Set.of("profile", "arch", "sysctl", "swap_pages", "suspended_storage",
             "oom_killer_disabled", "oom_lock", "oom_notifier_frees", "nodes", "cpusets", "memcgs", "tasks", "events",
             "options");
@@ -50,10 +56,10 @@ public final class ScenarioParser {
     private static final Set<String> ZONE = Set.of("type", "managed_pages", "start_pfn", "free", "free_pages",
             "free_blocks", "reclaimable_pages", "watermarks", "reserved_highatomic");
     private static final Set<String> TASK = Set.of("pid", "tgid", "comm", "uid", "parent", "mm", "rss", "swapents",
-            "nr_ptes", "nr_pmds", "total_vm", "oom_score_adj", "cap_sys_admin", "cpuset", "mempolicy", "memcg",
-            "flags");
+            "nr_ptes", "nr_pmds", "total_vm", "shmem_pages", "oom_score_adj", "cap_sys_admin", "cpuset", "mempolicy",
+            "memcg", "flags");
     private static final Set<String> OPTIONS = Set.of("max_retries", "exit_victims_before_retry",
-            "reclaim_pages_per_pass", "compaction", "time_ms_per_event", "reclaim_quirk_44");
+            "reclaim_pages_per_pass", "compaction", "time_ms_per_event", "reclaim_quirk_44", "oom_reaper_delay_ms");
 
     private ScenarioParser() {
     }
@@ -75,12 +81,13 @@ public final class ScenarioParser {
         long notifier = integer(root, "oom_notifier_frees", "", 0, 0, MAX_PAGES);
         List<NodeSpec> nodes = nodes(require(root, "nodes", ""), arch);
         List<Cpuset> cpusets = cpusets(root.get("cpusets"), nodes.size());
-        List<Memcg> memcgs = memcgs(root.get("memcgs"));
+        List<Memcg> memcgs = memcgs(root.get("memcgs"), profile);
         List<Scenario.TaskSpec> tasks = tasks(root.get("tasks"), nodes, arch, cpusets, memcgs);
-        List<Scenario.Event> events = events(root.get("events"), profile, arch, tasks, nodes.size());
         Scenario.Options options = options(root.get("options"));
+        List<Long> clock = new ArrayList<>();
+        List<Scenario.Event> events = events(root.get("events"), profile, arch, tasks, nodes.size(), options, clock);
         return new Scenario(profile, arch, sysctl, swap, suspended, disabled, lock.equals("held"), notifier, nodes,
-                cpusets, memcgs, tasks, events, options);
+                cpusets, memcgs, tasks, events, options, clock);
     }
 
     private interface Parse<T> {
@@ -267,7 +274,7 @@ public final class ScenarioParser {
         return out;
     }
 
-    private static List<Memcg> memcgs(Object v) {
+    private static List<Memcg> memcgs(Object v, Profile profile) {
         List<Memcg> out = new ArrayList<>();
         if (v == null) {
             return out;
@@ -276,7 +283,8 @@ public final class ScenarioParser {
         for (int i = 0; i < l.size(); i++) {
             String path = index("memcgs", i);
             Map<Object, Object> m = map(l.get(i), path);
-            onlyFields(m, path, Set.of("name", "limit_pages", "memsw_limit_pages", "swappiness"));
+            onlyFields(m, path, Set.of("name", "limit_pages", "memsw_limit_pages", "swappiness", "oom_group",
+                    "oom_kill_disable"));
             String name = string(require(m, "name", path), join(path, "name"));
             if (!name.startsWith("/")) {
                 throw new ScenarioException(join(path, "name"), "expected a path like /web, got " + name);
@@ -284,7 +292,20 @@ public final class ScenarioParser {
             long limit = integer(require(m, "limit_pages", path), join(path, "limit_pages"), 0, MAX_PAGES);
             long memsw = integer(m, "memsw_limit_pages", path, MAX_PAGES, 0, MAX_PAGES);
             int swappiness = (int) integer(m, "swappiness", path, 60, 0, 200);
-            out.add(new Memcg(name, limit, memsw, swappiness));
+            boolean oomGroup = bool(m, "oom_group", path, false);
+            if (oomGroup && profile == Profile.SEED) {
+                throw new ScenarioException(join(path, "oom_group"), "memory.oom.group exists only under profile"
+                        + " modern (it came in v4.19)");
+            }
+            if (oomGroup && name.equals("/")) {
+                throw new ScenarioException(join(path, "oom_group"), "the root memory cgroup has no memory.oom.group");
+            }
+            boolean killDisable = bool(m, "oom_kill_disable", path, false);
+            if (oomGroup && killDisable) {
+                throw new ScenarioException(path, "oom_group (cgroup v2) and oom_kill_disable (cgroup v1) cannot both"
+                        + " be set");
+            }
+            out.add(new Memcg(name, limit, memsw, swappiness, oomGroup, killDisable));
         }
         return out;
     }
@@ -330,7 +351,7 @@ public final class ScenarioParser {
                 throw new ScenarioException(join(path, "mm"), "mm " + mm + " must be the pid of a task defined before");
             }
             if (!owner) {
-                for (String k : List.of("rss", "swapents", "nr_ptes", "nr_pmds", "total_vm")) {
+                for (String k : List.of("rss", "swapents", "nr_ptes", "nr_pmds", "total_vm", "shmem_pages")) {
                     if (m.get(k) != null) {
                         throw new ScenarioException(join(path, k), "a task sharing mm " + mm
                                 + " leaves the counters to the mm's owner");
@@ -359,6 +380,7 @@ public final class ScenarioParser {
             out.add(new Scenario.TaskSpec(pid, tgid, comm, uid, parent, mm, rss,
                     integer(m, "swapents", path, 0, 0, MAX_PAGES), integer(m, "nr_ptes", path, 0, 0, MAX_PAGES),
                     integer(m, "nr_pmds", path, 0, 0, MAX_PAGES), integer(m, "total_vm", path, 0, 0, MAX_PAGES),
+                    integer(m, "shmem_pages", path, 0, 0, MAX_PAGES),
                     (int) integer(m, "oom_score_adj", path, 0, Task.OOM_SCORE_ADJ_MIN, Task.OOM_SCORE_ADJ_MAX),
                     bool(m, "cap_sys_admin", path, false), cpuset, pol, memcg, flags));
         }
@@ -452,8 +474,12 @@ public final class ScenarioParser {
         return out;
     }
 
+    /**
+     * The events, and into {@code clock} the logical time of each: its {@code at_ms}, else the time of the event before
+     * it (0 for the first) when some event gives one, else {@code i × options.time_ms_per_event}, else none.
+     */
     private static List<Scenario.Event> events(Object v, Profile profile, Arch arch, List<Scenario.TaskSpec> tasks,
-            int nrNodes) {
+            int nrNodes, Scenario.Options options, List<Long> clock) {
         List<Scenario.Event> out = new ArrayList<>();
         if (v == null) {
             return out;
@@ -461,6 +487,8 @@ public final class ScenarioParser {
         Set<Integer> pids = new HashSet<>();
         tasks.forEach(t -> pids.add(t.pid()));
         List<Object> l = list(v, "events");
+        List<Long> atMs = new ArrayList<>();
+        boolean hasAt = false;
         for (int i = 0; i < l.size(); i++) {
             String path = index("events", i);
             Map<Object, Object> m = map(l.get(i), path);
@@ -474,7 +502,18 @@ public final class ScenarioParser {
             if (!Set.of("alloc", "may_oom", "free", "exit", "set", "charge", "oom_score").contains(kind)) {
                 throw new ScenarioException(kp, "unknown field");
             }
-            Map<Object, Object> body = map(e.getValue(), kp);
+            Map<Object, Object> body = new LinkedHashMap<>(map(e.getValue(), kp));
+            Long at = optionalInteger(body, AT_MS, kp, 0, MAX_TIME_MS);
+            if (at != null && options.timeMsPerEvent() != null) {
+                throw new ScenarioException(join(kp, AT_MS), "cannot be combined with options.time_ms_per_event");
+            }
+            if (at != null && !atMs.isEmpty() && at < atMs.get(atMs.size() - 1)) {
+                throw new ScenarioException(join(kp, AT_MS), "must be >= " + atMs.get(atMs.size() - 1)
+                        + " (the time of the event before it), got " + at);
+            }
+            atMs.add(at != null ? at : atMs.isEmpty() ? 0L : atMs.get(atMs.size() - 1));
+            body.remove(AT_MS);
+            hasAt |= at != null;
             int pid = (int) integer(require(body, "pid", kp), join(kp, "pid"), 1, Integer.MAX_VALUE - 1);
             if (!pids.contains(pid)) {
                 throw new ScenarioException(join(kp, "pid"), "no task with pid " + pid);
@@ -515,12 +554,16 @@ public final class ScenarioParser {
                 }
             }
         }
+        for (int i = 0; i < out.size(); i++) {
+            clock.add(hasAt ? atMs.get(i)
+                    : options.timeMsPerEvent() != null ? i * options.timeMsPerEvent() : Scenario.NO_CLOCK);
+        }
         return out;
     }
 
     private static Scenario.Options options(Object v) {
         if (v == null) {
-            return new Scenario.Options(5, true, null, false, null, false);
+            return new Scenario.Options(5, true, null, false, null, false, Machine.DEFAULT_OOM_REAPER_DELAY_MS);
         }
         Map<Object, Object> m = map(v, "options");
         onlyFields(m, "options", OPTIONS);
@@ -531,7 +574,8 @@ public final class ScenarioParser {
         return new Scenario.Options((int) integer(m, "max_retries", "options", 5, 0, 100000),
                 bool(m, "exit_victims_before_retry", "options", true),
                 optionalInteger(m, "reclaim_pages_per_pass", "options", 0, MAX_PAGES), compaction.equals("succeed"),
-                optionalInteger(m, "time_ms_per_event", "options", 0, 1L << 40),
-                bool(m, "reclaim_quirk_44", "options", false));
+                optionalInteger(m, "time_ms_per_event", "options", 0, MAX_TIME_MS),
+                bool(m, "reclaim_quirk_44", "options", false),
+                integer(m, "oom_reaper_delay_ms", "options", Machine.DEFAULT_OOM_REAPER_DELAY_MS, 0, MAX_TIME_MS));
     }
 }

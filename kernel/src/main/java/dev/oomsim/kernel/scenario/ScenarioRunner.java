@@ -112,6 +112,7 @@ public final class ScenarioRunner {
         this.machine = new Machine(profile, arch, nodes, tasks, sysctl, scenario.swapPages(),
                 scenario.suspendedStorage(), scenario.oomKillerDisabled(), lock, scenario.oomNotifierFreesPages(),
                 scenario.memcgs(), reclaim, compaction, o.exitVictimsBeforeRetry(), o.maxRetries(), memoryFactory);
+        machine.setOomReaperDelayMs(o.oomReaperDelayMs());
         loadTasks();
         this.oomKiller = new OomKiller(machine);
         this.allocator = new PageAllocator(machine, oomKiller);
@@ -158,6 +159,7 @@ public final class ScenarioRunner {
                 }
                 mm = new Mm(ts.pid(), machine.nodes().size());
                 mm.setCounters(ts.swapents(), ts.nrPtes(), ts.nrPmds(), ts.totalVmPages());
+                mm.setShmemPages(ts.shmemPages());
                 mms.put(ts.pid(), mm);
                 ownMm = true;
             }
@@ -233,7 +235,7 @@ public final class ScenarioRunner {
         List<EventResult> results = new ArrayList<>();
         List<Scenario.Event> events = scenario.events();
         for (int i = 0; i < events.size() && !runner.machine.panicked(); i++) {
-            results.add(runner.runEvent(i, events.get(i)));
+            results.add(runner.runEvent(i, events.get(i), scenario.clockMs(i)));
         }
         return new ScenarioRun(boot, results, runner.stateReport());
     }
@@ -278,13 +280,57 @@ public final class ScenarioRunner {
     }
 
     /**
-     * Runs event {@code index} of the scenario and returns its result. With {@code options.time_ms_per_event} the
-     * logical clock first moves to {@code index} times that, wherever the event runs (in process or in an agent).
+     * Runs event {@code index} of the scenario and returns its result, for a caller that knows no time for it: with
+     * {@code options.time_ms_per_event} the logical clock first moves to {@code index} times that; otherwise it stays.
      */
     public EventResult runEvent(int index, Scenario.Event event) {
-        if (scenario.options().timeMsPerEvent() != null) {
-            machine.setNowMs(index * scenario.options().timeMsPerEvent());
+        return runEvent(index, event, defaultClockMs(index));
+    }
+
+    /**
+     * The time of event {@code index} for a caller that knows none: {@code index × options.time_ms_per_event}, or
+     * {@link Scenario#NO_CLOCK}.
+     */
+    public long defaultClockMs(int index) {
+        Long perEvent = scenario.options().timeMsPerEvent();
+        return perEvent == null ? Scenario.NO_CLOCK : index * perEvent;
+    }
+
+    /**
+     * Whether an event run at {@code clockMs} (as {@link #runEvent(int, Scenario.Event, long)} takes it) first wakes
+     * the modern oom_reaper: some task's reaper timer has expired by then.
+     */
+    public boolean oomReaperDueAt(long clockMs) {
+        long now = clockMs == Scenario.NO_CLOCK ? machine.nowMs() : clockMs;
+        if (machine.profile() == Profile.SEED || now < 0) {
+            return false;
         }
+        for (Task t : machine.tasks().all()) {
+            if (t.oomReapAtMs() != Task.NO_REAP && t.oomReapAtMs() <= now) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Runs event {@code index} at logical time {@code clockMs} ({@link Scenario#clockMs}; {@link Scenario#NO_CLOCK}
+     * leaves the clock as it is), wherever the event runs (in process, or in an agent given the time by the request).
+     */
+    public EventResult runEvent(int index, Scenario.Event event, long clockMs) {
+        if (clockMs != Scenario.NO_CLOCK) {
+            machine.setNowMs(clockMs);
+        }
+        return runEventNow(index, event);
+    }
+
+    private EventResult runEventNow(int index, Scenario.Event event) {
+        List<String> reaped = machine.profile() == Profile.SEED ? List.of() : oomKiller.oomReaper();
+        EventResult result = runEventAfterReaper(index, event);
+        return reaped.isEmpty() ? result : new EventResult.Reaped(result, reaped);
+    }
+
+    private EventResult runEventAfterReaper(int index, Scenario.Event event) {
         try {
             if (event instanceof Scenario.AllocEvent a) {
                 return afterOom(allocate(index, new AllocRequest(a.pid(), a.gfp(), a.order(), a.node())));
@@ -405,6 +451,11 @@ public final class ScenarioRunner {
             }
             if (modern && ((passedOom && dying) || order > PageAllocator.PAGE_ALLOC_COSTLY_ORDER)) {
                 break; // nomem: GFP_KERNEL has neither NOFAIL nor HIGH, so -ENOMEM
+            }
+            if (memcg.oomKillDisable()) {
+                // mem_cgroup_oom: oom_kill_disable leaves the OOM to user space; the fault then sleeps in
+                // mem_cgroup_oom_synchronize (not modelled), and the charge has failed.
+                break;
             }
             if (modern && dying) {
                 passedOom = true; // mem_cgroup_out_of_memory: task_is_dying() || out_of_memory(); no kill

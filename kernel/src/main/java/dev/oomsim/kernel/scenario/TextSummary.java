@@ -29,6 +29,11 @@ public final class TextSummary {
         }
         for (EventResult r : run.results()) {
             sb.append(line(r)).append('\n');
+            if (r instanceof EventResult.Reaped reaped) {
+                for (String l : reaped.oomReaperLog()) {
+                    sb.append("    ").append(l).append('\n');
+                }
+            }
             for (String l : logOf(r)) {
                 sb.append("    ").append(l).append('\n');
             }
@@ -52,7 +57,8 @@ public final class TextSummary {
         return sb.toString();
     }
 
-    private static List<String> logOf(EventResult r) {
+    private static List<String> logOf(EventResult result) {
+        EventResult r = own(result);
         if (r instanceof EventResult.Alloc a) {
             return a.log();
         }
@@ -62,8 +68,14 @@ public final class TextSummary {
         return List.of();
     }
 
+    /** The event's own result: a reaped event's without the oom_reaper's lines (printed before its log). */
+    private static EventResult own(EventResult r) {
+        return r instanceof EventResult.Reaped reaped ? reaped.result() : r;
+    }
+
     /** The one-line summary of an event. */
-    public static String line(EventResult r) {
+    public static String line(EventResult result) {
+        EventResult r = own(result);
         String head = "#" + r.event() + " " + r.kind();
         if (r instanceof EventResult.Alloc a) {
             StringBuilder sb = new StringBuilder(head).append(": ").append(page(a.page()));

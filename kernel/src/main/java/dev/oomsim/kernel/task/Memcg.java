@@ -1,10 +1,19 @@
 package dev.oomsim.kernel.task;
 
-/** A memory cgroup (docs/kernel-model.md §10f): limit and memsw limit in pages, swappiness. */
-public record Memcg(String name, long limitPages, long memswLimitPages, int swappiness) {
+/**
+ * A memory cgroup (docs/kernel-model.md §10f): limit and memsw limit in pages, swappiness, {@code memory.oom.group}
+ * (cgroup v2: an OOM kill in it kills its whole subtree) and {@code oom_kill_disable} (cgroup v1
+ * {@code memory.oom_control}: no OOM kill for its own charges).
+ */
+public record Memcg(String name, long limitPages, long memswLimitPages, int swappiness, boolean oomGroup,
+        boolean oomKillDisable) {
 
     /** Validates the fields. */
     public Memcg {
+        if (oomGroup && oomKillDisable) {
+            throw new IllegalArgumentException("memcg " + name + ": oom_group (cgroup v2) and oom_kill_disable"
+                    + " (cgroup v1) cannot both be set");
+        }
         if (name == null || !name.startsWith("/")) {
             throw new IllegalArgumentException("memcg name: must start with /, got " + name);
         }

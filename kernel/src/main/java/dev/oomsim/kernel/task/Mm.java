@@ -81,9 +81,21 @@ public final class Mm {
         return s;
     }
 
-    /** MM_SHMEMPAGES (modern rss counts it; the scenario format has no field, so 0). */
+    /**
+     * MM_SHMEMPAGES (v4.5+): shmem pages the mm maps, a counter of the mm on no node (the scenario's
+     * {@code shmem_pages}). v4.4 counted them in MM_FILEPAGES, so the seed's rss counts them and its kill line's
+     * file-rss shows them (docs/kernel-model.md §3).
+     */
     public long shmemPages() {
         return shmemPages;
+    }
+
+    /** Sets MM_SHMEMPAGES. */
+    public void setShmemPages(long pages) {
+        if (pages < 0) {
+            throw new IllegalArgumentException("shmemPages: must be >= 0, got " + pages);
+        }
+        this.shmemPages = pages;
     }
 
     /** Mirrors {@code get_mm_rss}: anon + file (+ shmem) over all nodes. */

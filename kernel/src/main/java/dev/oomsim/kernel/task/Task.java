@@ -9,6 +9,9 @@ import dev.oomsim.kernel.image.TaskImage;
 
 /** Mirrors the parts of {@code struct task_struct} the model uses. Mutable; owned by the {@link TaskTable}'s thread. */
 public final class Task {
+    /** The {@link #oomReapAtMs} of a task whose oom_reaper timer is not pending. */
+    public static final long NO_REAP = -1;
+
     /** Scenario's OOM_SCORE_ADJ_MIN. */
     public static final int OOM_SCORE_ADJ_MIN = OomScoreAdjRange.MIN;
     /** OOM_SCORE_ADJ_MAX. */
@@ -31,6 +34,8 @@ public final class Task {
     private boolean killed;
     private boolean sigkillPending;
     private int ilNext = -1;
+    /** {@code tsk->oom_reaper_timer.expires} in logical ms, or {@link #NO_REAP} when no timer is pending. */
+    private long oomReapAtMs = NO_REAP;
     private Runnable onChange = () -> { };
     private List<Task> threadGroup;
 
@@ -210,6 +215,28 @@ public final class Task {
         return nid;
     }
 
+    /**
+     * When the oom_reaper timer {@code queue_oom_reaper} armed for this victim expires, in logical ms; {@link #NO_REAP}
+     * when none is pending.
+     */
+    public long oomReapAtMs() {
+        return oomReapAtMs;
+    }
+
+    /** Arms ({@code atMs} ≥ 0) or disarms ({@link #NO_REAP}) the oom_reaper timer. */
+    public void setOomReapAtMs(long atMs) {
+        if (atMs < NO_REAP) {
+            throw new IllegalArgumentException("oomReapAtMs: must be >= -1, got " + atMs);
+        }
+        onChange.run();
+        this.oomReapAtMs = atMs;
+    }
+
+    /** Tells the task's table that its state changed through its mm (the mm's {@code MMF_OOM_SKIP}). */
+    public void markChanged() {
+        onChange.run();
+    }
+
     /** Who hears of every change of this task's mutable state (its {@link TaskTable}). */
     void onChange(Runnable listener) {
         this.onChange = listener;
@@ -229,7 +256,7 @@ public final class Task {
     /** An image of the task's mutable state (see {@link TaskImage}). */
     public TaskImage captureImage() {
         return new TaskImage(pid, alive, mm == null ? TaskImage.NO_MM : mm.id(), oomScoreAdj, flags, killed,
-                sigkillPending, ilNext, children);
+                sigkillPending, ilNext, children, oomReapAtMs);
     }
 
     /**
@@ -259,6 +286,7 @@ public final class Task {
         killed = image.killed();
         sigkillPending = image.sigkillPending();
         ilNext = image.interleaveNext();
+        oomReapAtMs = image.oomReapAtMs();
         children.clear();
         children.addAll(image.children());
     }

@@ -111,6 +111,12 @@ public final class RecordingNodeMemory implements NodeMemory {
     }
 
     @Override
+    public void reapMm(Mm mm) {
+        delegate.reapMm(mm);
+        record("reapMm(" + mm(mm) + ")");
+    }
+
+    @Override
     public long anonPages(Mm mm) {
         long v = delegate.anonPages(mm);
         record("anonPages(" + mm(mm) + ") -> " + v);

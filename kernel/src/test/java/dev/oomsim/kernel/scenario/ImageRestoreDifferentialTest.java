@@ -64,7 +64,7 @@ class ImageRestoreDifferentialTest {
     private static List<String> runEvents(ScenarioRunner runner, Scenario sc, int from, int to) {
         List<String> out = new ArrayList<>();
         for (int i = from; i < to && !runner.machine().panicked(); i++) {
-            out.add(json(runner.runEvent(i, sc.events().get(i))));
+            out.add(json(runner.runEvent(i, sc.events().get(i), sc.clockMs(i))));
         }
         return out;
     }

@@ -34,6 +34,10 @@ class ScenarioParserTest {
         "{pid: 900, comm: java#{pid: 900, comm: averyveryverylongname#tasks[0].comm: must be 1..15 characters, got "
         + "\"averyveryverylongname\"",
         "rss: {0: {anon: 100}}#rss: {0: {anon: 100, shmem: 4}}#tasks[0].rss.0.shmem: unknown field",
+        "rss: {0: {anon: 100}}#rss: {0: {anon: 100}}, shmem_pages: -1#tasks[0].shmem_pages: must be in [0, "
+        + "1099511627776], got -1",
+        "rss: {0: {anon: 100}}}#rss: {0: {anon: 100}}}\\n  - {pid: 901, comm: thr, mm: 900, shmem_pages: 4}#"
+        + "tasks[1].shmem_pages: a task sharing mm 900 leaves the counters to the mm's owner",
         "rss: {0: {anon: 100}}#rss: {3: {anon: 100}}#tasks[0].rss.3: must be in [0, 0], got 3",
         "rss: {0: {anon: 100}}#rss: {0: {anon: 100}}, oom_score_adj: 1001#tasks[0].oom_score_adj: must be in [-1000, "
         + "1000], got 1001",
@@ -44,6 +48,12 @@ class ScenarioParserTest {
         "type: DMA,#type: HIGHMEM,#nodes[0].zones[0].type: HIGHMEM does not exist on x86_64",
         "tasks:#cpusets: [{name: /a, mems: [2]}]\\ntasks:#cpusets[0].mems[0]: must be in [0, 0], got 2",
         "alloc: {pid#exit: {pid#events[0].exit.gfp: unknown field",
+        "order: 0}#order: 0, at_ms: -5}#events[0].alloc.at_ms: must be in [0, 1099511627776], got -5",
+        "order: 0}#order: 0, at_ms: 1.5}#events[0].alloc.at_ms: expected a whole number, got 1.5",
+        "order: 0}#order: 0, at_ms: 5}\\noptions: {time_ms_per_event: 100}#events[0].alloc.at_ms: cannot be combined "
+        + "with options.time_ms_per_event",
+        "order: 0}#order: 0, at_ms: 5}\\n  - exit: {pid: 900, at_ms: 4}#events[1].exit.at_ms: must be >= 5 (the time "
+        + "of the event before it), got 4",
     })
     void badInputIsRejectedNamingTheFieldByPath(String from, String to, String message) {
         String yaml = BASE.replace(from, to.replace("\\n", "\n"));

@@ -27,7 +27,7 @@ class SpawnTest {
 
     private static Scenario.TaskSpec spec(int pid, int tgid, int parent, int mm, List<Scenario.RssSpec> rss,
             TaskFlag... flags) {
-        return new Scenario.TaskSpec(pid, tgid, "t" + pid, 0, parent, mm, rss, 0, 7, 0, 900, 0, false, "/",
+        return new Scenario.TaskSpec(pid, tgid, "t" + pid, 0, parent, mm, rss, 0, 7, 0, 900, 0, 0, false, "/",
                 Mempolicy.DEFAULT, null, Set.of(flags));
     }
 

@@ -95,6 +95,10 @@ public final class MemoryServer {
                 local.releaseMm(mm(c, what));
                 return Optional.empty();
             }
+            case REAP_MM -> {
+                local.reapMm(mm(c, what));
+                return Optional.empty();
+            }
             default -> throw new Rejected(DeadLetterCategory.UNKNOWN_OP, "unknown memory call " + c.getOp());
         }
         return Optional.of(reply.build());

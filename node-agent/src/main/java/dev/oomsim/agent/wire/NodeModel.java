@@ -144,7 +144,11 @@ public final class NodeModel {
      */
     public Request prepare(AllocRequest r, long offset) throws Rejected {
         int index = r.getSequence() == null ? (int) offset : (int) (long) r.getSequence();
-        return new Request(index, RequestMapper.toEvent(r, machine, nodeId));
+        Scenario.Event event = RequestMapper.toEvent(r, machine, nodeId);
+        long clockMs = r.getAtMs() == null ? runner.defaultClockMs(index) : r.getAtMs();
+        // A free touches only this node's zones, unless the oom_reaper runs first: it reaches every node's memory.
+        return new Request(index, event, clockMs,
+                event instanceof Scenario.FreeEvent && !runner.oomReaperDueAt(clockMs));
     }
 
     /**
@@ -154,9 +158,10 @@ public final class NodeModel {
      * @throws RuntimeException when the model refuses or fails it; {@link #deadLetterCategory} says which
      */
     public Outcome run(String requestId, int pid, Request request) {
-        EventResult result = runner.runEvent(request.index, request.event);
-        return new Outcome(OutcomeMapper.toProgress(requestId, nodeId, pid, result), result.kind(),
-                result instanceof EventResult.Alloc a ? a.path() : List.of());
+        EventResult result = runner.runEvent(request.index, request.event, request.clockMs);
+        EventResult own = result instanceof EventResult.Reaped reaped ? reaped.result() : result;
+        return new Outcome(OutcomeMapper.toProgress(requestId, nodeId, pid, result), own.kind(),
+                own instanceof EventResult.Alloc a ? a.path() : List.of());
     }
 
     /** The dead-letter category of a request that failed with {@code error} in {@link #run}. */
@@ -263,6 +268,14 @@ public final class NodeModel {
             for (int pid : report.outcome().signalled()) {
                 killTokenByPid.put(pid, token);
             }
+            for (int pid : report.outcome().killed()) {
+                // memory.oom.group members die under the same grant as the victim (their mms too).
+                killTokenByPid.put(pid, token);
+                Task member = machine.tasks().get(pid);
+                if (member != null && member.mm() != null) {
+                    killTokenByMm.put(member.mm().id(), token);
+                }
+            }
         }
     }
 
@@ -278,18 +291,23 @@ public final class NodeModel {
     public static final class Request {
         private final int index;
         private final Scenario.Event event;
+        /** The logical time it runs at: the request's own, else the model's default for its index. */
+        private final long clockMs;
+        private final boolean neverWaits;
 
-        private Request(int index, Scenario.Event event) {
+        private Request(int index, Scenario.Event event, long clockMs, boolean neverWaits) {
             this.index = index;
             this.event = event;
+            this.clockMs = clockMs;
+            this.neverWaits = neverWaits;
         }
 
         /**
-         * Whether it can never wait: a free of this node's block touches only this node's zones, so the agent may run
-         * it on its own thread.
+         * Whether it can never wait: a free of this node's block touches only this node's zones (when no oom_reaper
+         * is due first), so the agent may run it on its own thread.
          */
         public boolean neverWaits() {
-            return event instanceof Scenario.FreeEvent;
+            return neverWaits;
         }
     }
 

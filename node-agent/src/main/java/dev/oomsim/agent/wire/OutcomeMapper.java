@@ -26,7 +26,13 @@ public final class OutcomeMapper {
      * The progress event reporting {@code result} of request {@code requestId}, reported by {@code node};
      * {@code pid} is the requester of an alloc or may_oom (the other results name their own pid).
      */
-    public static ProgressEvent toProgress(String requestId, int node, int pid, EventResult result) {
+    public static ProgressEvent toProgress(String requestId, int node, int pid, EventResult outcome) {
+        List<String> reaperLog = List.of();
+        EventResult result = outcome;
+        if (outcome instanceof EventResult.Reaped reaped) {
+            reaperLog = reaped.oomReaperLog();
+            result = reaped.result();
+        }
         // Every field with a schema default is set here to that default, and a branch below may override it: a field
         // left unset makes build() look its default up, a schema hash over the nested records on every call.
         ProgressEvent.Builder b = ProgressEvent.newBuilder()
@@ -45,7 +51,8 @@ public final class OutcomeMapper {
                 .setOomScore(null)
                 .setPanic(null)
                 .setPath(List.of())
-                .setStallMs(0L);
+                .setStallMs(0L)
+                .setOomReaperLog(reaperLog);
         if (result instanceof EventResult.Alloc a) {
             b.setPage(a.page() == null ? null : toAvro(a.page()))
                     .setDidSomeProgress(a.didSomeProgress())
@@ -68,6 +75,11 @@ public final class OutcomeMapper {
 
     /** The kernel's result back from a progress event. */
     public static EventResult toResult(ProgressEvent p) {
+        EventResult own = ownResult(p);
+        return p.getOomReaperLog().isEmpty() ? own : new EventResult.Reaped(own, p.getOomReaperLog());
+    }
+
+    private static EventResult ownResult(ProgressEvent p) {
         int event = p.getSequence() == null ? -1 : (int) (long) p.getSequence();
         return switch (p.getKind()) {
             case ALLOC, MAY_OOM -> new EventResult.Alloc(event, kindName(p.getKind()),

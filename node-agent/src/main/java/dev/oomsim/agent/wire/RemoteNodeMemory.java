@@ -158,6 +158,12 @@ public final class RemoteNodeMemory implements NodeMemory {
         send(op(MemoryOp.RELEASE_MM).setMm(mm.id()).setLockToken(calls.killTokenOfMm(mm.id())));
     }
 
+    /** Not fenced: the reaper runs after the kill's lock was released, while later grants may have fenced it. */
+    @Override
+    public void reapMm(Mm mm) {
+        send(op(MemoryOp.REAP_MM).setMm(mm.id()));
+    }
+
     @Override
     public long anonPages(Mm mm) {
         return rss(mm)[0];

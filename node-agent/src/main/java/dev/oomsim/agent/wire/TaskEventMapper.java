@@ -88,15 +88,16 @@ public final class TaskEventMapper {
                             + " owns it)");
                 }
                 if (!rss.isEmpty() || e.getSwapents() != 0 || e.getNrPtes() != 0 || e.getNrPmds() != 0
-                        || e.getTotalVm() != 0) {
-                    throw invalid(e, "a task sharing mm " + mm + " leaves rss, swapents, nrPtes, nrPmds and totalVm to"
-                            + " the mm's owner");
+                        || e.getTotalVm() != 0 || e.getShmemPages() != 0) {
+                    throw invalid(e, "a task sharing mm " + mm + " leaves rss, swapents, nrPtes, nrPmds, totalVm and"
+                            + " shmemPages to the mm's owner");
                 }
             }
         }
-        for (long counter : List.of(e.getSwapents(), e.getNrPtes(), e.getNrPmds(), e.getTotalVm())) {
+        for (long counter : List.of(e.getSwapents(), e.getNrPtes(), e.getNrPmds(), e.getTotalVm(),
+                e.getShmemPages())) {
             if (counter < 0) {
-                throw invalid(e, "swapents, nrPtes, nrPmds and totalVm must be >= 0, got " + counter);
+                throw invalid(e, "swapents, nrPtes, nrPmds, totalVm and shmemPages must be >= 0, got " + counter);
             }
         }
         String cpusetName = e.getCpuset().toString();
@@ -121,8 +122,8 @@ public final class TaskEventMapper {
             throw invalid(e, x.getMessage());
         }
         return new Scenario.TaskSpec(pid, tgid, comm, e.getUid(), parent, mm, rss, e.getSwapents(), e.getNrPtes(),
-                e.getNrPmds(), e.getTotalVm(), e.getOomScoreAdj(), e.getCapSysAdmin(), cpusetName, mempolicy, null,
-                flags);
+                e.getNrPmds(), e.getTotalVm(), e.getShmemPages(), e.getOomScoreAdj(), e.getCapSysAdmin(), cpusetName,
+                mempolicy, null, flags);
     }
 
     /**

@@ -97,6 +97,7 @@ public final class TaskTableSync {
         }
         t.setOomScoreAdj(s.getOomScoreAdj());
         t.setInterleaveNext(s.getInterleaveNext());
+        t.setOomReapAtMs(s.getOomReapAtMs());
         Mm mm = t.mm();
         if (mm != null) {
             mm.setOomSkip(s.getMmOomSkip());
@@ -123,6 +124,6 @@ public final class TaskTableSync {
         return TaskStatus.newBuilder().setPid(t.pid()).setAlive(t.alive()).setKilled(t.killed())
                 .setSigkillPending(t.sigkillPending()).setFlags(SameNamed.allAs(flags)).setOomScoreAdj(t.oomScoreAdj())
                 .setInterleaveNext(t.interleaveNext()).setHasMm(t.mm() != null)
-                .setMmOomSkip(t.mm() != null && t.mm().oomSkip()).build();
+                .setMmOomSkip(t.mm() != null && t.mm().oomSkip()).setOomReapAtMs(t.oomReapAtMs()).build();
     }
 }

@@ -61,7 +61,7 @@ public class TaskEventMapperTest {
                 .setCapSysAdmin(true).setCpuset("/jobs").setMemsAllowed(List.of(1)).setMempolicy("bind:[1]")
                 .setFlags(List.of(dev.oomsim.schemas.TaskFlag.OOM_ORIGIN))
                 .setRss(List.of(new NodeRss(1, 200L, 10L), new NodeRss(0, 5L, 0L)))
-                .setSwapents(3).setNrPtes(4).setNrPmds(5).setTotalVm(6000).build();
+                .setSwapents(3).setNrPtes(4).setNrPmds(5).setTotalVm(6000).setShmemPages(7).build();
 
         Scenario.TaskSpec ts = TaskEventMapper.spawn(e, machine());
 
@@ -78,8 +78,8 @@ public class TaskEventMapperTest {
         assertThat(ts.flags()).containsExactly(TaskFlag.OOM_ORIGIN);
         assertThat(ts.rss()).as("by node").containsExactly(new Scenario.RssSpec(0, null, 5, 0),
                 new Scenario.RssSpec(1, null, 200, 10));
-        assertThat(List.of(ts.swapents(), ts.nrPtes(), ts.nrPmds(), ts.totalVmPages()))
-                .containsExactly(3L, 4L, 5L, 6000L);
+        assertThat(List.of(ts.swapents(), ts.nrPtes(), ts.nrPmds(), ts.totalVmPages(), ts.shmemPages()))
+                .containsExactly(3L, 4L, 5L, 6000L, 7L);
         assertThat(ts.memcg()).isNull();
     }
 
@@ -114,8 +114,13 @@ public class TaskEventMapperTest {
                         "SPAWN of pid 500: mm 2 is not an mm of the task table (an mm id is the pid of the task"
                         + " that owns it)", b -> b.setMmId(2)),
                 bad("invalid-spawn",
-                        "SPAWN of pid 500: a task sharing mm 1 leaves rss, swapents, nrPtes, nrPmds and totalVm"
-                        + " to the mm's owner", b -> b.setMmId(1).setNrPtes(3)),
+                        "SPAWN of pid 500: a task sharing mm 1 leaves rss, swapents, nrPtes, nrPmds, totalVm and"
+                        + " shmemPages to the mm's owner", b -> b.setMmId(1).setNrPtes(3)),
+                bad("invalid-spawn",
+                        "SPAWN of pid 500: a task sharing mm 1 leaves rss, swapents, nrPtes, nrPmds, totalVm and"
+                        + " shmemPages to the mm's owner", b -> b.setMmId(1).setShmemPages(3)),
+                bad("invalid-spawn", "SPAWN of pid 500: swapents, nrPtes, nrPmds, totalVm and shmemPages must be >= 0,"
+                        + " got -3", b -> b.setShmemPages(-3)),
                 bad("invalid-spawn", "SPAWN of pid 500: a kernel thread or no_mm task has no mm, but mmId is 500",
                         b -> b.setFlags(List.of(dev.oomsim.schemas.TaskFlag.KTHREAD))),
                 bad("invalid-spawn", "SPAWN of pid 500: a task without an mm holds no user pages",
@@ -136,7 +141,8 @@ public class TaskEventMapperTest {
                         b -> b.setRss(List.of(new NodeRss(0, 1L, 0L), new NodeRss(0, 2L, 0L)))),
                 bad("invalid-spawn", "SPAWN of pid 500: rss of node 0: anon -1, file 0 (must be >= 0)",
                         b -> b.setRss(List.of(new NodeRss(0, -1L, 0L)))),
-                bad("invalid-spawn", "SPAWN of pid 500: swapents, nrPtes, nrPmds and totalVm must be >= 0, got -4",
+                bad("invalid-spawn", "SPAWN of pid 500: swapents, nrPtes, nrPmds, totalVm and shmemPages must be >= 0,"
+                        + " got -4",
                         b -> b.setTotalVm(-4)));
     }
 

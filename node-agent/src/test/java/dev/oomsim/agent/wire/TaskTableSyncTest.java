@@ -62,6 +62,33 @@ class TaskTableSyncTest {
         assertThat(there.tasks().get(200).oomScoreAdj()).isEqualTo(500);
     }
 
+    /**
+     * The oom_reaper's state crosses too: the victim's timer ({@code queue_oom_reaper} on the node that killed it), so
+     * whichever node runs the event after it expires reaps; then the reap (timer gone, the mm's MMF_OOM_SKIP, on every
+     * task of the mm).
+     */
+    @Test
+    void theReaperTimerAndTheReapedMmFollow() throws Exception {
+        Machine here = new ScenarioRunner(machine()).machine();
+        Machine there = new ScenarioRunner(machine()).machine();
+        TaskTableSync hereSync = new TaskTableSync(here.tasks(), here.memory(0));
+        TaskTableSync thereSync = new TaskTableSync(there.tasks(), there.memory(1));
+
+        here.tasks().get(100).setOomReapAtMs(2000);
+        thereSync.apply(hereSync.drainChanges(), "kill");
+        assertThat(there.tasks().get(100).oomReapAtMs()).isEqualTo(2000);
+
+        Task reaped = there.tasks().get(100);
+        reaped.setOomReapAtMs(Task.NO_REAP);
+        reaped.mm().setOomSkip(true);
+        there.tasks().get(101).markChanged();
+        List<TaskStatus> sent = thereSync.drainChanges();
+        assertThat(sent).extracting(TaskStatus::getPid).containsExactly(100, 101);
+        hereSync.apply(sent, "reap");
+        assertThat(here.tasks().get(100).oomReapAtMs()).isEqualTo(Task.NO_REAP);
+        assertThat(here.tasks().get(100).mm().oomSkip()).isTrue();
+    }
+
     @Test
     void aStatusOfAnUnknownPidIsRefusedWholeAndChangesNothing() throws Exception {
         Machine there = new ScenarioRunner(machine()).machine();
