@@ -1,8 +1,6 @@
 package dev.oomsim.bench.live;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +12,6 @@ import java.util.Locale;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import dev.oomsim.bench.BenchContext;
@@ -90,10 +87,12 @@ public final class AgentHeapBenchmark implements LiveBenchmark {
                 .redirectError(dir.resolve("agent.log").toFile())
                 .start();
         try {
-            BlockingQueue<String> lines = readLines(child);
+            BlockingQueue<String> lines = ProbeChannel.readLines(child, "oomsim-bench-heap-probe-stdout");
             Writer commands = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8);
-            await(lines, child, AgentHeapProbe.LIVE, dir);
-            double booted = heapMib(lines, child, commands, dir);
+            ProbeChannel probe = new ProbeChannel(child, lines, commands, "the agent's JVM", dir.resolve("agent.log"),
+                    TIMEOUT);
+            probe.await(AgentHeapProbe.LIVE);
+            double booted = probe.heapMib();
             context.progress()
                     .step(String.format(Locale.ROOT, "agent heap: live, %.1f MiB; serving %,d requests", booted,
                     mix.size()));
@@ -103,7 +102,7 @@ public final class AgentHeapBenchmark implements LiveBenchmark {
                 CommandFeed.produce(context.bootstrapServers(), topics, CommandFeed.encode(topics, List.of(mix)));
                 watch.awaitMark(0, TIMEOUT);
             }
-            double loaded = heapMib(lines, child, commands, dir);
+            double loaded = probe.heapMib();
             context.progress().step(String.format(Locale.ROOT, "agent heap: served, %.1f MiB", loaded));
             commands.write("stop\n");
             commands.flush();
@@ -127,47 +126,5 @@ public final class AgentHeapBenchmark implements LiveBenchmark {
                 Files.deleteIfExists(p);
             }
         }
-    }
-
-    private static double heapMib(BlockingQueue<String> lines, Process child, Writer commands, Path dir)
-            throws IOException, InterruptedException {
-        commands.write("heap\n");
-        commands.flush();
-        String line = await(lines, child, AgentHeapProbe.HEAP_PREFIX, dir);
-        return Long.parseLong(line.substring(AgentHeapProbe.HEAP_PREFIX.length()).trim()) / (double) (1 << 20);
-    }
-
-    private static String await(BlockingQueue<String> lines, Process child, String prefix, Path dir)
-            throws InterruptedException, IOException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (System.nanoTime() - deadline < 0) {
-            String line = lines.poll(100, TimeUnit.MILLISECONDS);
-            if (line != null && line.startsWith(prefix)) {
-                return line;
-            }
-            if (line == null && !child.isAlive()) {
-                throw new IllegalStateException("the agent's JVM exited with " + child.exitValue() + ": "
-                        + Files.readString(dir.resolve("agent.log")));
-            }
-        }
-        throw new IllegalStateException("no '" + prefix + "' from the agent's JVM within " + TIMEOUT.toSeconds()
-                + " s");
-    }
-
-    private static BlockingQueue<String> readLines(Process child) {
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                // the child is gone; await() reports it
-            }
-        }, "oomsim-bench-heap-probe-stdout");
-        reader.setDaemon(true);
-        reader.start();
-        return lines;
     }
 }

@@ -1,8 +1,6 @@
 package dev.oomsim.bench.live;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.net.URI;
@@ -17,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,7 +23,6 @@ import dev.oomsim.bench.BenchContext;
 import dev.oomsim.bench.BenchRow;
 import dev.oomsim.bench.LiveBenchmark;
 import dev.oomsim.bench.Target;
-import dev.oomsim.bench.agent.AgentHeapProbe;
 import dev.oomsim.bench.coordinator.CoordinatorBench;
 import dev.oomsim.bench.coordinator.CoordinatorHeapProbe;
 import dev.oomsim.bench.coordinator.CoordinatorMix;
@@ -77,19 +73,21 @@ public final class CoordinatorHeapBenchmark implements LiveBenchmark {
                 .redirectError(dir.resolve("coordinator.log").toFile())
                 .start();
         try {
-            BlockingQueue<String> lines = readLines(child);
+            BlockingQueue<String> lines = ProbeChannel.readLines(child, "oomsim-bench-coordinator-probe-stdout");
             Writer commands = new OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8);
-            String live = await(lines, child, CoordinatorHeapProbe.LIVE, dir);
+            ProbeChannel probe = new ProbeChannel(child, lines, commands, "the coordinator's JVM",
+                    dir.resolve("coordinator.log"), TIMEOUT);
+            String live = probe.await(CoordinatorHeapProbe.LIVE);
             URI pressure = URI.create("http://127.0.0.1:" + live.substring(CoordinatorHeapProbe.LIVE.length()).trim()
                     + "/api/pressure");
-            double booted = heapMib(lines, child, commands, dir);
+            double booted = probe.heapMib();
             context.progress().step(String.format(Locale.ROOT, "coordinator heap: live, %.1f MiB; folding %,d "
                     + "events", booted, mix.size()));
             CoordinatorBench.produce(context.bootstrapServers(), mix.records());
             HttpClient http = HttpClient.newHttpClient();
             CoordinatorFoldBenchmark.awaitTrue(() -> shows(http, pressure, mix), TIMEOUT,
                     "the coordinator's /api/pressure to show the whole mix");
-            double loaded = heapMib(lines, child, commands, dir);
+            double loaded = probe.heapMib();
             context.progress().step(String.format(Locale.ROOT, "coordinator heap: folded, %.1f MiB", loaded));
             commands.write("stop\n");
             commands.flush();
@@ -124,47 +122,5 @@ public final class CoordinatorHeapBenchmark implements LiveBenchmark {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted asking " + pressure, e);
         }
-    }
-
-    private static double heapMib(BlockingQueue<String> lines, Process child, Writer commands, Path dir)
-            throws IOException, InterruptedException {
-        commands.write("heap\n");
-        commands.flush();
-        String line = await(lines, child, AgentHeapProbe.HEAP_PREFIX, dir);
-        return Long.parseLong(line.substring(AgentHeapProbe.HEAP_PREFIX.length()).trim()) / (double) (1 << 20);
-    }
-
-    private static String await(BlockingQueue<String> lines, Process child, String prefix, Path dir)
-            throws InterruptedException, IOException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (System.nanoTime() - deadline < 0) {
-            String line = lines.poll(100, TimeUnit.MILLISECONDS);
-            if (line != null && line.startsWith(prefix)) {
-                return line;
-            }
-            if (line == null && !child.isAlive()) {
-                throw new IllegalStateException("the coordinator's JVM exited with " + child.exitValue() + ": "
-                        + Files.readString(dir.resolve("coordinator.log")));
-            }
-        }
-        throw new IllegalStateException("no '" + prefix + "' from the coordinator's JVM within "
-                + TIMEOUT.toSeconds() + " s");
-    }
-
-    private static BlockingQueue<String> readLines(Process child) {
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                // the child is gone; await() reports it
-            }
-        }, "oomsim-bench-coordinator-probe-stdout");
-        reader.setDaemon(true);
-        reader.start();
-        return lines;
     }
 }

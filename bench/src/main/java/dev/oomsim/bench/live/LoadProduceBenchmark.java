@@ -42,9 +42,9 @@ import dev.oomsim.stack.trace.TraceReplay;
 
 /**
  * {@code oomsim load}'s two paths on the run's broker. The workload path: {@link LoadProducer} (the producer
- * {@code load --workload} uses: idempotent, acks=all, linger 5 ms, uncompressed, spawns sent synchronously) unpaced, producing
- * the produce baseline's record count of {@code scenarios/workloads/mixed-gfp-burst.yaml} (seed 1) to a 2-node
- * topic set, from the first record to the flush; target at least 0.7× the broker's own ProducerPerformance. The
+ * {@code load --workload} uses: idempotent, acks=all, linger 5 ms, uncompressed, spawns sent synchronously) unpaced,
+ * producing the produce baseline's record count of {@code scenarios/workloads/mixed-gfp-burst.yaml} (seed 1) to a
+ * 2-node topic set, from the first record to the flush; target at least 0.7× the broker's own ProducerPerformance. The
  * replay path: the real 6.18 trace ({@code --quick}: its first 12 000 lines) replayed as {@code load --replay
  * --speed max --max-in-flight 256} does into two real agents of a roomy 2-node machine, from the first record to the
  * last answer; requests answered a second, no target (the agents, not the producer, set the pace: every free waits
