@@ -304,6 +304,12 @@ public final class KernelNode implements CommandHandler {
         return lost.isPresent();
     }
 
+    /** The fold restarts from a fresh node: this one's suspended requests are abandoned, their threads end. */
+    @Override
+    public void abandon() {
+        scheduler.close();
+    }
+
     /**
      * {@code mutex_trylock(&oom_lock)} for a suspended request: the grant it gets now, or null when it waits for a
      * refusal to come back through the log (the lock journals each attempt; a replay takes the journaled outcome).

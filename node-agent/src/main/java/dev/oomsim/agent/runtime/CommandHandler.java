@@ -55,6 +55,13 @@ public interface CommandHandler {
     default void idle(CommandOutput out) {
     }
 
+    /**
+     * The fold this handler built is given up (it restarts from a fresh handler, {@link #goLive}): let go of what it
+     * holds, e.g. the threads of requests it suspended. It is not called again. By default, nothing to let go.
+     */
+    default void abandon() {
+    }
+
     /** Replaces the state of a handler that has handled nothing yet with the state {@code snapshot} holds. */
     default void restore(NodeSnapshot snapshot) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot restore a snapshot");

@@ -255,6 +255,7 @@ public final class CommandLog implements Runnable, AutoCloseable {
                     fold();
                     return;
                 } catch (RestartFold restart) {
+                    handler.abandon();
                     log.warn("node {} agent: the replay left a request holding an oom_lock grant this incarnation does"
                             + " not hold; journaled as lost, restarting the fold", settings.nodeId());
                 }
