@@ -156,22 +156,24 @@ final class LoadCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ProgressBar bar = ProgressBar.forStderr(err, quiet);
         dev.oomsim.stack.load.LoadProducer.Result r;
-        try (Interruption interruption = Interruption.install();
-                var producer = new dev.oomsim.stack.load.LoadProducer(broker.bootstrap, topics)) {
-            r = producer.run(gen, perSecond, System::nanoTime, interruption::requested,
-                    n -> bar.show("records of " + w.name(), n, 0));
-            bar.erase();
-        } catch (IllegalStateException | org.apache.kafka.common.KafkaException e) {
-            throw new CommandFailure("load of " + source.workload + " to " + broker.bootstrap + " failed: "
-                    + e.getMessage(), e);
+        // Held until the report is printed: the shutdown hook lets the JVM exit once it is closed.
+        try (Interruption interruption = Interruption.install()) {
+            try (var producer = new dev.oomsim.stack.load.LoadProducer(broker.bootstrap, topics)) {
+                r = producer.run(gen, perSecond, System::nanoTime, interruption::requested,
+                        n -> bar.show("records of " + w.name(), n, 0));
+                bar.erase();
+            } catch (IllegalStateException | org.apache.kafka.common.KafkaException e) {
+                throw new CommandFailure("load of " + source.workload + " to " + broker.bootstrap + " failed: "
+                        + e.getMessage(), e);
+            }
+            if (!quiet) {
+                err.printf("oomsim load: %s (seed %d): %d task events, %d requests in %.1f s (%.0f records/s)%s%n",
+                        w.name(), seed, r.taskEvents(), r.requests(), r.nanos() / 1e9, r.rate(),
+                        r.stopped() ? ", stopped with Ctrl-C (producer flushed)" : "");
+                err.flush();
+            }
+            return r.stopped() ? ExitCodes.INTERRUPTED : ExitCodes.OK;
         }
-        if (!quiet) {
-            err.printf("oomsim load: %s (seed %d): %d task events, %d requests in %.1f s (%.0f records/s)%s%n",
-                    w.name(), seed, r.taskEvents(), r.requests(), r.nanos() / 1e9, r.rate(),
-                    r.stopped() ? ", stopped with Ctrl-C (producer flushed)" : "");
-            err.flush();
-        }
-        return r.stopped() ? ExitCodes.INTERRUPTED : ExitCodes.OK;
     }
 
     private static long parseDuration(String d) {
@@ -214,28 +216,31 @@ final class LoadCommand implements Callable<Integer> {
                 Arch.X86_64), cpus);
         ProgressBar bar = ProgressBar.forStderr(err, quiet);
         boolean interrupted;
-        try (Interruption interruption = Interruption.install(); BufferedReader r = open(source.replay)) {
-            long n = 0;
-            for (String line = r.readLine(); line != null && !interruption.requested(); line = r.readLine()) {
-                summary.add(TraceLineParser.parse(line, ++n));
-                if ((n & 0xffff) == 0) {
-                    bar.show("lines of " + source.replay.getFileName(), n, 0);
+        // Held until the report is printed: the shutdown hook lets the JVM exit once it is closed.
+        try (Interruption interruption = Interruption.install()) {
+            try (BufferedReader r = open(source.replay)) {
+                long n = 0;
+                for (String line = r.readLine(); line != null && !interruption.requested(); line = r.readLine()) {
+                    summary.add(TraceLineParser.parse(line, ++n));
+                    if ((n & 0xffff) == 0) {
+                        bar.show("lines of " + source.replay.getFileName(), n, 0);
+                    }
                 }
+                bar.erase();
+                interrupted = interruption.requested();
             }
-            bar.erase();
-            interrupted = interruption.requested();
+            if (json) {
+                out.println(JSON.writeValueAsString(summary.tree()));
+            } else {
+                printText(out, summary);
+            }
+            out.flush();
+            if (!json) {
+                reportUnparsable(err, summary);
+                err.flush();
+            }
+            return interrupted ? ExitCodes.INTERRUPTED : ExitCodes.OK;
         }
-        if (json) {
-            out.println(JSON.writeValueAsString(summary.tree()));
-        } else {
-            printText(out, summary);
-        }
-        out.flush();
-        if (!json) {
-            reportUnparsable(err, summary);
-            err.flush();
-        }
-        return interrupted ? ExitCodes.INTERRUPTED : ExitCodes.OK;
     }
 
     /** {@code --speed}: a positive factor, or {@code max} / {@code 0} for as fast as possible (returned as 0). */
@@ -301,76 +306,79 @@ final class LoadCommand implements Callable<Integer> {
         long nulls;
         long spawnsDeadLettered;
         Map<String, Long> deadLetters;
-        try (Interruption interruption = Interruption.install(); in;
-                OutcomeWatch outcomes = new OutcomeWatch(broker.bootstrap, topics, "replay-" + seed + "-",
-                        ANSWER_DEADLINE, interruption::requested);
-                LoadProducer producer = new LoadProducer(broker.bootstrap, topics)) {
-            replay = new TraceReplay(in, new TraceGfp(stackProfile, Arch.X86_64), cpus, seed, outcomes, maxInFlight)
-                    .avoidPids(node0.getTasks().stream().map(TaskState::getPid).toList());
-            TraceReplay progress = replay;
-            r = producer.run(replay, replaySpeed > 0 ? new Pacing.Timestamps(replaySpeed) : new Pacing.Unpaced(),
-                    System::nanoTime, interruption::requested,
-                    n -> bar.show("records of " + name + " (line " + progress.summary().linesRead() + ")", n, 0));
-            long requests = r.requests();
-            answered = outcomes.awaitAnswered(requests, ANSWER_DEADLINE, interruption::requested,
-                    n -> bar.show("answers from the stack", n, requests));
-            bar.erase();
-            deadLettered = outcomes.deadLettered();
-            nulls = outcomes.nulls();
-            spawnsDeadLettered = outcomes.taskEventsDeadLettered();
-            deadLetters = outcomes.deadLetterReasons();
-        } catch (IllegalStateException | org.apache.kafka.common.KafkaException | UncheckedIOException e) {
-            bar.erase();
-            throw new CommandFailure("replay of " + source.replay + " to " + broker.bootstrap + " failed: "
-                    + e.getMessage(), e);
+        // Held until the report is printed: the shutdown hook lets the JVM exit once it is closed.
+        try (Interruption interruption = Interruption.install()) {
+            try (in;
+                    OutcomeWatch outcomes = new OutcomeWatch(broker.bootstrap, topics, "replay-" + seed + "-",
+                            ANSWER_DEADLINE, interruption::requested);
+                    LoadProducer producer = new LoadProducer(broker.bootstrap, topics)) {
+                replay = new TraceReplay(in, new TraceGfp(stackProfile, Arch.X86_64), cpus, seed, outcomes, maxInFlight)
+                        .avoidPids(node0.getTasks().stream().map(TaskState::getPid).toList());
+                TraceReplay progress = replay;
+                r = producer.run(replay, replaySpeed > 0 ? new Pacing.Timestamps(replaySpeed) : new Pacing.Unpaced(),
+                        System::nanoTime, interruption::requested,
+                        n -> bar.show("records of " + name + " (line " + progress.summary().linesRead() + ")", n, 0));
+                long requests = r.requests();
+                answered = outcomes.awaitAnswered(requests, ANSWER_DEADLINE, interruption::requested,
+                        n -> bar.show("answers from the stack", n, requests));
+                bar.erase();
+                deadLettered = outcomes.deadLettered();
+                nulls = outcomes.nulls();
+                spawnsDeadLettered = outcomes.taskEventsDeadLettered();
+                deadLetters = outcomes.deadLetterReasons();
+            } catch (IllegalStateException | org.apache.kafka.common.KafkaException | UncheckedIOException e) {
+                bar.erase();
+                throw new CommandFailure("replay of " + source.replay + " to " + broker.bootstrap + " failed: "
+                        + e.getMessage(), e);
+            }
+            boolean stopped = r.stopped() || replay.stopped();
+            if (json) {
+                Map<String, Object> t = new LinkedHashMap<>();
+                t.put("seed", seed);
+                t.put("profile", stackProfile.scenarioName());
+                t.put("taskEvents", r.taskEvents());
+                t.put("requests", r.requests());
+                t.put("seconds", r.nanos() / 1e9);
+                t.put("answered", answered);
+                t.put("deadLettered", deadLettered);
+                t.put("taskEventsDeadLettered", spawnsDeadLettered);
+                t.put("deadLetterReasons", deadLetters);
+                t.put("allocationsTheModelDidNotGrant", nulls);
+                t.put("stopped", stopped);
+                t.putAll(replay.tree());
+                out.println(JSON.writeValueAsString(t));
+                out.flush();
+            }
+            if (!quiet || answered < r.requests()) {
+                err.printf("oomsim load: %s (seed %d): %d tasks, %d allocations, %d frees in %.1f s (%.0f records/s);"
+                        + " %d of %d requests answered (%d dead-lettered, %d allocations NULL in the model), %d task"
+                        + " events dead-lettered%s%n",
+                        name, seed, replay.tasks(), replay.allocations(), replay.frees(), r.nanos() / 1e9, r.rate(),
+                        answered, r.requests(), deadLettered, nulls, spawnsDeadLettered,
+                        stopped ? "; stopped with Ctrl-C" : "");
+                report(err, "frees of pages allocated before the trace began", replay.freesOfUnseenPages());
+                report(err, "frees of allocations the model did not grant", replay.freesNotGranted());
+                report(err, "frees of another order than the allocation", replay.freesOfOtherOrder());
+                report(err, "events on CPUs --cpu-node does not name", replay.onCpusWithoutNode());
+                report(err, "allocations of order >= MAX_ORDER", replay.ordersAboveMax());
+                report(err, "allocations of a pfn the trace never freed before", replay.reallocatedWithoutFree());
+                deadLetters.forEach((reason, n) -> err.println("oomsim load: dead-lettered " + n + " requests: "
+                        + reason));
+            }
+            if (!json) {
+                reportUnparsable(err, replay.summary());
+            }
+            err.flush();
+            if (stopped) {
+                return ExitCodes.INTERRUPTED;
+            }
+            if (answered < r.requests()) {
+                throw new CommandFailure((r.requests() - answered) + " of " + r.requests() + " requests got no answer"
+                        + " from the stack within " + ANSWER_DEADLINE.toSeconds() + " s: are the agents of every node"
+                        + " running?");
+            }
+            return ExitCodes.OK;
         }
-        boolean stopped = r.stopped() || replay.stopped();
-        if (json) {
-            Map<String, Object> t = new LinkedHashMap<>();
-            t.put("seed", seed);
-            t.put("profile", stackProfile.scenarioName());
-            t.put("taskEvents", r.taskEvents());
-            t.put("requests", r.requests());
-            t.put("seconds", r.nanos() / 1e9);
-            t.put("answered", answered);
-            t.put("deadLettered", deadLettered);
-            t.put("taskEventsDeadLettered", spawnsDeadLettered);
-            t.put("deadLetterReasons", deadLetters);
-            t.put("allocationsTheModelDidNotGrant", nulls);
-            t.put("stopped", stopped);
-            t.putAll(replay.tree());
-            out.println(JSON.writeValueAsString(t));
-            out.flush();
-        }
-        if (!quiet || answered < r.requests()) {
-            err.printf("oomsim load: %s (seed %d): %d tasks, %d allocations, %d frees in %.1f s (%.0f records/s);"
-                    + " %d of %d requests answered (%d dead-lettered, %d allocations NULL in the model), %d task"
-                    + " events dead-lettered%s%n",
-                    name, seed, replay.tasks(), replay.allocations(), replay.frees(), r.nanos() / 1e9, r.rate(),
-                    answered, r.requests(), deadLettered, nulls, spawnsDeadLettered,
-                    stopped ? "; stopped with Ctrl-C" : "");
-            report(err, "frees of pages allocated before the trace began", replay.freesOfUnseenPages());
-            report(err, "frees of allocations the model did not grant", replay.freesNotGranted());
-            report(err, "frees of another order than the allocation", replay.freesOfOtherOrder());
-            report(err, "events on CPUs --cpu-node does not name", replay.onCpusWithoutNode());
-            report(err, "allocations of order >= MAX_ORDER", replay.ordersAboveMax());
-            report(err, "allocations of a pfn the trace never freed before", replay.reallocatedWithoutFree());
-            deadLetters.forEach((reason, n) -> err.println("oomsim load: dead-lettered " + n + " requests: "
-                    + reason));
-        }
-        if (!json) {
-            reportUnparsable(err, replay.summary());
-        }
-        err.flush();
-        if (stopped) {
-            return ExitCodes.INTERRUPTED;
-        }
-        if (answered < r.requests()) {
-            throw new CommandFailure((r.requests() - answered) + " of " + r.requests() + " requests got no answer"
-                    + " from the stack within " + ANSWER_DEADLINE.toSeconds() + " s: are the agents of every node"
-                    + " running?");
-        }
-        return ExitCodes.OK;
     }
 
     private static void report(PrintWriter err, String what, TraceReplay.Skipped s) {
