@@ -62,13 +62,4 @@ public record Explanation(List<Item> items, int lines, int linesOutsideReports) 
         }
         return new Explanation(items, result.lines(), result.linesOutsideReports());
     }
-
-    /** The whole explanation as a tree for JSON. */
-    public Map<String, Object> toTree() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("lines", lines);
-        out.put("lines_outside_reports", linesOutsideReports);
-        out.put("reports", items.stream().map(Item::toTree).toList());
-        return out;
-    }
 }

@@ -41,7 +41,9 @@ final class ExplainEndpoint {
             throw new ApiException(400, "no_report", "no OOM report in the " + lines.size()
                     + " lines posted (no 'invoked oom-killer' line): paste the kernel's report, as dmesg prints it");
         }
-        Map<String, Object> tree = new LinkedHashMap<>(explanation.toTree());
+        Map<String, Object> tree = new LinkedHashMap<>();
+        tree.put("lines", explanation.lines());
+        tree.put("lines_outside_reports", explanation.linesOutsideReports());
         List<Map<String, Object>> reports = new ArrayList<>();
         for (Explanation.Item item : explanation.items()) {
             Map<String, Object> report = new LinkedHashMap<>(item.toTree());
